@@ -1,0 +1,89 @@
+"""Closed lists of the registry: what a unit is, how a model is classed, who may do what."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitType(models.TextChoices):
+    """Kinds of unit, before and after the reform of 1/7/2025."""
+
+    CENTRAL = "central", _("Trung ương")
+    PROVINCE = "province", _("Tỉnh ủy, Thành ủy trực thuộc Trung ương")
+    DISTRICT = "district", _("Huyện ủy, Thị ủy, Thành ủy trực thuộc tỉnh")
+    BLOC = "bloc", _("Đảng ủy Khối, đảng ủy trực thuộc tỉnh")
+    COMMUNE = "commune", _("Đảng ủy xã, phường, thị trấn")
+    GRASSROOTS = "grassroots", _("Đảng bộ cơ sở")
+    CELL = "cell", _("Chi bộ")
+    AGENCY = "agency", _("Cơ quan chính quyền")
+    FRONT = "front", _("Mặt trận Tổ quốc")
+    MASS_ORG = "mass_org", _("Tổ chức chính trị - xã hội, hội quần chúng")
+    ARMED = "armed", _("Lực lượng vũ trang")
+    SCHOOL = "school", _("Trường học, bệnh viện, đơn vị sự nghiệp")
+    ENTERPRISE = "enterprise", _("Doanh nghiệp")
+    COMMISSION = "commission", _("Ban Dân vận, Ban Chỉ đạo")
+    RESIDENTIAL = "residential", _("Thôn, tổ dân phố, khu dân cư")
+
+
+class StandardField(models.TextChoices):
+    """The four standard fields every local field rolls up into."""
+
+    ECONOMY = "economy", _("Kinh tế")
+    CULTURE_SOCIETY = "culture_society", _("Văn hóa - xã hội")
+    DEFENCE_SECURITY = "defence_security", _("Quốc phòng - an ninh")
+    POLITICAL_SYSTEM = "political_system", _("Xây dựng hệ thống chính trị")
+
+
+class Kind(models.TextChoices):
+    COLLECTIVE = "collective", _("Tập thể")
+    INDIVIDUAL = "individual", _("Cá nhân")
+
+
+class Grade(models.TextChoices):
+    MODEL = "model", _("Mô hình")
+    EXEMPLAR = "exemplar", _("Điển hình")
+    OUTSTANDING = "outstanding", _("Tiêu biểu")
+
+
+class RegistrationStatus(models.TextChoices):
+    NEW = "new", _("Đăng ký mới")
+    MAINTAINED = "maintained", _("Duy trì")
+
+
+class Level(models.TextChoices):
+    """Level at which a model is registered, recognised or commended.
+
+    Ordered from the lowest to the highest: reports use this order to find the highest
+    recognition of a registration.
+    """
+
+    GRASSROOTS = "grassroots", _("Cấp cơ sở")
+    COMMUNE = "commune", _("Cấp xã")
+    DISTRICT = "district", _("Cấp huyện")
+    BLOC = "bloc", _("Cấp Đảng ủy Khối")
+    PROVINCE = "province", _("Cấp tỉnh")
+    CENTRAL = "central", _("Cấp Trung ương")
+
+
+LEVEL_RANK = {value: rank for rank, value in enumerate(Level.values, start=1)}
+
+
+class Evaluation(models.TextChoices):
+    PENDING = "pending", _("Chưa đánh giá")
+    EFFECTIVE = "effective", _("Hiệu quả")
+    NOT_EFFECTIVE = "not_effective", _("Chưa hiệu quả")
+
+
+class DecisionKind(models.TextChoices):
+    RECOGNITION = "recognition", _("Công nhận")
+    COMMENDATION = "commendation", _("Khen thưởng")
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", _("Xem, báo cáo")
+    EDITOR = "editor", _("Cập nhật")
+    ADMIN = "admin", _("Quản trị")
+
+
+class AttachmentKind(models.TextChoices):
+    PHOTO = "photo", _("Hình ảnh")
+    DOCUMENT = "document", _("Văn bản")

@@ -1,0 +1,174 @@
+"""FilterSets, reused by the list pages, the reports' drill-downs and the exports."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    LEVEL_RANK,
+    DecisionKind,
+    Evaluation,
+    Grade,
+    Kind,
+    Level,
+    RegistrationStatus,
+    StandardField,
+)
+from .forms import DateInput, unit_label
+from .models import Decision, Field, Registration, Unit
+from .text import fold
+
+
+def scoped_units(request):
+    if request is None:
+        return Unit.objects.none()
+    return Unit.objects.restrict(request.user)
+
+
+def alive_decisions(kind, **filters):
+    """Alive decisions of ``kind`` covering the outer registration."""
+    return Decision.objects.filter(kind=kind, is_deleted=False, registrations=OuterRef("pk"), **filters)
+
+
+BOOLEAN_CHOICES = [("true", _("Có")), ("false", _("Không"))]
+
+
+class UnitFilter(django_filters.ModelChoiceFilter):
+    """A unit and its whole subtree."""
+
+    def __init__(self, *args, path_lookup, **kwargs):
+        self.path_lookup = path_lookup
+        kwargs.setdefault("queryset", scoped_units)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.path_lookup}__startswith": value.path})
+
+    @property
+    def field(self):
+        field = super().field
+        field.label_from_instance = unit_label
+        return field
+
+
+class StyledFilterSet(django_filters.FilterSet):
+    """Give the filter widgets Bootstrap's small form classes."""
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            widget = field.widget
+            is_select = getattr(widget, "input_type", None) == "select" or widget.__class__.__name__.endswith(
+                "Select"
+            )
+            widget.attrs.setdefault(
+                "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
+            )
+        return form
+
+
+class RegistrationFilterSet(StyledFilterSet):
+    """Filters of the model list: one row per initiative and year."""
+
+    q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_q")
+    unit = UnitFilter(label=_("Đơn vị (cả các đơn vị trực thuộc)"), path_lookup="unit__path")
+    year = django_filters.NumberFilter(label=_("Năm"))
+    year_from = django_filters.NumberFilter(field_name="year", lookup_expr="gte", label=_("Từ năm"))
+    year_to = django_filters.NumberFilter(field_name="year", lookup_expr="lte", label=_("Đến năm"))
+    date_from = django_filters.DateFilter(
+        field_name="registered_on", lookup_expr="gte", label=_("Đăng ký từ ngày"), widget=DateInput()
+    )
+    date_to = django_filters.DateFilter(
+        field_name="registered_on", lookup_expr="lte", label=_("Đăng ký đến ngày"), widget=DateInput()
+    )
+    standard_field = django_filters.ChoiceFilter(
+        field_name="initiative__field__standard", choices=StandardField.choices, label=_("Lĩnh vực chuẩn")
+    )
+    field = django_filters.ModelChoiceFilter(
+        field_name="initiative__field", queryset=Field.objects.all(), label=_("Lĩnh vực")
+    )
+    kind = django_filters.ChoiceFilter(field_name="initiative__kind", choices=Kind.choices, label=_("Loại"))
+    grade = django_filters.ChoiceFilter(
+        field_name="initiative__grade", choices=Grade.choices, label=_("Xếp loại")
+    )
+    status = django_filters.ChoiceFilter(choices=RegistrationStatus.choices, label=_("Hình thức đăng ký"))
+    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Cấp đăng ký"))
+    evaluation = django_filters.ChoiceFilter(choices=Evaluation.choices, label=_("Đánh giá"))
+    recognised = django_filters.ChoiceFilter(
+        choices=BOOLEAN_CHOICES, method="filter_recognised", label=_("Đã được công nhận")
+    )
+    recognition_level = django_filters.ChoiceFilter(
+        choices=Level.choices, method="filter_recognition_level", label=_("Công nhận cao nhất ở cấp")
+    )
+    commended = django_filters.ChoiceFilter(
+        choices=BOOLEAN_CHOICES, method="filter_commended", label=_("Đã được khen thưởng")
+    )
+    renewed = django_filters.ChoiceFilter(
+        choices=BOOLEAN_CHOICES, method="filter_renewed", label=_("Đã đăng ký duy trì năm sau")
+    )
+    o = django_filters.OrderingFilter(
+        fields=[
+            ("year", "year"),
+            ("initiative__name", "name"),
+            ("unit__path", "unit"),
+            ("registered_on", "registered_on"),
+        ],
+        field_labels={
+            "year": _("Năm"),
+            "name": _("Tên mô hình"),
+            "unit": _("Đơn vị"),
+            "registered_on": _("Ngày đăng ký"),
+        },
+        label=_("Sắp xếp"),
+    )
+
+    class Meta:
+        model = Registration
+        fields = []
+
+    def filter_q(self, qs, name, value):
+        key = fold(value)
+        if not key:
+            return qs
+        return qs.filter(Q(initiative__search_text__contains=key) | Q(unit__search_name__contains=key))
+
+    def filter_recognised(self, qs, name, value):
+        exists = Exists(alive_decisions(DecisionKind.RECOGNITION))
+        return qs.filter(exists) if value == "true" else qs.filter(~exists)
+
+    def filter_recognition_level(self, qs, name, value):
+        higher = [level for level, rank in LEVEL_RANK.items() if rank > LEVEL_RANK[value]]
+        return qs.filter(Exists(alive_decisions(DecisionKind.RECOGNITION, level=value))).exclude(
+            Exists(alive_decisions(DecisionKind.RECOGNITION, level__in=higher))
+        )
+
+    def filter_renewed(self, qs, name, value):
+        next_year = Exists(
+            Registration.objects.filter(
+                initiative=OuterRef("initiative"), year=OuterRef("year") + 1, is_deleted=False
+            )
+        )
+        return qs.filter(next_year) if value == "true" else qs.filter(~next_year)
+
+    def filter_commended(self, qs, name, value):
+        exists = Exists(alive_decisions(DecisionKind.COMMENDATION))
+        return qs.filter(exists) if value == "true" else qs.filter(~exists)
+
+
+class DecisionFilterSet(StyledFilterSet):
+    q = django_filters.CharFilter(label=_("Số, ký hiệu, trích yếu"), method="filter_q")
+    kind = django_filters.ChoiceFilter(choices=DecisionKind.choices, label=_("Loại quyết định"))
+    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Cấp"))
+    year = django_filters.NumberFilter(field_name="signed_on", lookup_expr="year", label=_("Năm ký"))
+    issuing_unit = UnitFilter(label=_("Đơn vị ban hành (cả trực thuộc)"), path_lookup="issuing_unit__path")
+
+    class Meta:
+        model = Decision
+        fields = []
+
+    def filter_q(self, qs, name, value):
+        value = value.strip()
+        return qs.filter(Q(number__icontains=value) | Q(symbol__icontains=value) | Q(title__icontains=value))

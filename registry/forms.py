@@ -1,0 +1,347 @@
+"""Forms of the registry. Every choice list is restricted to the user's scope."""
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import AttachmentKind, DecisionKind, Evaluation, Kind, Level, RegistrationStatus
+from .models import Attachment, AwardForm, Decision, Field, Initiative, Registration, Unit
+from .querysets import CHANGE, MANAGE, VIEW
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def unit_label(unit):
+    """Label a unit in a choice list: indented by depth, closed units marked."""
+    label = "\u2003" * max(unit.depth - 1, 0) + unit.name
+    if unit.valid_to:
+        label += f" (đến {unit.valid_to:%d/%m/%Y})"
+    return label
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return unit_label(obj)
+
+
+class ScopedFormMixin:
+    """Take the acting user and restrict the unit choices to what the user may change."""
+
+    unit_action = CHANGE
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ModelChoiceField) and field.queryset.model is Unit:
+                field.queryset = Unit.objects.restrict(user, self.unit_action)
+                if isinstance(field, UnitChoiceField) or name in {"unit", "issuing_unit", "parent"}:
+                    field.label_from_instance = unit_label
+
+
+def current_year():
+    return timezone.localdate().year
+
+
+class InitiativeForm(ScopedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Initiative
+        fields = [
+            "name",
+            "unit",
+            "kind",
+            "person_name",
+            "person_position",
+            "field",
+            "grade",
+            "start_date",
+            "address",
+            "situation",
+            "objectives",
+            "content",
+            "scope",
+            "forces",
+            "resources",
+            "outputs",
+            "sustainability",
+            "replicates",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in [
+                    "situation",
+                    "objectives",
+                    "content",
+                    "scope",
+                    "forces",
+                    "resources",
+                    "outputs",
+                    "sustainability",
+                ]
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].queryset = Field.objects.active()
+        replicates = (
+            Initiative.objects.restrict(self.user, VIEW).alive().select_related("unit").order_by("name")
+        )
+        if self.instance.pk:
+            replicates = replicates.exclude(pk=self.instance.pk)
+        self.fields["replicates"].queryset = replicates
+        self.fields["replicates"].label_from_instance = lambda i: f"{i.name} – {i.unit.name}"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == Kind.INDIVIDUAL and not cleaned.get("person_name"):
+            self.add_error("person_name", _("Mô hình cá nhân phải ghi họ và tên người thực hiện."))
+        if cleaned.get("kind") == Kind.COLLECTIVE:
+            cleaned["person_name"] = ""
+            cleaned["person_position"] = ""
+        return cleaned
+
+
+class InitiativeCreateForm(InitiativeForm):
+    """An initiative together with its first yearly registration."""
+
+    year = forms.IntegerField(label=_("Năm đăng ký"), min_value=2000, max_value=2100)
+    registered_on = forms.DateField(label=_("Ngày đăng ký"), widget=DateInput())
+    level = forms.ChoiceField(label=_("Cấp đăng ký"), choices=Level.choices, initial=Level.GRASSROOTS)
+    status = forms.ChoiceField(
+        label=_("Hình thức đăng ký"),
+        choices=RegistrationStatus.choices,
+        initial=RegistrationStatus.NEW,
+        help_text=_("Chọn “Duy trì” khi nhập lại mô hình đã có từ những năm trước."),
+    )
+
+    field_order = ["name", "unit", "year", "registered_on", "level", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["year"].initial = today.year
+        self.fields["registered_on"].initial = today
+
+    def clean(self):
+        cleaned = super().clean()
+        year, registered_on = cleaned.get("year"), cleaned.get("registered_on")
+        if year and registered_on and registered_on.year not in (year - 1, year):
+            self.add_error("registered_on", _("Ngày đăng ký phải thuộc năm đăng ký (hoặc cuối năm trước)."))
+        return cleaned
+
+
+class RegistrationForm(ScopedFormMixin, forms.ModelForm):
+    """A yearly registration: the year, who registers, and later its evaluation."""
+
+    status = forms.ChoiceField(
+        label=_("Hình thức đăng ký"),
+        choices=[("", _("Tự xác định (duy trì nếu đã đăng ký năm trước)")), *RegistrationStatus.choices],
+        required=False,
+    )
+
+    class Meta:
+        model = Registration
+        fields = [
+            "year",
+            "unit",
+            "registered_on",
+            "status",
+            "level",
+            "evaluation",
+            "evaluated_on",
+            "evaluation_note",
+            "results",
+            "people_reached",
+            "money_mobilised",
+            "workdays",
+        ]
+        widgets = {
+            "registered_on": DateInput(),
+            "evaluated_on": DateInput(),
+            "evaluation_note": forms.Textarea(attrs={"rows": 2}),
+            "results": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, initiative, **kwargs):
+        self.initiative = initiative
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["status"].choices = RegistrationStatus.choices
+            self.fields["status"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        year = cleaned.get("year")
+        registered_on = cleaned.get("registered_on")
+        if year and registered_on and registered_on.year not in (year - 1, year):
+            self.add_error("registered_on", _("Ngày đăng ký phải thuộc năm đăng ký (hoặc cuối năm trước)."))
+        if year:
+            taken = Registration.objects.filter(initiative=self.initiative, year=year)
+            if self.instance.pk:
+                taken = taken.exclude(pk=self.instance.pk)
+            if taken.exists():
+                message = _("Mô hình này đã được đăng ký năm %(year)s.") % {"year": year}
+                if taken.filter(is_deleted=True).exists():
+                    message += " " + _("Bản đăng ký đó đang ở mục Đã xóa: hãy khôi phục thay vì đăng ký lại.")
+                self.add_error("year", message)
+        evaluation = cleaned.get("evaluation")
+        if evaluation == Evaluation.PENDING:
+            cleaned["evaluated_on"] = None
+        elif evaluation and not cleaned.get("evaluated_on"):
+            cleaned["evaluated_on"] = timezone.localdate()
+        return cleaned
+
+    def _post_clean(self):
+        self.instance.initiative = self.initiative
+        super()._post_clean()
+
+
+class DecisionForm(ScopedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = [
+            "kind",
+            "number",
+            "symbol",
+            "signed_on",
+            "issuing_unit",
+            "issuer_name",
+            "signer_name",
+            "level",
+            "award_form",
+            "title",
+            "document",
+        ]
+        widgets = {"signed_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["award_form"].queryset = AwardForm.objects.filter(is_active=True)
+        self.fields["award_form"].help_text = _("Chỉ ghi với quyết định khen thưởng.")
+        self.fields["document"].help_text = _("Tệp PDF hoặc ảnh, tối đa %(mb)s MB.") % {
+            "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
+        }
+
+    def clean_number(self):
+        return self.cleaned_data["number"].strip()
+
+    def clean_symbol(self):
+        return self.cleaned_data["symbol"].strip().replace(" ", "")
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if document and hasattr(document, "content_type"):
+            check_upload(document, AttachmentKind.DOCUMENT, allow_photos=True)
+        return document
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == DecisionKind.COMMENDATION and not cleaned.get("award_form"):
+            self.add_error("award_form", _("Quyết định khen thưởng phải có hình thức khen thưởng."))
+        if kind == DecisionKind.RECOGNITION:
+            cleaned["award_form"] = None
+        signed_on = cleaned.get("signed_on")
+        if signed_on and signed_on > timezone.localdate() + datetime.timedelta(days=1):
+            self.add_error("signed_on", _("Ngày ký không thể ở tương lai."))
+        return cleaned
+
+
+# Allowed uploads: extension → the bytes a real file of that type starts with.
+PHOTO_SIGNATURES = {
+    ".jpg": [b"\xff\xd8\xff"],
+    ".jpeg": [b"\xff\xd8\xff"],
+    ".png": [b"\x89PNG\r\n\x1a\n"],
+    ".webp": [b"RIFF"],
+}
+DOCUMENT_SIGNATURES = {
+    ".pdf": [b"%PDF"],
+    ".doc": [b"\xd0\xcf\x11\xe0"],
+    ".xls": [b"\xd0\xcf\x11\xe0"],
+    ".docx": [b"PK\x03\x04"],
+    ".xlsx": [b"PK\x03\x04"],
+    ".odt": [b"PK\x03\x04"],
+    ".ods": [b"PK\x03\x04"],
+}
+
+
+def check_upload(upload, kind, allow_photos=False):
+    """Refuse a file of the wrong type, of a forged type, or over the size limit."""
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("Tệp “%(name)s” nặng %(size)s MB, vượt giới hạn %(limit)s MB."),
+            params={
+                "name": upload.name,
+                "size": f"{upload.size / 1048576:.1f}".replace(".", ","),
+                "limit": limit // 1048576,
+            },
+        )
+    allowed = dict(PHOTO_SIGNATURES if kind == AttachmentKind.PHOTO else DOCUMENT_SIGNATURES)
+    if allow_photos:
+        allowed.update(PHOTO_SIGNATURES)
+    name = upload.name.lower()
+    extension = name[name.rfind(".") :] if "." in name else ""
+    if extension not in allowed:
+        raise ValidationError(
+            _("Không nhận tệp “%(name)s”: chỉ nhận các loại %(types)s."),
+            params={"name": upload.name, "types": ", ".join(sorted(allowed))},
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(signature) for signature in allowed[extension]):
+        raise ValidationError(
+            _("Tệp “%(name)s” không đúng định dạng %(ext)s (tệp hỏng hoặc đổi đuôi)."),
+            params={"name": upload.name, "ext": extension},
+        )
+
+
+class AttachmentForm(forms.ModelForm):
+    class Meta:
+        model = Attachment
+        fields = ["kind", "title", "file"]
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, kind = cleaned.get("file"), cleaned.get("kind")
+        if upload and kind:
+            try:
+                check_upload(upload, kind)
+            except ValidationError as error:
+                self.add_error("file", error)
+        return cleaned
+
+
+class UnitForm(ScopedFormMixin, forms.ModelForm):
+    unit_action = MANAGE
+
+    class Meta:
+        model = Unit
+        fields = ["name", "short_name", "unit_type", "code", "valid_from", "valid_to", "successor"]
+        widgets = {"valid_from": DateInput(), "valid_to": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].queryset = Unit.objects.restrict(self.user, MANAGE)
+        if self.instance.pk:
+            self.fields["successor"].queryset = self.fields["successor"].queryset.exclude(pk=self.instance.pk)
+        self.fields["successor"].label_from_instance = unit_label
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("successor") and not cleaned.get("valid_to"):
+            self.add_error("valid_to", _("Đơn vị có đơn vị kế thừa phải có ngày kết thúc hoạt động."))
+        return cleaned

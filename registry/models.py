@@ -1,0 +1,422 @@
+"""The registry: units, fields, initiatives (mô hình), yearly registrations and decisions."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from treebeard.mp_tree import MP_Node
+
+from . import querysets
+from .choices import (
+    AttachmentKind,
+    DecisionKind,
+    Evaluation,
+    Grade,
+    Kind,
+    Level,
+    RegistrationStatus,
+    Role,
+    StandardField,
+    UnitType,
+)
+from .text import fold
+
+
+class SoftDeletable(models.Model):
+    """A record that is hidden instead of deleted, so that an editor can undo."""
+
+    is_deleted = models.BooleanField(_("đã xóa"), default=False, db_index=True)
+    deleted_at = models.DateTimeField(_("thời điểm xóa"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xóa"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Unit(MP_Node):
+    """A party committee, cell, government body or mass organisation, placed in the tree.
+
+    A unit is never renamed or moved in a way that rewrites history: when units merge or
+    are dissolved, the old unit gets ``valid_to`` and a ``successor``, and a new unit starts.
+    """
+
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
+    unit_type = models.CharField(_("loại đơn vị"), max_length=20, choices=UnitType.choices)
+    code = models.CharField(_("mã đơn vị"), max_length=40, blank=True)
+    valid_from = models.DateField(_("hoạt động từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("hoạt động đến ngày"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị kế thừa"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+    )
+    search_name = models.CharField(max_length=255, editable=False, db_index=True, default="")
+
+    history = HistoricalRecords()
+    objects = querysets.UnitManager()
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~Q(code=""),
+                name="unit_code_unique",
+                violation_error_message=_("Mã đơn vị này đã được dùng cho đơn vị khác."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_valid_range",
+                violation_error_message=_("Ngày kết thúc hoạt động phải sau ngày bắt đầu."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # A derived search key, kept here because every write path (forms, imports, the
+        # tree library's own inserts) goes through save().
+        self.search_name = fold(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("registry:unit_detail", args=[self.pk])
+
+    def is_open_on(self, day):
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to >= day
+        )
+
+    @property
+    def is_closed(self):
+        return self.valid_to is not None
+
+
+class Field(models.Model):
+    """A field of activity (lĩnh vực), local or standard, mapped to one standard field."""
+
+    name = models.CharField(_("tên lĩnh vực"), max_length=200, unique=True)
+    standard = models.CharField(_("lĩnh vực chuẩn"), max_length=20, choices=StandardField.choices)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+
+    history = HistoricalRecords()
+    objects = querysets.FieldQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lĩnh vực")
+        verbose_name_plural = _("lĩnh vực")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Initiative(SoftDeletable):
+    """A "Dân vận khéo" model: it persists across years and is registered each year."""
+
+    name = models.CharField(_("tên mô hình"), max_length=500)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị thực hiện"), on_delete=models.PROTECT, related_name="initiatives"
+    )
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.COLLECTIVE)
+    person_name = models.CharField(_("họ và tên cá nhân"), max_length=200, blank=True)
+    person_position = models.CharField(_("chức vụ"), max_length=200, blank=True)
+    field = models.ForeignKey(
+        Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="initiatives"
+    )
+    grade = models.CharField(_("xếp loại"), max_length=20, choices=Grade.choices, default=Grade.MODEL)
+    start_date = models.DateField(_("ngày bắt đầu thực hiện"), null=True, blank=True)
+    address = models.CharField(_("địa chỉ thực hiện"), max_length=300, blank=True)
+    situation = models.TextField(_("sự cần thiết, lý do xây dựng"), blank=True)
+    objectives = models.TextField(_("mục tiêu, tiêu chí"), blank=True)
+    content = models.TextField(_("nội dung, cách làm"), blank=True)
+    scope = models.TextField(_("địa bàn, đối tượng"), blank=True)
+    forces = models.TextField(_("lực lượng thực hiện"), blank=True)
+    resources = models.TextField(_("nguồn lực, thời gian thực hiện"), blank=True)
+    outputs = models.TextField(_("sản phẩm, kết quả kiểm chứng"), blank=True)
+    sustainability = models.TextField(_("khả năng duy trì, nhân rộng"), blank=True)
+    replicates = models.ForeignKey(
+        "self",
+        verbose_name=_("nhân rộng từ mô hình"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replications",
+    )
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ngày cập nhật"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    objects = querysets.InitiativeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mô hình")
+        verbose_name_plural = _("mô hình")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=Kind.INDIVIDUAL) | ~Q(person_name=""),
+                name="initiative_individual_has_person",
+                violation_error_message=_("Mô hình cá nhân phải ghi họ và tên người thực hiện."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # Derived search key; see Unit.save().
+        self.search_text = fold(" ".join(filter(None, [self.name, self.person_name, self.address])))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("registry:initiative_detail", args=[self.pk])
+
+
+class Registration(SoftDeletable):
+    """One initiative's registration for one year, with its evaluation and results."""
+
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("mô hình"), on_delete=models.PROTECT, related_name="registrations"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("đơn vị đăng ký"),
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        help_text=_("Đơn vị đăng ký như tại thời điểm đăng ký."),
+    )
+    registered_on = models.DateField(_("ngày đăng ký"))
+    status = models.CharField(_("hình thức đăng ký"), max_length=20, choices=RegistrationStatus.choices)
+    level = models.CharField(_("cấp đăng ký"), max_length=20, choices=Level.choices)
+    evaluation = models.CharField(
+        _("kết quả đánh giá"), max_length=20, choices=Evaluation.choices, default=Evaluation.PENDING
+    )
+    evaluated_on = models.DateField(_("ngày đánh giá"), null=True, blank=True)
+    evaluation_note = models.TextField(_("nhận xét đánh giá"), blank=True)
+    results = models.TextField(_("kết quả thực hiện"), blank=True)
+    people_reached = models.PositiveIntegerField(_("số người tham gia, hưởng lợi"), null=True, blank=True)
+    money_mobilised = models.PositiveBigIntegerField(_("kinh phí huy động (đồng)"), null=True, blank=True)
+    workdays = models.PositiveIntegerField(_("ngày công"), null=True, blank=True)
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ngày cập nhật"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    objects = querysets.RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đăng ký mô hình")
+        verbose_name_plural = _("đăng ký mô hình")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "year"],
+                name="registration_once_a_year",
+                violation_error_message=_("Mô hình này đã được đăng ký trong năm này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100),
+                name="registration_year_range",
+                violation_error_message=_("Năm đăng ký phải từ 2000 đến 2100."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(evaluation=Evaluation.PENDING) | Q(evaluated_on__isnull=True),
+                name="registration_pending_has_no_date",
+                violation_error_message=_("Mô hình chưa đánh giá thì không có ngày đánh giá."),
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "unit"], name="registration_year_unit")]
+
+    def __str__(self):
+        return f"{self.initiative.name} ({self.year})"
+
+    def get_absolute_url(self):
+        return reverse("registry:initiative_detail", args=[self.initiative_id]) + f"#nam-{self.year}"
+
+
+class AwardForm(models.Model):
+    """A form of commendation (Bằng khen, Giấy khen, ...), a configurable catalogue."""
+
+    name = models.CharField(_("hình thức khen thưởng"), max_length=200, unique=True)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+
+    class Meta:
+        verbose_name = _("hình thức khen thưởng")
+        verbose_name_plural = _("hình thức khen thưởng")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+def decision_upload_to(instance, filename):
+    return f"quyet-dinh/{instance.signed_on:%Y}/{filename}"
+
+
+class Decision(SoftDeletable):
+    """A decision that recognises (công nhận) or commends (khen thưởng) registrations.
+
+    A number is unique only together with its symbol, issuer and date: party numbering
+    restarts per document type and per committee term.
+    """
+
+    kind = models.CharField(_("loại quyết định"), max_length=20, choices=DecisionKind.choices)
+    number = models.CharField(_("số"), max_length=20)
+    symbol = models.CharField(
+        _("ký hiệu"), max_length=60, help_text=_("Ví dụ: QĐ/HU (văn bản Đảng), QĐ-UBND (văn bản nhà nước).")
+    )
+    signed_on = models.DateField(_("ngày ký"))
+    issuing_unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị ban hành"), on_delete=models.PROTECT, related_name="decisions"
+    )
+    issuer_name = models.CharField(
+        _("cơ quan ban hành (như ghi trên văn bản)"),
+        max_length=255,
+        help_text=_("Ví dụ: Ban Thường vụ Huyện ủy Bạch Thông."),
+    )
+    signer_name = models.CharField(_("người ký"), max_length=200, blank=True)
+    level = models.CharField(_("cấp"), max_length=20, choices=Level.choices)
+    award_form = models.ForeignKey(
+        AwardForm,
+        verbose_name=_("hình thức khen thưởng"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    title = models.CharField(_("trích yếu"), max_length=500)
+    document = models.FileField(_("bản scan văn bản"), upload_to=decision_upload_to, blank=True)
+    registrations = models.ManyToManyField(
+        Registration,
+        verbose_name=_("mô hình được công nhận, khen thưởng"),
+        related_name="decisions",
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ngày cập nhật"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords(m2m_fields=[registrations])
+    objects = querysets.DecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quyết định")
+        verbose_name_plural = _("quyết định")
+        ordering = ["-signed_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuing_unit", "number", "symbol", "signed_on"],
+                name="decision_reference_unique",
+                violation_error_message=_("Đã có quyết định cùng số, ký hiệu, ngày ký của đơn vị này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=DecisionKind.COMMENDATION, award_form__isnull=False)
+                | Q(kind=DecisionKind.RECOGNITION, award_form__isnull=True),
+                name="decision_award_form_for_commendation",
+                violation_error_message=_(
+                    "Quyết định khen thưởng phải có hình thức khen thưởng; quyết định công nhận thì không."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} ngày {self.signed_on:%d/%m/%Y}"
+
+    def get_absolute_url(self):
+        return reverse("registry:decision_detail", args=[self.pk])
+
+    @property
+    def reference(self):
+        """Return the document reference: 123-QĐ/HU for party symbols, 3970/QĐ-UBND for state ones."""
+        separator = "-" if "/" in self.symbol else "/"
+        return f"{self.number}{separator}{self.symbol}"
+
+
+def attachment_upload_to(instance, filename):
+    return f"mo-hinh/{instance.initiative_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A photo or document attached to an initiative."""
+
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("mô hình"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(_("loại tệp"), max_length=20, choices=AttachmentKind.choices)
+    title = models.CharField(_("tiêu đề"), max_length=255)
+    file = models.FileField(_("tệp"), upload_to=attachment_upload_to)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"), default=0)
+    uploaded_at = models.DateTimeField(_("ngày tải lên"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    objects = querysets.AttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class Membership(models.Model):
+    """A user's role in a unit; the role covers the unit's whole subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người dùng"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+
+    history = HistoricalRecords()
+    objects = querysets.MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("phân quyền")
+        verbose_name_plural = _("phân quyền")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "unit"],
+                name="membership_once_per_unit",
+                violation_error_message=_("Người dùng này đã có vai trò tại đơn vị này."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.unit} ({self.get_role_display()})"

@@ -1,0 +1,132 @@
+"""Row visibility: the one place that decides which rows a user may see or change.
+
+Every list, detail, form choice, report and export starts from ``restrict(user, action)``.
+A user belongs to units with a role; the role applies to the unit's whole subtree, found by
+the materialized path of the tree (``path`` starts with the unit's path).
+"""
+
+from functools import reduce
+from operator import or_
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from treebeard.mp_tree import MP_NodeManager, MP_NodeQuerySet
+
+from .choices import Role
+
+VIEW = "view"
+CHANGE = "change"
+MANAGE = "manage"
+
+ROLES_FOR_ACTION = {
+    VIEW: {Role.VIEWER, Role.EDITOR, Role.ADMIN},
+    CHANGE: {Role.EDITOR, Role.ADMIN},
+    MANAGE: {Role.ADMIN},
+}
+
+
+def scope_paths(user, action=VIEW):
+    """Return the tree paths under which ``user`` may perform ``action``, or None for all.
+
+    The memberships are read once per user object and kept on it, so a request that
+    restricts several querysets costs one query for them.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    cache = getattr(user, "_danvan_memberships", None)
+    if cache is None:
+        from .models import Membership
+
+        cache = list(Membership.objects.filter(user=user).values_list("role", "unit__path"))
+        user._danvan_memberships = cache
+    roles = ROLES_FOR_ACTION[action]
+    paths = sorted({path for role, path in cache if role in roles})
+    # A path inside another one adds nothing.
+    return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+
+
+def path_q(lookup, paths):
+    """Return a Q that keeps rows whose ``lookup`` path lies under one of ``paths``."""
+    if paths is None:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{lookup}__startswith": p}) for p in paths))
+
+
+class ScopedQuerySetMixin:
+    """Restrict rows to the user's subtrees through ``scope_lookup`` (a path lookup)."""
+
+    scope_lookup = "unit__path"
+
+    def restrict(self, user, action=VIEW):
+        return self.filter(path_q(self.scope_lookup, scope_paths(user, action)))
+
+
+class SoftDeleteQuerySetMixin:
+    def alive(self):
+        return self.filter(is_deleted=False)
+
+    def deleted(self):
+        return self.filter(is_deleted=True)
+
+
+class UnitQuerySet(ScopedQuerySetMixin, MP_NodeQuerySet):
+    scope_lookup = "path"
+
+    def open_on(self, day):
+        """Keep units that existed on ``day``."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+
+class UnitManager(MP_NodeManager.from_queryset(UnitQuerySet)):
+    """The tree library's manager (ordered by path) with the scoping methods."""
+
+    def get_queryset(self):
+        return UnitQuerySet(self.model, using=self._db).order_by("path")
+
+
+class FieldQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class InitiativeQuerySet(ScopedQuerySetMixin, SoftDeleteQuerySetMixin, models.QuerySet):
+    pass
+
+
+class RegistrationQuerySet(ScopedQuerySetMixin, SoftDeleteQuerySetMixin, models.QuerySet):
+    def alive(self):
+        return self.filter(is_deleted=False, initiative__is_deleted=False)
+
+
+class DecisionQuerySet(SoftDeleteQuerySetMixin, models.QuerySet):
+    def restrict(self, user, action=VIEW):
+        """Keep decisions issued inside the user's scope.
+
+        For reading, a decision issued above the user that covers one of the user's
+        registrations is visible too: it is the record of their own model's recognition.
+        Only the covered registrations inside the scope are ever shown with it.
+        """
+        paths = scope_paths(user, action)
+        issued_here = path_q("issuing_unit__path", paths)
+        if action != VIEW or paths is None:
+            return self.filter(issued_here)
+        from .models import Registration
+
+        covers_mine = Exists(
+            Registration.objects.filter(decisions=OuterRef("pk")).filter(path_q("unit__path", paths))
+        )
+        return self.filter(issued_here | Q(covers_mine))
+
+
+class AttachmentQuerySet(ScopedQuerySetMixin, models.QuerySet):
+    scope_lookup = "initiative__unit__path"
+
+
+class MembershipQuerySet(ScopedQuerySetMixin, models.QuerySet):
+    pass

@@ -1,0 +1,146 @@
+"""Writes that touch several rows or change a state. Each takes the acting user.
+
+Every function validates with ``full_clean()`` before saving and runs in one transaction,
+so bad input never leaves a half-saved record. The acting user is written to the history.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .choices import RegistrationStatus
+from .models import Decision, Initiative, Registration, SoftDeletable
+
+
+def _save(obj, *, user):
+    obj._history_user = user
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def registration_default_status(*, initiative, year):
+    """Return "maintained" when the initiative was registered in an earlier year, else "new"."""
+    if initiative.pk is None:
+        return RegistrationStatus.NEW
+    earlier = Registration.objects.filter(initiative=initiative, year__lt=year, is_deleted=False).exists()
+    return RegistrationStatus.MAINTAINED if earlier else RegistrationStatus.NEW
+
+
+@transaction.atomic
+def initiative_create(
+    *,
+    user,
+    initiative: Initiative,
+    year: int,
+    registered_on: datetime.date,
+    level: str,
+    status: str = "",
+    unit=None,
+) -> Initiative:
+    """Create an initiative together with its first registration for ``year``."""
+    initiative.created_by = user
+    _save(initiative, user=user)
+    registration_create(
+        user=user,
+        initiative=initiative,
+        registration=Registration(
+            year=year,
+            unit=unit or initiative.unit,
+            registered_on=registered_on,
+            level=level,
+            status=status,
+        ),
+    )
+    return initiative
+
+
+@transaction.atomic
+def registration_create(*, user, initiative: Initiative, registration: Registration) -> Registration:
+    """Register ``initiative`` for the registration's year; status defaults from its history."""
+    registration.initiative = initiative
+    if not registration.status:
+        registration.status = registration_default_status(initiative=initiative, year=registration.year)
+    registration.created_by = user
+    return _save(registration, user=user)
+
+
+@transaction.atomic
+def decision_create(*, user, decision: Decision, registrations=()) -> Decision:
+    """Record a decision and the registrations it covers."""
+    decision.created_by = user
+    _save(decision, user=user)
+    if registrations:
+        decision.registrations.add(*registrations)
+    return decision
+
+
+@transaction.atomic
+def decision_set_registrations(*, user, decision: Decision, add=(), remove=()) -> Decision:
+    """Add and remove covered registrations, recording the change in the decision's history."""
+    if add:
+        decision.registrations.add(*add)
+    if remove:
+        decision.registrations.remove(*remove)
+    decision._history_user = user
+    decision.save(update_fields=["updated_at"])
+    return decision
+
+
+@transaction.atomic
+def soft_delete(*, user, obj: SoftDeletable) -> SoftDeletable:
+    """Hide a record; ``restore`` brings it back."""
+    obj.is_deleted = True
+    obj.deleted_at = timezone.now()
+    obj.deleted_by = user
+    obj._history_user = user
+    obj.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
+    return obj
+
+
+@transaction.atomic
+def restore(*, user, obj: SoftDeletable) -> SoftDeletable:
+    """Undo ``soft_delete``."""
+    obj.is_deleted = False
+    obj.deleted_at = None
+    obj.deleted_by = None
+    obj._history_user = user
+    obj.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
+    return obj
+
+
+@transaction.atomic
+def unit_create(*, user, parent, unit):
+    """Add ``unit`` as the last child of ``parent`` (the tree computes its path)."""
+    unit._history_user = user
+    unit.full_clean(exclude=["path", "depth", "numchild"])
+    parent.refresh_from_db()
+    return parent.add_child(instance=unit)
+
+
+@transaction.atomic
+def membership_grant(*, user, unit, role, username, full_name="", password=""):
+    """Give ``username`` a role in ``unit``, creating the account when it does not exist yet."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+
+    from .models import Membership
+
+    User = get_user_model()
+    member = User.objects.filter(username=username).first()
+    if member is None:
+        if not password:
+            raise ValidationError({"password": _("Tài khoản mới cần có mật khẩu.")})
+        member = User(username=username, first_name=full_name)
+        try:
+            validate_password(password, member)
+        except ValidationError as error:
+            raise ValidationError({"password": error.messages}) from error
+        member.set_password(password)
+        member.full_clean()
+        member.save()
+    membership = Membership(user=member, unit=unit, role=role)
+    return _save(membership, user=user)

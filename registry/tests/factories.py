@@ -1,0 +1,78 @@
+"""Factories for the registry's models (factory_boy)."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from registry.choices import DecisionKind, Kind, Level, RegistrationStatus, Role, UnitType
+from registry.models import Decision, Field, Initiative, Membership, Registration, Unit
+
+
+def make_unit(name, parent=None, unit_type=UnitType.CELL, **fields):
+    """Create a unit as a root or as the last child of ``parent`` (the tree library's way)."""
+    fields.setdefault("code", "")
+    if parent is None:
+        return Unit.add_root(name=name, unit_type=unit_type, **fields)
+    parent.refresh_from_db()
+    return parent.add_child(name=name, unit_type=unit_type, **fields)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "mat-khau-thu-nghiem")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.EDITOR
+
+
+def field(standard="economy"):
+    return Field.objects.filter(standard=standard).order_by("order").first()
+
+
+class InitiativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Initiative
+
+    name = factory.Sequence(lambda n: f"Mô hình số {n}")
+    kind = Kind.COLLECTIVE
+    field = factory.LazyFunction(field)
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    initiative = factory.SubFactory(InitiativeFactory)
+    unit = factory.LazyAttribute(lambda o: o.initiative.unit)
+    year = 2023
+    registered_on = factory.LazyAttribute(lambda o: datetime.date(o.year, 3, 1))
+    status = RegistrationStatus.NEW
+    level = Level.GRASSROOTS
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    kind = DecisionKind.RECOGNITION
+    number = factory.Sequence(lambda n: str(100 + n))
+    symbol = "QĐ/HU"
+    signed_on = datetime.date(2023, 12, 15)
+    issuer_name = "Ban Thường vụ Huyện ủy"
+    level = Level.DISTRICT
+    title = "Về việc công nhận mô hình “Dân vận khéo”"

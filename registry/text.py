@@ -1,0 +1,43 @@
+"""Vietnamese text helpers: search keys and sort keys that ignore diacritics."""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+# Vietnamese alphabetical order: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y.
+_ORDER = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_RANK = {letter: index for index, letter in enumerate(_ORDER)}
+
+
+def fold(text):
+    """Return ``text`` lower-cased, without diacritics and with single spaces.
+
+    "Bạch  Thông" and "bach thong" fold to the same key; đ folds to d.
+    """
+    if not text:
+        return ""
+    text = str(text).replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return _SPACES.sub(" ", stripped).strip().lower()
+
+
+def sort_key(text):
+    """Return a key that sorts Vietnamese names the way Vietnamese readers expect (Đ after D)."""
+    key = []
+    for ch in unicodedata.normalize("NFC", str(text or "")).lower():
+        base = unicodedata.normalize("NFD", ch)
+        letter = unicodedata.normalize(
+            "NFC", "".join(c for c in base if c not in "\u0300\u0301\u0303\u0309\u0323")
+        )
+        tone = next(
+            (
+                ("\u0300\u0301\u0303\u0309\u0323".index(c) + 1)
+                for c in base
+                if c in "\u0300\u0301\u0303\u0309\u0323"
+            ),
+            0,
+        )
+        key.append((_RANK.get(letter, 100 + ord(letter[0]) if letter else 0), tone))
+    return key

@@ -1,0 +1,51 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    # Units
+    path("don-vi/", views.UnitListView.as_view(), name="unit_list"),
+    path("don-vi/them/", views.UnitCreateView.as_view(), name="unit_create"),
+    path("don-vi/<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
+    path("don-vi/<int:pk>/sua/", views.UnitUpdateView.as_view(), name="unit_update"),
+    path("don-vi/<int:pk>/truc-thuoc/", views.UnitChildrenView.as_view(), name="unit_children"),
+    path("don-vi/<int:pk>/phan-quyen/", views.MembershipCreateView.as_view(), name="membership_create"),
+    path("phan-quyen/<int:pk>/xoa/", views.MembershipDeleteView.as_view(), name="membership_delete"),
+    # Initiatives and their yearly registrations
+    path("mo-hinh/", views.RegistrationListView.as_view(), name="registration_list"),
+    path("mo-hinh/them/", views.InitiativeCreateView.as_view(), name="initiative_create"),
+    path("mo-hinh/<int:pk>/", views.InitiativeDetailView.as_view(), name="initiative_detail"),
+    path("mo-hinh/<int:pk>/sua/", views.InitiativeUpdateView.as_view(), name="initiative_update"),
+    path("mo-hinh/<int:pk>/xoa/", views.InitiativeDeleteView.as_view(), name="initiative_delete"),
+    path("mo-hinh/<int:pk>/khoi-phuc/", views.InitiativeRestoreView.as_view(), name="initiative_restore"),
+    path(
+        "mo-hinh/<int:initiative_pk>/dang-ky/",
+        views.RegistrationCreateView.as_view(),
+        name="registration_create",
+    ),
+    path("mo-hinh/<int:initiative_pk>/tep/", views.AttachmentCreateView.as_view(), name="attachment_create"),
+    path("dang-ky/<int:pk>/sua/", views.RegistrationUpdateView.as_view(), name="registration_update"),
+    path("dang-ky/<int:pk>/xoa/", views.RegistrationDeleteView.as_view(), name="registration_delete"),
+    path("dang-ky/<int:pk>/khoi-phuc/", views.RegistrationRestoreView.as_view(), name="registration_restore"),
+    path("tep/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"),
+    path("tep/<int:pk>/xoa/", views.AttachmentDeleteView.as_view(), name="attachment_delete"),
+    # Decisions
+    path("quyet-dinh/", views.DecisionListView.as_view(), name="decision_list"),
+    path("quyet-dinh/them/", views.DecisionCreateView.as_view(), name="decision_create"),
+    path("quyet-dinh/<int:pk>/", views.DecisionDetailView.as_view(), name="decision_detail"),
+    path("quyet-dinh/<int:pk>/sua/", views.DecisionUpdateView.as_view(), name="decision_update"),
+    path("quyet-dinh/<int:pk>/xoa/", views.DecisionDeleteView.as_view(), name="decision_delete"),
+    path("quyet-dinh/<int:pk>/khoi-phuc/", views.DecisionRestoreView.as_view(), name="decision_restore"),
+    path("quyet-dinh/<int:pk>/van-ban/", views.DecisionDocumentView.as_view(), name="decision_document"),
+    path(
+        "quyet-dinh/<int:pk>/mo-hinh/",
+        views.DecisionRegistrationsView.as_view(),
+        name="decision_registrations",
+    ),
+    # History and undo
+    path("lich-su/<slug:model>/<int:pk>/", views.HistoryView.as_view(), name="history"),
+    path("da-xoa/", views.TrashView.as_view(), name="trash"),
+]

@@ -1,0 +1,255 @@
+"""Initiatives (mô hình), their yearly registrations and attachments."""
+
+from django.contrib import messages
+from django.db.models import Exists, Prefetch
+from django.http import FileResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import generic
+from django_filters.views import FilterView
+
+from registry import services
+from registry.choices import DecisionKind
+from registry.filters import RegistrationFilterSet, alive_decisions
+from registry.forms import AttachmentForm, InitiativeCreateForm, InitiativeForm, RegistrationForm
+from registry.models import Attachment, Decision, Initiative, Registration
+from registry.querysets import CHANGE, VIEW
+
+from .mixins import CanChangeMixin, RestoreMixin, ScopedMixin, SoftDeleteMixin, UserFormKwargsMixin
+
+
+class RegistrationListView(ScopedMixin, FilterView):
+    """The model list: one row per initiative and year, filtered, sorted, paginated."""
+
+    model = Registration
+    filterset_class = RegistrationFilterSet
+    template_name = "registry/registration_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("initiative__field", "unit")
+            .annotate(
+                is_recognised=Exists(alive_decisions(DecisionKind.RECOGNITION)),
+                is_commended=Exists(alive_decisions(DecisionKind.COMMENDATION)),
+            )
+            .order_by("-year", "initiative__name", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+        return context
+
+
+class InitiativeCreateView(UserFormKwargsMixin, generic.CreateView):
+    model = Initiative
+    form_class = InitiativeCreateForm
+    template_name = "registry/initiative_form.html"
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        self.object = services.initiative_create(
+            user=self.request.user,
+            initiative=form.instance,
+            year=data["year"],
+            registered_on=data["registered_on"],
+            level=data["level"],
+            status=data["status"],
+        )
+        messages.success(self.request, _("Đã đăng ký mô hình “%(name)s”.") % {"name": self.object.name})
+        return HttpResponseRedirect(self.object.get_absolute_url())
+
+
+class InitiativeDetailView(ScopedMixin, CanChangeMixin, generic.DetailView):
+    model = Initiative
+
+    def get_queryset(self):
+        user = self.request.user
+        registrations = (
+            Registration.objects.restrict(user)
+            .filter(is_deleted=False)
+            .select_related("unit")
+            .prefetch_related(
+                Prefetch(
+                    "decisions",
+                    queryset=Decision.objects.restrict(user)
+                    .alive()
+                    .select_related("award_form", "issuing_unit"),
+                )
+            )
+            .order_by("-year")
+        )
+        return (
+            super()
+            .get_queryset()
+            .select_related("unit", "field", "replicates__unit")
+            .prefetch_related(
+                Prefetch("registrations", queryset=registrations),
+                Prefetch("attachments", queryset=Attachment.objects.order_by("-uploaded_at")),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        registrations = self.object.registrations.all()
+        years = [r.year for r in registrations]
+        context["next_year"] = max([*years, timezone.localdate().year - 1]) + 1
+        context["replications"] = (
+            self.object.replications.restrict(self.request.user).alive().select_related("unit")
+        )
+        return context
+
+
+class InitiativeUpdateView(ScopedMixin, UserFormKwargsMixin, generic.UpdateView):
+    model = Initiative
+    form_class = InitiativeForm
+    action = CHANGE
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Đã lưu thay đổi."))
+        return super().form_valid(form)
+
+
+class InitiativeDeleteView(ScopedMixin, SoftDeleteMixin, generic.DetailView):
+    model = Initiative
+    action = CHANGE
+    restore_url_name = "registry:initiative_restore"
+
+    def get_success_url(self):
+        return reverse("registry:registration_list")
+
+
+class InitiativeRestoreView(ScopedMixin, RestoreMixin, generic.DetailView):
+    model = Initiative
+    action = CHANGE
+
+
+class InitiativeChildMixin:
+    """Views on something that belongs to an initiative the user may change."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.initiative = get_object_or_404(
+            Initiative.objects.restrict(request.user, CHANGE).alive(), pk=kwargs["initiative_pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(initiative=self.initiative, **kwargs)
+
+    def get_success_url(self):
+        return self.initiative.get_absolute_url()
+
+
+class RegistrationCreateView(InitiativeChildMixin, UserFormKwargsMixin, generic.CreateView):
+    """Register an initiative for another year (maintain it, or enter a past year late)."""
+
+    model = Registration
+    form_class = RegistrationForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "initiative": self.initiative}
+
+    def get_initial(self):
+        latest = self.initiative.registrations.filter(is_deleted=False).order_by("-year").first()
+        year = self.request.GET.get("year")
+        year = (
+            int(year)
+            if year and year.isdigit()
+            else (latest.year + 1 if latest else timezone.localdate().year)
+        )
+        return {
+            "year": year,
+            "unit": latest.unit_id if latest else self.initiative.unit_id,
+            "level": latest.level if latest else None,
+            "registered_on": timezone.localdate(),
+        }
+
+    def form_valid(self, form):
+        self.object = services.registration_create(
+            user=self.request.user, initiative=self.initiative, registration=form.instance
+        )
+        messages.success(
+            self.request,
+            _("Đã đăng ký mô hình cho năm %(year)s (%(status)s).")
+            % {"year": self.object.year, "status": self.object.get_status_display().lower()},
+        )
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class RegistrationUpdateView(ScopedMixin, UserFormKwargsMixin, generic.UpdateView):
+    model = Registration
+    form_class = RegistrationForm
+    action = CHANGE
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("initiative")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "initiative": self.object.initiative}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(initiative=self.object.initiative, **kwargs)
+
+    def get_success_url(self):
+        messages.success(self.request, _("Đã lưu thay đổi."))
+        return self.object.get_absolute_url()
+
+
+class RegistrationDeleteView(ScopedMixin, SoftDeleteMixin, generic.DetailView):
+    model = Registration
+    action = CHANGE
+    restore_url_name = "registry:registration_restore"
+
+    def get_success_url(self):
+        return self.object.initiative.get_absolute_url()
+
+
+class RegistrationRestoreView(ScopedMixin, RestoreMixin, generic.DetailView):
+    model = Registration
+    action = CHANGE
+
+    def get_queryset(self):
+        return super().get_queryset().filter(initiative__is_deleted=False)
+
+
+class AttachmentCreateView(InitiativeChildMixin, generic.CreateView):
+    model = Attachment
+    form_class = AttachmentForm
+
+    def form_valid(self, form):
+        form.instance.initiative = self.initiative
+        form.instance.size = form.cleaned_data["file"].size
+        form.instance.uploaded_by = self.request.user
+        messages.success(self.request, _("Đã tải lên tệp đính kèm."))
+        return super().form_valid(form)
+
+
+class AttachmentDownloadView(ScopedMixin, generic.DetailView):
+    """Serve an attachment only to users who may see its initiative (media is never public)."""
+
+    model = Attachment
+    action = VIEW
+
+    def get_queryset(self):
+        return super().get_queryset().filter(initiative__is_deleted=False)
+
+    def get(self, request, *args, **kwargs):
+        attachment = self.get_object()
+        return FileResponse(attachment.file.open("rb"), as_attachment=attachment.kind != "photo")
+
+
+class AttachmentDeleteView(ScopedMixin, generic.DeleteView):
+    model = Attachment
+    action = CHANGE
+    template_name = "registry/confirm_delete.html"
+
+    def get_success_url(self):
+        messages.success(self.request, _("Đã xóa tệp đính kèm."))
+        return self.object.initiative.get_absolute_url()

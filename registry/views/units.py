@@ -1,0 +1,175 @@
+"""The unit tree, unit pages, and the administrators' unit and user management."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import generic
+
+from registry import services
+from registry.choices import Role
+from registry.forms import UnitChoiceField, UnitForm
+from registry.models import Membership, Registration, Unit
+from registry.querysets import MANAGE, scope_paths
+from registry.text import fold
+
+from .mixins import CanChangeMixin, ScopedMixin, UserFormKwargsMixin
+
+
+def scope_roots(user):
+    """Return the top units of the user's scope, in tree order."""
+    paths = scope_paths(user)
+    if paths is None:
+        return Unit.get_root_nodes()
+    return Unit.objects.filter(path__in=paths)
+
+
+class UnitListView(generic.TemplateView):
+    """The tree from the user's top units, expanded level by level; or a search by name."""
+
+    template_name = "registry/unit_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "").strip()
+        context["q"] = query
+        if query:
+            context["matches"] = list(
+                Unit.objects.restrict(self.request.user).filter(search_name__contains=fold(query))[:100]
+            )
+        else:
+            roots = list(scope_roots(self.request.user))
+            context["roots"] = [(root, list(root.get_children())) for root in roots]
+        return context
+
+
+class UnitChildrenView(ScopedMixin, generic.DetailView):
+    """The children of a unit, as a fragment for the tree (htmx)."""
+
+    model = Unit
+    template_name = "registry/_unit_children.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(children=list(self.object.get_children()), **kwargs)
+
+
+class UnitDetailView(ScopedMixin, CanChangeMixin, generic.DetailView):
+    model = Unit
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        unit, user = self.object, self.request.user
+        context["ancestors"] = unit.get_ancestors().restrict(user)
+        context["children"] = unit.get_children()
+        context["per_year"] = (
+            Registration.objects.alive()
+            .filter(unit__path__startswith=unit.path)
+            .values("year")
+            .annotate(total=Count("pk"))
+            .order_by("-year")[:10]
+        )
+        context["predecessors"] = unit.predecessors.restrict(user)
+        context["successor_visible"] = (
+            unit.successor_id and Unit.objects.restrict(user).filter(pk=unit.successor_id).exists()
+        )
+        context["can_manage"] = Unit.objects.restrict(user, MANAGE).filter(pk=unit.pk).exists()
+        if context["can_manage"]:
+            context["memberships"] = unit.memberships.select_related("user").order_by("user__username")
+        return context
+
+
+class UnitCreateForm(UnitForm):
+    parent = UnitChoiceField(queryset=Unit.objects.none(), label=gettext_lazy("Trực thuộc đơn vị"))
+
+    field_order = ["parent"]
+
+
+class UnitCreateView(UserFormKwargsMixin, generic.CreateView):
+    model = Unit
+    form_class = UnitCreateForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not Unit.objects.restrict(request.user, MANAGE).exists():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"parent": self.request.GET.get("parent")}
+
+    def form_valid(self, form):
+        try:
+            self.object = services.unit_create(
+                user=self.request.user, parent=form.cleaned_data["parent"], unit=form.instance
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã thêm đơn vị “%(name)s”.") % {"name": self.object.name})
+        return HttpResponseRedirect(self.object.get_absolute_url())
+
+
+class UnitUpdateView(ScopedMixin, UserFormKwargsMixin, generic.UpdateView):
+    model = Unit
+    form_class = UnitForm
+    action = MANAGE
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Đã lưu thay đổi."))
+        return super().form_valid(form)
+
+
+class MembershipForm(forms.Form):
+    username = forms.CharField(label=gettext_lazy("Tên đăng nhập"), max_length=150)
+    full_name = forms.CharField(
+        label=gettext_lazy("Họ và tên (tài khoản mới)"), max_length=150, required=False
+    )
+    password = forms.CharField(
+        label=gettext_lazy("Mật khẩu (tài khoản mới)"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=gettext_lazy("Bỏ trống nếu tài khoản đã có."),
+    )
+    role = forms.ChoiceField(label=gettext_lazy("Vai trò"), choices=Role.choices, initial=Role.VIEWER)
+
+
+class MembershipCreateView(generic.FormView):
+    """Give a user a role in a unit the administrator manages."""
+
+    form_class = MembershipForm
+    template_name = "registry/membership_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.unit = get_object_or_404(Unit.objects.restrict(request.user, MANAGE), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(unit=self.unit, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            membership = services.membership_grant(
+                user=self.request.user, unit=self.unit, **form.cleaned_data
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã phân quyền: %(m)s.") % {"m": membership})
+        return HttpResponseRedirect(self.unit.get_absolute_url())
+
+
+class MembershipDeleteView(ScopedMixin, generic.DeleteView):
+    model = Membership
+    action = MANAGE
+    template_name = "registry/confirm_delete.html"
+
+    def get_success_url(self):
+        messages.success(self.request, _("Đã thu hồi quyền."))
+        return self.object.unit.get_absolute_url()
