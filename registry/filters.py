@@ -130,10 +130,10 @@ class RegistrationFilterSet(StyledFilterSet):
         fields = []
 
     def filter_q(self, qs, name, value):
-        key = fold(value)
-        if not key:
-            return qs
-        return qs.filter(Q(initiative__search_text__contains=key) | Q(unit__search_name__contains=key))
+        # Every word must appear, in the initiative (name, person, address) or in the unit's name.
+        for word in fold(value).split():
+            qs = qs.filter(Q(initiative__search_text__contains=word) | Q(unit__search_name__contains=word))
+        return qs
 
     def filter_recognised(self, qs, name, value):
         exists = Exists(alive_decisions(DecisionKind.RECOGNITION))

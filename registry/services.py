@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .choices import RegistrationStatus
-from .models import Decision, Initiative, Registration, SoftDeletable
+from .models import Decision, Initiative, Registration, SoftDeletable, Unit
 
 
 def _save(obj, *, user):
@@ -118,7 +118,7 @@ def unit_create(*, user, parent, unit):
     unit._history_user = user
     unit.full_clean(exclude=["path", "depth", "numchild"])
     parent.refresh_from_db()
-    return parent.add_child(instance=unit)
+    return Unit.objects.add_child(parent, instance=unit)
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-_SPACES = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[\W_]+")
 
 # Vietnamese alphabetical order: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y.
 _ORDER = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
@@ -11,16 +11,17 @@ _RANK = {letter: index for index, letter in enumerate(_ORDER)}
 
 
 def fold(text):
-    """Return ``text`` lower-cased, without diacritics and with single spaces.
+    """Return ``text`` lower-cased, without diacritics or punctuation, with single spaces.
 
-    "Bạch  Thông" and "bach thong" fold to the same key; đ folds to d.
+    "Bạch  Thông" and "bach thong" fold to the same key; đ folds to d; “quotes” and
+    hyphens become spaces, so a search need not type them.
     """
     if not text:
         return ""
     text = str(text).replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return _SPACES.sub(" ", stripped).strip().lower()
+    return _NOT_WORD.sub(" ", stripped).strip().lower()
 
 
 def sort_key(text):

@@ -12,10 +12,11 @@ from registry.models import Decision, Field, Initiative, Membership, Registratio
 def make_unit(name, parent=None, unit_type=UnitType.CELL, **fields):
     """Create a unit as a root or as the last child of ``parent`` (the tree library's way)."""
     fields.setdefault("code", "")
+    unit = Unit(name=name, unit_type=unit_type, **fields)
     if parent is None:
-        return Unit.add_root(name=name, unit_type=unit_type, **fields)
+        return Unit.objects.add_root(instance=unit)
     parent.refresh_from_db()
-    return parent.add_child(name=name, unit_type=unit_type, **fields)
+    return Unit.objects.add_child(parent, instance=unit)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

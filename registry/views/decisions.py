@@ -105,7 +105,7 @@ class DecisionDeleteView(ScopedMixin, SoftDeleteMixin, generic.DetailView):
         return reverse("registry:decision_list")
 
 
-class DecisionRestoreView(ScopedMixin, RestoreMixin, generic.DetailView):
+class DecisionRestoreView(RestoreMixin, ScopedMixin, generic.DetailView):
     model = Decision
     action = CHANGE
 

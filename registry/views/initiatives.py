@@ -126,7 +126,7 @@ class InitiativeDeleteView(ScopedMixin, SoftDeleteMixin, generic.DetailView):
         return reverse("registry:registration_list")
 
 
-class InitiativeRestoreView(ScopedMixin, RestoreMixin, generic.DetailView):
+class InitiativeRestoreView(RestoreMixin, ScopedMixin, generic.DetailView):
     model = Initiative
     action = CHANGE
 
@@ -211,7 +211,7 @@ class RegistrationDeleteView(ScopedMixin, SoftDeleteMixin, generic.DetailView):
         return self.object.initiative.get_absolute_url()
 
 
-class RegistrationRestoreView(ScopedMixin, RestoreMixin, generic.DetailView):
+class RegistrationRestoreView(RestoreMixin, ScopedMixin, generic.DetailView):
     model = Registration
     action = CHANGE
 

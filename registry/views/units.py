@@ -24,7 +24,7 @@ def scope_roots(user):
     """Return the top units of the user's scope, in tree order."""
     paths = scope_paths(user)
     if paths is None:
-        return Unit.get_root_nodes()
+        return Unit.objects.get_root_nodes()
     return Unit.objects.filter(path__in=paths)
 
 
@@ -43,7 +43,7 @@ class UnitListView(generic.TemplateView):
             )
         else:
             roots = list(scope_roots(self.request.user))
-            context["roots"] = [(root, list(root.get_children())) for root in roots]
+            context["roots"] = [(root, list(Unit.objects.get_children(root))) for root in roots]
         return context
 
 
@@ -54,7 +54,7 @@ class UnitChildrenView(ScopedMixin, generic.DetailView):
     template_name = "registry/_unit_children.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(children=list(self.object.get_children()), **kwargs)
+        return super().get_context_data(children=list(Unit.objects.get_children(self.object)), **kwargs)
 
 
 class UnitDetailView(ScopedMixin, CanChangeMixin, generic.DetailView):
@@ -63,8 +63,8 @@ class UnitDetailView(ScopedMixin, CanChangeMixin, generic.DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         unit, user = self.object, self.request.user
-        context["ancestors"] = unit.get_ancestors().restrict(user)
-        context["children"] = unit.get_children()
+        context["ancestors"] = Unit.objects.get_ancestors(unit).restrict(user)
+        context["children"] = Unit.objects.get_children(unit)
         context["per_year"] = (
             Registration.objects.alive()
             .filter(unit__path__startswith=unit.path)

@@ -1,0 +1,69 @@
+import datetime
+
+import pytest
+
+from registry.choices import DecisionKind, Kind, Level, Role, UnitType
+from registry.models import AwardForm
+
+from .factories import (
+    DecisionFactory,
+    InitiativeFactory,
+    MembershipFactory,
+    RegistrationFactory,
+    UserFactory,
+    make_unit,
+)
+
+
+class Tree:
+    """Province → two districts (A, B) → a commune under A → a cell under the commune."""
+
+    def __init__(self):
+        self.province = make_unit("Tỉnh ủy Bắc Kạn", unit_type=UnitType.PROVINCE, code="BK")
+        self.a = make_unit("Huyện ủy Bạch Thông", self.province, UnitType.DISTRICT, code="BT")
+        self.b = make_unit("Thành ủy Bắc Kạn", self.province, UnitType.DISTRICT, code="TP")
+        self.commune = make_unit("Đảng ủy xã Cẩm Giàng", self.a, UnitType.COMMUNE, code="BT-CG")
+        self.cell = make_unit("Chi bộ thôn Nà Phải", self.commune, UnitType.CELL, code="BT-CG-NP")
+
+        self.initiative_a = InitiativeFactory(name="Mô hình hiến đất làm đường Bạch Thông", unit=self.cell)
+        self.registration_a = RegistrationFactory(initiative=self.initiative_a, year=2023)
+        self.initiative_b = InitiativeFactory(
+            name="Mô hình “Tổ dân phố tự quản”",
+            unit=self.b,
+            kind=Kind.INDIVIDUAL,
+            person_name="Nguyễn Thị Hoa",
+        )
+        self.registration_b = RegistrationFactory(initiative=self.initiative_b, year=2023)
+        self.decision_a = DecisionFactory(issuing_unit=self.a, level=Level.DISTRICT)
+        self.decision_a.registrations.add(self.registration_a)
+        self.decision_b = DecisionFactory(
+            issuing_unit=self.b,
+            kind=DecisionKind.COMMENDATION,
+            award_form=AwardForm.objects.get(name="Giấy khen"),
+            symbol="QĐ-UBND",
+            signed_on=datetime.date(2023, 12, 20),
+        )
+        self.decision_b.registrations.add(self.registration_b)
+
+        self.editor_a = UserFactory(username="bientap_a")
+        MembershipFactory(user=self.editor_a, unit=self.a, role=Role.EDITOR)
+        self.viewer_a = UserFactory(username="xem_a")
+        MembershipFactory(user=self.viewer_a, unit=self.a, role=Role.VIEWER)
+        self.editor_b = UserFactory(username="bientap_b")
+        MembershipFactory(user=self.editor_b, unit=self.b, role=Role.EDITOR)
+        self.admin_province = UserFactory(username="quantri")
+        MembershipFactory(user=self.admin_province, unit=self.province, role=Role.ADMIN)
+
+
+@pytest.fixture
+def tree(db):
+    return Tree()
+
+
+@pytest.fixture
+def client_for(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
