@@ -54,7 +54,17 @@ class UnitFilter(django_filters.ModelChoiceFilter):
 
 
 class StyledFilterSet(django_filters.FilterSet):
-    """Give the filter widgets Bootstrap's small form classes."""
+    """Give the filter widgets Bootstrap's small form classes; name the filters always shown."""
+
+    primary_filters = ()
+
+    @property
+    def has_more_filters(self):
+        return any(name not in self.primary_filters for name in self.filters)
+
+    @property
+    def more_filters_used(self):
+        return any(self.data.get(name) for name in self.filters if name not in self.primary_filters)
 
     @property
     def form(self):
@@ -72,6 +82,8 @@ class StyledFilterSet(django_filters.FilterSet):
 
 class RegistrationFilterSet(StyledFilterSet):
     """Filters of the model list: one row per initiative and year."""
+
+    primary_filters = ("q", "unit", "year", "field", "kind", "status")
 
     q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_q")
     unit = UnitFilter(label=_("Đơn vị (cả các đơn vị trực thuộc)"), path_lookup="unit__path")
@@ -159,6 +171,8 @@ class RegistrationFilterSet(StyledFilterSet):
 
 
 class DecisionFilterSet(StyledFilterSet):
+    primary_filters = ("q", "kind", "level", "year", "issuing_unit")
+
     q = django_filters.CharFilter(label=_("Số, ký hiệu, trích yếu"), method="filter_q")
     kind = django_filters.ChoiceFilter(choices=DecisionKind.choices, label=_("Loại quyết định"))
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Cấp"))

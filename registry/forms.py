@@ -14,10 +14,16 @@ from .querysets import CHANGE, MANAGE, VIEW
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A date typed as dd/mm/yyyy, whatever language the browser speaks.
+
+    The browser's own date picker shows mm/dd/yyyy on the many office PCs with an English
+    browser, which Vietnamese users misread; a plain text field with the expected pattern
+    does not.
+    """
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+        attrs = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", **(attrs or {})}
+        super().__init__(attrs, format="%d/%m/%Y")
 
 
 def unit_label(unit):

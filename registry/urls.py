@@ -14,6 +14,10 @@ urlpatterns = [
     path("don-vi/<int:pk>/truc-thuoc/", views.UnitChildrenView.as_view(), name="unit_children"),
     path("don-vi/<int:pk>/phan-quyen/", views.MembershipCreateView.as_view(), name="membership_create"),
     path("phan-quyen/<int:pk>/xoa/", views.MembershipDeleteView.as_view(), name="membership_delete"),
+    # Fields
+    path("linh-vuc/", views.FieldListView.as_view(), name="field_list"),
+    path("linh-vuc/them/", views.FieldCreateView.as_view(), name="field_create"),
+    path("linh-vuc/<int:pk>/sua/", views.FieldUpdateView.as_view(), name="field_update"),
     # Initiatives and their yearly registrations
     path("mo-hinh/", views.RegistrationListView.as_view(), name="registration_list"),
     path("mo-hinh/them/", views.InitiativeCreateView.as_view(), name="initiative_create"),

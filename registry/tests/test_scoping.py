@@ -147,3 +147,14 @@ def test_querysets_restrict_every_model(tree):
     assert set(Decision.objects.restrict(user)) == {tree.decision_a}
     assert set(Decision.objects.restrict(tree.editor_b)) == {tree.decision_b}
     assert set(Initiative.objects.restrict(tree.admin_province)) == {tree.initiative_a, tree.initiative_b}
+
+
+def test_only_administrators_change_the_field_catalogue(tree, client_for):
+    assert client_for(tree.editor_a).get(reverse("registry:field_create")).status_code == 403
+    client = client_for(tree.admin_province)
+    response = client.post(
+        reverse("registry:field_create"),
+        {"name": "Chuyển đổi số", "standard": "economy", "order": 15, "is_active": "on"},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("registry:field_list")).status_code == 200

@@ -9,6 +9,7 @@ from .decisions import (
     DecisionRestoreView,
     DecisionUpdateView,
 )
+from .fields import FieldCreateView, FieldListView, FieldUpdateView
 from .initiatives import (
     AttachmentCreateView,
     AttachmentDeleteView,
@@ -46,6 +47,9 @@ __all__ = [
     "DecisionRegistrationsView",
     "DecisionRestoreView",
     "DecisionUpdateView",
+    "FieldCreateView",
+    "FieldListView",
+    "FieldUpdateView",
     "HistoryView",
     "HomeView",
     "InitiativeCreateView",
