@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "treebeard",
     "simple_history",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "registry",
     "reports",
 ]
@@ -152,6 +154,19 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Long work (imports, national workbooks) runs in a worker, never in a request:
+# `manage.py db_worker` takes tasks from the database. TASKS_IMMEDIATE=1 runs them in
+# the request instead (tests, or a machine with no worker).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_bool("TASKS_IMMEDIATE", False)
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
 
 if os.environ.get("REDIS_URL"):
     CACHES = {
