@@ -28,6 +28,8 @@ def env_list(name, default):
 
 
 DEBUG = env_bool("DEBUG", True)
+# The demo data has published passwords: loading it needs a development machine.
+DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", DEBUG)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
