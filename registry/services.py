@@ -2,6 +2,8 @@
 
 Every function validates with ``full_clean()`` before saving and runs in one transaction,
 so bad input never leaves a half-saved record. The acting user is written to the history.
+Every write that can change a report's count runs inside ``tally.tracking()``, which keeps
+the counts kept ready for the reports equal to the live ones.
 """
 
 import datetime
@@ -10,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from reports import tally
 
 from .choices import RegistrationStatus
 from .models import Decision, Initiative, Registration, SoftDeletable, Unit
@@ -65,26 +69,64 @@ def registration_create(*, user, initiative: Initiative, registration: Registrat
     if not registration.status:
         registration.status = registration_default_status(initiative=initiative, year=registration.year)
     registration.created_by = user
-    return _save(registration, user=user)
+    with tally.tracking({(registration.unit_id, registration.year)}):
+        return _save(registration, user=user)
+
+
+@transaction.atomic
+def registration_update(*, user, registration: Registration) -> Registration:
+    """Save an edited registration (its year or unit may have changed)."""
+    before = Registration.objects.filter(pk=registration.pk).values_list("unit_id", "year")
+    with tally.tracking({*before, (registration.unit_id, registration.year)}):
+        return _save(registration, user=user)
+
+
+@transaction.atomic
+def initiative_update(*, user, initiative: Initiative) -> Initiative:
+    """Save an edited initiative; its kind, field or grade count in every year it was registered."""
+    with tally.tracking(tally.pairs_of(initiative.registrations.all())):
+        return _save(initiative, user=user)
+
+
+def _affected_pairs(obj):
+    """Return the (unit, year) pairs whose counts change when ``obj`` changes state."""
+    if isinstance(obj, Registration):
+        return {(obj.unit_id, obj.year)}
+    if isinstance(obj, Initiative):
+        return tally.pairs_of(obj.registrations.all())
+    if isinstance(obj, Decision):
+        return tally.pairs_of(obj.registrations.all())
+    return set()
 
 
 @transaction.atomic
 def decision_create(*, user, decision: Decision, registrations=()) -> Decision:
     """Record a decision and the registrations it covers."""
     decision.created_by = user
-    _save(decision, user=user)
-    if registrations:
-        decision.registrations.add(*registrations)
+    registrations = list(registrations)
+    with tally.tracking(tally.pairs_of(registrations)):
+        _save(decision, user=user)
+        if registrations:
+            decision.registrations.add(*registrations)
     return decision
+
+
+@transaction.atomic
+def decision_update(*, user, decision: Decision) -> Decision:
+    """Save an edited decision; its kind and level decide how its registrations count."""
+    with tally.tracking(tally.pairs_of(decision.registrations.all())):
+        return _save(decision, user=user)
 
 
 @transaction.atomic
 def decision_set_registrations(*, user, decision: Decision, add=(), remove=()) -> Decision:
     """Add and remove covered registrations, recording the change in the decision's history."""
-    if add:
-        decision.registrations.add(*add)
-    if remove:
-        decision.registrations.remove(*remove)
+    add, remove = list(add), list(remove)
+    with tally.tracking(tally.pairs_of(add + remove)):
+        if add:
+            decision.registrations.add(*add)
+        if remove:
+            decision.registrations.remove(*remove)
     decision._history_user = user
     decision.save(update_fields=["updated_at"])
     return decision
@@ -97,7 +139,8 @@ def soft_delete(*, user, obj: SoftDeletable) -> SoftDeletable:
     obj.deleted_at = timezone.now()
     obj.deleted_by = user
     obj._history_user = user
-    obj.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
+    with tally.tracking(_affected_pairs(obj)):
+        obj.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
     return obj
 
 
@@ -108,7 +151,8 @@ def restore(*, user, obj: SoftDeletable) -> SoftDeletable:
     obj.deleted_at = None
     obj.deleted_by = None
     obj._history_user = user
-    obj.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
+    with tally.tracking(_affected_pairs(obj)):
+        obj.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
     return obj
 
 

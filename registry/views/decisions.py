@@ -92,8 +92,9 @@ class DecisionUpdateView(ScopedMixin, UserFormKwargsMixin, generic.UpdateView):
     action = CHANGE
 
     def form_valid(self, form):
+        self.object = services.decision_update(user=self.request.user, decision=form.instance)
         messages.success(self.request, _("Đã lưu thay đổi."))
-        return super().form_valid(form)
+        return HttpResponseRedirect(self.object.get_absolute_url())
 
 
 class DecisionDeleteView(ScopedMixin, SoftDeleteMixin, generic.DetailView):

@@ -10,23 +10,40 @@ from django.utils.translation import gettext as _
 from django.views import generic
 from django_filters.views import FilterView
 
-from registry import services
-from registry.choices import DecisionKind
+from registry import exports, services
+from registry.choices import DecisionKind, Grade
 from registry.filters import RegistrationFilterSet, alive_decisions
 from registry.forms import AttachmentForm, InitiativeCreateForm, InitiativeForm, RegistrationForm
-from registry.models import Attachment, Decision, Initiative, Registration
-from registry.querysets import CHANGE, VIEW
+from registry.models import Attachment, Decision, Field, Initiative, Registration
+from registry.querysets import CHANGE, VIEW, scope_paths
 
 from .mixins import CanChangeMixin, RestoreMixin, ScopedMixin, SoftDeleteMixin, UserFormKwargsMixin
 
 
 class RegistrationListView(ScopedMixin, FilterView):
-    """The model list: one row per initiative and year, filtered, sorted, paginated."""
+    """The model list: one row per initiative and year, filtered, sorted, paginated.
+
+    ``?export=xlsx`` or ``?export=csv`` downloads the same rows the screen lists (same
+    FilterSet, same ordering), all pages. The bulk actions post to ``intake:bulk`` with the
+    same filter in the query string.
+    """
 
     model = Registration
     filterset_class = RegistrationFilterSet
     template_name = "registry/registration_list.html"
     paginate_by = 50
+    export_formats = {"xlsx": exports.xlsx_response, "csv": exports.csv_response}
+
+    def get(self, request, *args, **kwargs):
+        export = self.export_formats.get(request.GET.get("export", ""))
+        if export is None:
+            return super().get(request, *args, **kwargs)
+        # The same steps as FilterView.get, without the page: an invalid filter exports nothing.
+        filterset = self.get_filterset(self.get_filterset_class())
+        valid = not filterset.is_bound or filterset.is_valid() or not self.get_strict()
+        queryset = filterset.qs if valid else filterset.queryset.none()
+        filename = f"danh-sach-mo-hinh-{timezone.localdate():%Y%m%d}"
+        return export(queryset, filename)
 
     def get_queryset(self):
         return (
@@ -44,7 +61,12 @@ class RegistrationListView(ScopedMixin, FilterView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
+        query.pop("export", None)
         context["query_string"] = query.urlencode()
+        # Whether to offer the bulk actions; the actions themselves restrict to CHANGE again.
+        context["can_change"] = scope_paths(self.request.user, CHANGE) != []
+        context["bulk_fields"] = Field.objects.active()
+        context["bulk_grades"] = Grade.choices
         return context
 
 
@@ -113,8 +135,9 @@ class InitiativeUpdateView(ScopedMixin, UserFormKwargsMixin, generic.UpdateView)
     action = CHANGE
 
     def form_valid(self, form):
+        self.object = services.initiative_update(user=self.request.user, initiative=form.instance)
         messages.success(self.request, _("Đã lưu thay đổi."))
-        return super().form_valid(form)
+        return HttpResponseRedirect(self.object.get_absolute_url())
 
 
 class InitiativeDeleteView(ScopedMixin, SoftDeleteMixin, generic.DetailView):
@@ -197,9 +220,10 @@ class RegistrationUpdateView(ScopedMixin, UserFormKwargsMixin, generic.UpdateVie
     def get_context_data(self, **kwargs):
         return super().get_context_data(initiative=self.object.initiative, **kwargs)
 
-    def get_success_url(self):
+    def form_valid(self, form):
+        self.object = services.registration_update(user=self.request.user, registration=form.instance)
         messages.success(self.request, _("Đã lưu thay đổi."))
-        return self.object.get_absolute_url()
+        return HttpResponseRedirect(self.object.get_absolute_url())
 
 
 class RegistrationDeleteView(ScopedMixin, SoftDeleteMixin, generic.DetailView):

@@ -1,0 +1,104 @@
+"""What the reports count: each measure with its filter and the list parameters behind it.
+
+The measures counted for any set of registrations are listed once, in ``MEASURES``, together
+with the registration list's GET parameters that select exactly the registrations behind each
+count; the drill-down links are built from the same list. The filters need the annotations of
+``recognition_annotations()``.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+
+from registry.choices import (
+    LEVEL_RANK,
+    DecisionKind,
+    Evaluation,
+    Grade,
+    Kind,
+    Level,
+    RegistrationStatus,
+    StandardField,
+)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A count over registrations: its filter and the list parameters that show its rows."""
+
+    key: str
+    q: Q
+    params: dict
+
+
+def _measures():
+    recognised = Q(top_rank__isnull=False)
+    yield Measure("total", Q(), {})
+    for kind in Kind:
+        yield Measure(kind.value, Q(initiative__kind=kind), {"kind": kind.value})
+    for status in RegistrationStatus:
+        yield Measure(status.value, Q(status=status), {"status": status.value})
+    for grade in Grade:
+        yield Measure(f"grade_{grade.value}", Q(initiative__grade=grade), {"grade": grade.value})
+    for level in Level:
+        yield Measure(f"level_{level.value}", Q(level=level), {"level": level.value})
+    yield Measure("effective", Q(evaluation=Evaluation.EFFECTIVE), {"evaluation": Evaluation.EFFECTIVE.value})
+    yield Measure("recognised", recognised, {"recognised": "true"})
+    for kind in Kind:
+        yield Measure(
+            f"recognised_{kind.value}",
+            recognised & Q(initiative__kind=kind),
+            {"recognised": "true", "kind": kind.value},
+        )
+    for level in Level:
+        yield Measure(
+            f"recognised_{level.value}", Q(top_rank=LEVEL_RANK[level]), {"recognition_level": level.value}
+        )
+    yield Measure("commended", Q(is_commended=True), {"commended": "true"})
+    for standard in StandardField:
+        yield Measure(
+            f"field_{standard.value}",
+            Q(initiative__field__standard=standard),
+            {"standard_field": standard.value},
+        )
+
+
+MEASURES = list(_measures())
+# Level × grade ("02 mô hình cấp Đảng ủy Khối và 122 mô hình, 09 điển hình cấp cơ sở").
+LEVEL_GRADE_MEASURES = [
+    Measure(
+        f"level_{level.value}_grade_{grade.value}",
+        Q(level=level, initiative__grade=grade),
+        {"level": level.value, "grade": grade.value},
+    )
+    for level in Level
+    for grade in Grade
+]
+MEASURE_PARAMS = {measure.key: measure.params for measure in MEASURES + LEVEL_GRADE_MEASURES}
+
+# The tally keeps every measure but the standard fields, which come from its field column.
+TALLY_MEASURES = [m for m in MEASURES + LEVEL_GRADE_MEASURES if not m.key.startswith("field_")]
+TALLY_KEYS = [m.key for m in TALLY_MEASURES]
+
+
+def recognition_annotations():
+    """Annotate the rank of the highest alive recognition and whether an alive commendation covers it.
+
+    A registration recognised at two levels is counted once, at the higher one
+    (levels ordered by ``LEVEL_RANK``).
+    """
+    from registry.models import Decision
+
+    rank = Case(
+        *[When(level=level, then=Value(rank)) for level, rank in LEVEL_RANK.items()],
+        output_field=IntegerField(),
+    )
+    top_rank = (
+        Decision.objects.alive()
+        .filter(kind=DecisionKind.RECOGNITION, registrations=OuterRef("pk"))
+        .annotate(rank=rank)
+        .order_by("-rank")
+        .values("rank")[:1]
+    )
+    commended = Decision.objects.alive().filter(kind=DecisionKind.COMMENDATION, registrations=OuterRef("pk"))
+    return {"top_rank": Subquery(top_rank, output_field=IntegerField()), "is_commended": Exists(commended)}

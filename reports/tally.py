@@ -1,0 +1,192 @@
+"""Keep the tally exactly equal to the live counts.
+
+Every write that can change a count runs inside ``tracking(pairs)``, where ``pairs`` are the
+(registering unit, year) pairs it may touch: the registrations of those pairs are counted
+before and after the write, and the difference is added to the tally rows of the unit and of
+every unit above it, in the same transaction. Units are never moved in the tree (history is
+kept with successors instead), so a registration's ancestors never change.
+
+``tally_rebuild()`` recomputes everything from the registrations (after a bulk load), and
+``tally_expected()`` gives what the tally should hold, for the tests that compare the two.
+"""
+
+from collections import defaultdict
+from contextlib import contextmanager
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Max
+from django.db.models.functions import ExtractQuarter, ExtractYear, Substr
+
+from registry.models import Registration, Unit
+
+from .measures import TALLY_KEYS, TALLY_MEASURES, recognition_annotations
+from .models import Tally
+
+KEY_FIELDS = ("unit_id", "year", "quarter", "field_id")
+
+
+def pairs_of(registrations):
+    """Return the (unit, year) pairs of registrations (a queryset or model instances), as stored."""
+    if not hasattr(registrations, "values_list"):
+        # Read what is stored: an instance in hand may be older than the row. One query.
+        registrations = Registration.objects.filter(pk__in=[item.pk for item in registrations])
+    return set(registrations.values_list("unit_id", "year"))
+
+
+def _counted(queryset, group_by):
+    """Group alive registrations and count every tally measure. One query."""
+    return (
+        queryset.annotate(**recognition_annotations())
+        .annotate(quarter=ExtractYear("registered_on") * 10 + ExtractQuarter("registered_on"))
+        .values(*group_by)
+        .annotate(**{m.key: Count("pk", filter=m.q) for m in TALLY_MEASURES})
+        .order_by()
+    )
+
+
+def _snapshot(pairs):
+    """Return the counts of the registrations of ``pairs``, by registering unit, year, quarter, field."""
+    if not pairs:
+        return {}
+    units = {unit for unit, _year in pairs}
+    years = {year for _unit, year in pairs}
+    rows = _counted(
+        Registration.objects.alive().filter(unit_id__in=units, year__in=years),
+        ["unit_id", "year", "quarter", "initiative__field_id"],
+    )
+    snapshot = {}
+    for row in rows:
+        if (row["unit_id"], row["year"]) in pairs:
+            key = (row["unit_id"], row["year"], row["quarter"], row["initiative__field_id"])
+            snapshot[key] = [row[name] for name in TALLY_KEYS]
+    return snapshot
+
+
+def _ancestor_ids(unit_ids):
+    """Map each unit to the ids of itself and every unit above it. Two queries."""
+    paths = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
+    steplen = Unit.steplen
+    prefixes = {path[:end] for path in paths.values() for end in range(steplen, len(path) + 1, steplen)}
+    ids = dict(Unit.objects.filter(path__in=prefixes).values_list("path", "pk"))
+    return {
+        unit: [ids[path[:end]] for end in range(steplen, len(path) + 1, steplen)]
+        for unit, path in paths.items()
+    }
+
+
+def _apply(before, after):
+    """Add the difference between two snapshots to the tally rows of every unit above."""
+    deltas = defaultdict(lambda: [0] * len(TALLY_KEYS))
+    changed = {
+        key: [
+            new - old
+            for new, old in zip(
+                after.get(key, [0] * len(TALLY_KEYS)), before.get(key, [0] * len(TALLY_KEYS)), strict=True
+            )
+        ]
+        for key in before.keys() | after.keys()
+    }
+    changed = {key: delta for key, delta in changed.items() if any(delta)}
+    if not changed:
+        return
+    ancestors = _ancestor_ids({key[0] for key in changed})
+    for (unit, year, quarter, field), delta in changed.items():
+        for ancestor in ancestors[unit]:
+            total = deltas[(ancestor, year, quarter, field)]
+            for index, value in enumerate(delta):
+                total[index] += value
+    for (unit, year, quarter, field), delta in deltas.items():
+        _add(unit, year, quarter, field, delta)
+    Tally.objects.filter(unit_id__in={key[0] for key in deltas}, total=0).delete()
+
+
+def _add(unit, year, quarter, field, delta):
+    """Add ``delta`` to one tally row, creating it if needed; safe under concurrent writers."""
+    if not any(delta):
+        return
+    row = Tally.objects.filter(unit_id=unit, year=year, quarter=quarter, field_id=field)
+    increments = {name: F(name) + value for name, value in zip(TALLY_KEYS, delta, strict=True) if value}
+    if row.update(**increments):
+        return
+    try:
+        with transaction.atomic():
+            Tally.objects.create(
+                unit_id=unit,
+                year=year,
+                quarter=quarter,
+                field_id=field,
+                **dict(zip(TALLY_KEYS, delta, strict=True)),
+            )
+    except IntegrityError:
+        # Another transaction created the row meanwhile: add to it instead.
+        row.update(**increments)
+
+
+@contextmanager
+def tracking(pairs):
+    """Keep the tally in step with a write that may change the registrations of ``pairs``.
+
+    Must run inside the write's transaction. ``pairs`` must name every (registering unit,
+    year) the write can change, before and after it: an edit that moves a registration to
+    another year or unit names both.
+    """
+    pairs = set(pairs)
+    before = _snapshot(pairs)
+    yield
+    _apply(before, _snapshot(pairs))
+
+
+def _expected_rows():
+    """Yield (key, counts) of what the tally should hold, computed from the registrations.
+
+    One query per depth of the tree: each groups the registrations by the ancestor at that
+    depth (a prefix of the registering unit's path). Rows stream, so memory stays flat.
+    """
+    steplen = Unit.steplen
+    max_depth = Unit.objects.aggregate(depth=Max("depth"))["depth"] or 0
+    for depth in range(1, max_depth + 1):
+        ids = dict(Unit.objects.filter(depth=depth).values_list("path", "pk"))
+        rows = _counted(
+            Registration.objects.alive()
+            .filter(unit__depth__gte=depth)
+            .annotate(ancestor=Substr("unit__path", 1, steplen * depth)),
+            ["ancestor", "year", "quarter", "initiative__field_id"],
+        )
+        for row in rows.iterator(chunk_size=5000):
+            key = (ids[row["ancestor"]], row["year"], row["quarter"], row["initiative__field_id"])
+            yield key, [row[name] for name in TALLY_KEYS]
+
+
+def tally_expected():
+    """Return what the tally should hold: {key: [counts]}."""
+    return dict(_expected_rows())
+
+
+def tally_current():
+    """Return what the tally holds: {key: [counts]}."""
+    return {
+        (row["unit_id"], row["year"], row["quarter"], row["field_id"]): [row[name] for name in TALLY_KEYS]
+        for row in Tally.objects.values(*KEY_FIELDS, *TALLY_KEYS)
+    }
+
+
+@transaction.atomic
+def tally_rebuild(batch_size=5000):
+    """Recompute the whole tally from the registrations. Returns the number of rows."""
+    Tally.objects.all().delete()
+    batch, written = [], 0
+    for (unit, year, quarter, field), counts in _expected_rows():
+        batch.append(
+            Tally(
+                unit_id=unit,
+                year=year,
+                quarter=quarter,
+                field_id=field,
+                **dict(zip(TALLY_KEYS, counts, strict=True)),
+            )
+        )
+        if len(batch) == batch_size:
+            Tally.objects.bulk_create(batch)
+            written, batch = written + len(batch), []
+    Tally.objects.bulk_create(batch)
+    return written + len(batch)
