@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
     path("bao-cao/", include("reports.urls")),
+    path("nhap-excel/", include("intake.urls")),
     path("", include("registry.urls")),
 ]
 

@@ -1,0 +1,569 @@
+"""Checking an uploaded sheet row by row: what each row will do, or how to fix it.
+
+The check reads the rows as a stream and writes its verdicts to ``ImportRow`` in chunks, so
+memory does not grow with the file; only the keys needed to catch duplicate rows are kept.
+Nothing is written to the registry here: ``services.import_apply`` does that after the user
+confirms.
+
+A row is identified by its unit, its initiative's name (compared folded: case, diacritics and
+punctuation ignored) and its year. The row will
+
+- create an initiative and its registration when the unit has no initiative of that name;
+- create a registration when the initiative exists but has none for the year (status
+  "maintained" by default when an earlier registration exists);
+- update the registration (and its initiative) when it exists and a filled cell differs;
+- change nothing when every filled cell equals what is stored.
+
+An empty cell leaves the stored value as it is: a short list from a lower unit never erases
+what the commission already entered.
+"""
+
+import datetime
+import re
+
+from django.db.models import Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
+
+from registry.choices import Evaluation, Kind, Level, RegistrationStatus
+from registry.exports import COLUMNS, COLUMNS_BY_KEY, INFO_COLUMNS
+from registry.models import Field, Initiative, Registration
+from registry.text import fold
+
+from . import reader
+from .models import BatchStatus, ImportBatch, ImportRow, RowAction
+from .template import EXAMPLE_PREFIX
+from .units import UnitMatcher
+
+CHUNK = 500
+MAX_FORMULA_CELLS = 5000
+REQUIRED = ("name", "year")
+EXAMPLE_KEY = fold(EXAMPLE_PREFIX)
+
+
+def header_key(value):
+    """Return the comparison key of a column header: no notes in brackets, no asterisks, folded."""
+    return fold(re.sub(r"\([^)]*\)|\*", " ", str(value or "")))
+
+
+HEADERS = {}
+for _column in COLUMNS:
+    for _header in (_column.header, *_column.aliases):
+        HEADERS.setdefault(header_key(_header), _column.key)
+# Columns of the export, and row numbers, that are read but never imported.
+IGNORED_HEADERS = {header_key(column.header) for column in INFO_COLUMNS} | {
+    "stt",
+    "tt",
+    "so tt",
+    "so thu tu",
+}
+
+# Words people write for the closed lists, beside the labels themselves.
+CHOICE_SYNONYMS = {
+    Kind: {"tap the": Kind.COLLECTIVE, "ca nhan": Kind.INDIVIDUAL},
+    RegistrationStatus: {
+        "moi": RegistrationStatus.NEW,
+        "dk moi": RegistrationStatus.NEW,
+        "dang ky moi": RegistrationStatus.NEW,
+        "duy tri": RegistrationStatus.MAINTAINED,
+        "dang ky duy tri": RegistrationStatus.MAINTAINED,
+    },
+    Evaluation: {"khong hieu qua": Evaluation.NOT_EFFECTIVE, "chua danh gia": Evaluation.PENDING},
+}
+
+
+def choice_map(choices):
+    mapping = {}
+    for value, label in choices.choices:
+        mapping[fold(label)] = value
+        mapping[fold(value)] = value
+        if choices is Level:
+            mapping[fold(label).removeprefix("cap ")] = value
+    mapping.update(CHOICE_SYNONYMS.get(choices, {}))
+    return mapping
+
+
+CHOICES = {column.key: choice_map(column.choices) for column in COLUMNS if column.kind == "choice"}
+INITIATIVE_KEYS = [c.key for c in COLUMNS if c.target == "initiative"]
+REGISTRATION_KEYS = [c.key for c in COLUMNS if c.target == "registration" and c.key != "year"]
+
+
+def looks_like_header(values):
+    keys = {HEADERS.get(header_key(value)) for value in values if isinstance(value, str)}
+    return "name" in keys and "year" in keys
+
+
+def batched(iterable, size):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def max_length(model, key):
+    return getattr(model._meta.get_field(key), "max_length", None)
+
+
+def display(key, value, fields=None):
+    """Return a stored or checked value as the user reads it."""
+    if value in (None, ""):
+        return "—"
+    column = COLUMNS_BY_KEY.get(key)
+    if column is None:
+        return str(value)
+    if column.kind == "choice":
+        return str(column.choices(value).label)
+    if column.kind == "field":
+        return str(fields.get(value, value)) if fields else str(value)
+    if column.kind == "date":
+        if isinstance(value, str):
+            value = datetime.date.fromisoformat(value)
+        return value.strftime("%d/%m/%Y")
+    if column.kind == "int":
+        return f"{value:,}".replace(",", ".")
+    return str(value)
+
+
+class Checker:
+    """Check one batch. ``run()`` fills ``ImportRow`` and the batch's summary."""
+
+    def __init__(self, batch: ImportBatch):
+        self.batch = batch
+        self.user = batch.user
+        self.matcher = UnitMatcher(self.user)
+        self.fields = {}
+        self.field_names = {}
+        for field in Field.objects.order_by("-is_active", "order", "name"):
+            self.fields.setdefault(fold(field.name), field)
+            self.field_names[field.pk] = field.name
+        self.seen = {}  # (unit, folded name, year) → first row number
+        self.new_first_year = {}  # (unit, folded name) → earliest year of the file's new initiative
+        self.initiatives_by_unit = {}
+        self.counts = {action: 0 for action in RowAction.values}
+        self.examples = []
+
+    # The file as a whole -------------------------------------------------------------------
+
+    def run(self):
+        batch = self.batch
+        ImportRow.objects.filter(batch=batch).delete()
+        try:
+            sheet, (formulas, formula_total) = reader.open_sheet(bytes(batch.content), looks_like_header)
+        except reader.FileRejected as error:
+            batch.status = BatchStatus.REJECTED
+            batch.summary = {"file_errors": [str(error)], "counts": {}}
+            batch.checked_at = timezone.now()
+            batch.save(update_fields=["status", "summary", "checked_at"])
+            return batch
+        file_errors, warnings = [], []
+        self.columns = self.map_columns(sheet, file_errors, warnings)
+        if sheet.merged:
+            ranges = [
+                f"{reader.cell_name(r1, c1)}:{reader.cell_name(r2, c2)}"
+                for r1, c1, r2, c2 in sheet.merged[:20]
+            ]
+            file_errors.append(
+                _(
+                    "Bảng có ô gộp (%(ranges)s). Hãy bỏ gộp ô (Trang đầu → Gộp và căn giữa → Bỏ gộp ô), "
+                    "ghi giá trị vào từng ô rồi tải lên lại."
+                )
+                % {"ranges": ", ".join(ranges)}
+            )
+        self.formula_cells = {}
+        for name in formulas[:MAX_FORMULA_CELLS]:
+            match = re.match(r"([A-Z]+)(\d+)", name)
+            if match:
+                self.formula_cells.setdefault(int(match.group(2)), []).append(name)
+        if formula_total > len(formulas):
+            file_errors.append(
+                _(
+                    "Bảng có %(count)s ô chứa công thức. Hãy chọn cả bảng, Sao chép rồi Dán đặc biệt → "
+                    "Chỉ giá trị, lưu lại rồi tải lên."
+                )
+                % {"count": formula_total}
+            )
+        batch.summary = {
+            "sheet": sheet.name,
+            "header_row": sheet.header_row,
+            "columns": [COLUMNS_BY_KEY[key].header for key in self.columns.values()],
+            "file_errors": file_errors,
+            "warnings": warnings,
+            "counts": {},
+        }
+        batch.status = BatchStatus.CHECKING
+        batch.progress_total = sheet.total_rows
+        batch.progress_done = 0
+        batch.save(update_fields=["summary", "status", "progress_total", "progress_done"])
+        if self.missing_columns:
+            self.finish(0)
+            return batch
+        done = 0
+        data_rows = 0
+        for chunk in batched(sheet.rows, CHUNK):
+            checked = [row for row in (self.parse(number, values) for number, values in chunk) if row]
+            self.match(checked)
+            ImportRow.objects.bulk_create(checked)
+            data_rows += len(checked)
+            done += len(chunk)
+            ImportBatch.objects.filter(pk=batch.pk).update(progress_done=done)
+        if self.examples:
+            batch.summary["warnings"].append(
+                _("Dòng %(rows)s là dòng ví dụ của tệp mẫu nên không được nhập.")
+                % {"rows": ", ".join(str(number) for number in self.examples[:10])}
+            )
+        if not data_rows and not file_errors:
+            batch.summary["file_errors"].append(
+                _("Trang tính “%(sheet)s” không có dòng dữ liệu nào dưới dòng tiêu đề.")
+                % {"sheet": sheet.name}
+            )
+        self.finish(done)
+        return batch
+
+    def finish(self, done):
+        batch = self.batch
+        batch.summary["counts"] = {action: count for action, count in self.counts.items() if count}
+        batch.status = BatchStatus.CHECKED
+        batch.progress_done = batch.progress_total = done
+        batch.checked_at = timezone.now()
+        batch.save(update_fields=["summary", "status", "progress_done", "progress_total", "checked_at"])
+
+    def map_columns(self, sheet, file_errors, warnings):
+        """Return {position in the row: column key}; report unknown and repeated headers."""
+        columns, unknown = {}, []
+        for index, header in enumerate(sheet.headers):
+            label = reader.text(header)
+            if not label:
+                continue
+            key = header_key(label)
+            letter = reader.cell_name(sheet.header_row, sheet.first_col + index)
+            if key in HEADERS:
+                column_key = HEADERS[key]
+                if column_key in columns.values():
+                    file_errors.append(
+                        _("Cột “%(header)s” (ô %(cell)s) lặp lại một cột đã có. Hãy xóa một trong hai cột.")
+                        % {"header": label, "cell": letter}
+                    )
+                    continue
+                columns[index] = column_key
+            elif key not in IGNORED_HEADERS:
+                unknown.append(f"“{label}” ({letter})")
+        if unknown:
+            warnings.append(
+                _(
+                    "Các cột sau không có trong mẫu nên sẽ không được nhập: %(columns)s. "
+                    "Nếu là cột cần nhập, "
+                    "hãy đổi tiêu đề cho đúng tệp mẫu."
+                )
+                % {"columns": ", ".join(unknown)}
+            )
+        keys = set(columns.values())
+        self.missing_columns = not ({"unit", "unit_code"} & keys) or any(key not in keys for key in REQUIRED)
+        if "unit" not in keys and "unit_code" not in keys:
+            file_errors.append(_("Thiếu cột “Đơn vị” (hoặc “Mã đơn vị”). Hãy dùng dòng tiêu đề của tệp mẫu."))
+        for key in REQUIRED:
+            if key not in keys:
+                file_errors.append(
+                    _("Thiếu cột “%(header)s”. Hãy dùng dòng tiêu đề của tệp mẫu.")
+                    % {"header": COLUMNS_BY_KEY[key].header}
+                )
+        self.letters = {key: get_column_letter(sheet.first_col + index) for index, key in columns.items()}
+        return columns
+
+    # One row -------------------------------------------------------------------------------
+
+    def column_label(self, key):
+        return f"{self.letters.get(key, '')} – {COLUMNS_BY_KEY[key].header}"
+
+    def parse(self, number, values):
+        """Return an unsaved ``ImportRow`` with cleaned data or errors; None for an empty row."""
+        raw = {}
+        for index, key in self.columns.items():
+            value = values[index] if index < len(values) else ""
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            raw[key] = value
+        if not raw and number not in self.formula_cells:
+            return None
+        if fold(reader.text(raw.get("name", ""))).startswith(EXAMPLE_KEY):
+            self.examples.append(number)
+            return None
+        row = ImportRow(batch=self.batch, number=number, action=RowAction.ERROR)
+        errors, data = [], {}
+
+        def error(key, message):
+            errors.append({"column": self.column_label(key) if key else "", "message": message})
+
+        for cell in self.formula_cells.get(number, []):
+            errors.append(
+                {
+                    "column": cell,
+                    "message": _(
+                        "Ô %(cell)s chứa công thức. "
+                        "Hãy thay bằng giá trị (Sao chép → Dán đặc biệt → Chỉ giá trị)."
+                    )
+                    % {"cell": cell},
+                }
+            )
+        for key, value in raw.items():
+            column = COLUMNS_BY_KEY[key]
+            try:
+                if column.kind == "date":
+                    data[key] = reader.parse_date(value)
+                elif column.kind in ("int", "year"):
+                    data[key] = reader.parse_int(value)
+                elif column.kind == "choice":
+                    choice = CHOICES[key].get(fold(reader.text(value)))
+                    if choice is None:
+                        labels = ", ".join(f"“{label}”" for label in column.choices.labels)
+                        raise reader.CellError(
+                            _("“%(value)s” không có trong danh sách. Hãy chọn một trong: ") + labels + "."
+                        )
+                    data[key] = str(choice)
+                elif column.kind == "field":
+                    field = self.fields.get(fold(reader.text(value)))
+                    if field is None:
+                        raise reader.CellError(
+                            _(
+                                "Lĩnh vực “%(value)s” không có trong danh mục. "
+                                "Hãy chọn trong danh sách thả xuống."
+                            )
+                        )
+                    data[key] = field.pk
+                else:
+                    text = reader.text(value)
+                    model = Initiative if column.target in ("initiative", "key") else Registration
+                    limit = max_length(model, key) if key not in ("unit", "unit_code") else None
+                    if limit and len(text) > limit:
+                        raise reader.CellError(
+                            _("Quá dài (%(length)s ký tự, tối đa %(limit)s). Hãy rút gọn.")
+                            % {"length": len(text), "limit": limit}
+                        )
+                    data[key] = text
+            except reader.CellError as problem:
+                error(key, str(problem) % {"value": reader.text(value)[:80]})
+
+        year = data.get("year")
+        if "year" not in raw:
+            error("year", _("Chưa ghi năm đăng ký. Hãy ghi năm, ví dụ 2024."))
+        elif year is not None and not 2000 <= year <= 2100:
+            error("year", _("Năm %(year)s không hợp lệ: năm đăng ký phải từ 2000 đến 2100.") % {"year": year})
+            year = None
+        if not data.get("name") and "name" not in raw:
+            error("name", _("Chưa ghi tên mô hình."))
+        registered_on = data.get("registered_on")
+        if year and registered_on and registered_on.year not in (year - 1, year):
+            error(
+                "registered_on",
+                _(
+                    "Ngày đăng ký %(date)s không thuộc năm %(year)s (hoặc cuối năm trước). "
+                    "Hãy sửa ngày hoặc năm."
+                )
+                % {"date": registered_on.strftime("%d/%m/%Y"), "year": year},
+            )
+        unit = None
+        if "unit" in raw or "unit_code" in raw:
+            if year or "year" not in raw:
+                unit, problem = self.matcher.resolve(
+                    code=data.get("unit_code", ""), name=data.get("unit", ""), year=year, on=registered_on
+                )
+                if problem:
+                    error("unit_code" if data.get("unit_code") else "unit", problem)
+        else:
+            error("unit" if "unit" in self.columns.values() else "unit_code", _("Chưa ghi đơn vị."))
+
+        row.year = year
+        row.label = (data.get("name") or reader.text(raw.get("name", "")))[:600]
+        row.unit_label = unit.name if unit else reader.text(raw.get("unit", raw.get("unit_code", "")))[:300]
+        if unit and data.get("name") and year:
+            row.unit_id_checked = unit.pk
+            key = (unit.pk, fold(data["name"]), year)
+            if key in self.seen:
+                error(
+                    "name",
+                    _(
+                        "Trùng với dòng %(row)s (cùng đơn vị, cùng tên mô hình, "
+                        "cùng năm). Hãy xóa một trong hai dòng."
+                    )
+                    % {"row": self.seen[key]},
+                )
+            else:
+                self.seen[key] = number
+        row.errors = errors
+        row.data = data
+        return row
+
+    # Against the database, a chunk at a time -----------------------------------------------
+
+    def candidates(self, unit_id, folded_name):
+        """Return [(pk, is_deleted)] of the unit's initiatives with that folded name."""
+        if unit_id not in self.initiatives_by_unit:
+            units = {unit_id}
+            frontier = {unit_id}
+            while frontier:  # the unit's former units: their initiatives carry on here
+                frontier = {u.pk for u in self.matcher.units.values() if u.successor_id in frontier} - units
+                units |= frontier
+            by_name = {}
+            rows = (
+                Initiative.objects.filter(Q(unit_id__in=units) | Q(registrations__unit_id__in=units))
+                .values_list("pk", "name", "is_deleted")
+                .distinct()
+            )
+            for pk, name, is_deleted in rows:
+                by_name.setdefault(fold(name), []).append((pk, is_deleted))
+            self.initiatives_by_unit[unit_id] = by_name
+        return self.initiatives_by_unit[unit_id].get(folded_name, [])
+
+    def match(self, rows):
+        found = {}
+        for row in rows:
+            if row.unit_id_checked and not row.errors:
+                found[row.number] = self.candidates(row.unit_id_checked, fold(row.data["name"]))
+        ids = {pk for matches in found.values() for pk, _deleted in matches}
+        initiatives = Initiative.objects.select_related("field").in_bulk(ids)
+        years = {row.year for row in rows if row.year}
+        registrations = {
+            (r.initiative_id, r.year): r
+            for r in Registration.objects.filter(initiative_id__in=ids, year__in=years)
+        }
+        first_years = dict(
+            Registration.objects.filter(initiative_id__in=ids, is_deleted=False)
+            .values("initiative_id")
+            .annotate(first=Min("year"))
+            .values_list("initiative_id", "first")
+        )
+        for row in rows:
+            if row.number in found:
+                self.decide(row, found[row.number], initiatives, registrations, first_years)
+            if row.errors:
+                row.action = RowAction.ERROR
+                row.data = {}
+            self.counts[row.action] += 1
+
+    def decide(self, row, matches, initiatives, registrations, first_years):
+        data = row.data
+        alive = [pk for pk, deleted in matches if not deleted]
+
+        def error(key, message):
+            row.errors.append({"column": self.column_label(key), "message": message})
+
+        if len(alive) > 1:
+            return error(
+                "name",
+                _(
+                    "Đơn vị có %(count)s mô hình cùng tên này. "
+                    "Hãy sửa tên trên phần mềm cho khác nhau rồi nhập lại."
+                )
+                % {"count": len(alive)},
+            )
+        if not alive and matches:
+            return error(
+                "name",
+                _(
+                    "Mô hình này của đơn vị đang ở mục “Đã xóa”. Hãy khôi phục mô hình trên phần mềm "
+                    "rồi tải tệp lên lại."
+                ),
+            )
+        initiative = initiatives.get(alive[0]) if alive else None
+        registration = registrations.get((initiative.pk, row.year)) if initiative else None
+        if registration is not None and registration.is_deleted:
+            return error(
+                "year",
+                _("Đăng ký năm %(year)s của mô hình này đang ở mục “Đã xóa”. Hãy khôi phục thay vì nhập lại.")
+                % {"year": row.year},
+            )
+        changes = []
+        initiative_changes = self.compare(initiative, INITIATIVE_KEYS, data, changes) if initiative else {}
+        registration_changes = (
+            self.compare(registration, REGISTRATION_KEYS, data, changes) if registration else {}
+        )
+
+        # The final state must satisfy the registry's rules.
+        kind = data.get("kind") or (initiative.kind if initiative else None)
+        if kind is None:
+            kind = Kind.INDIVIDUAL if data.get("person_name") else Kind.COLLECTIVE
+            data["kind"] = kind
+        person = data.get("person_name") or (initiative.person_name if initiative else "")
+        if kind == Kind.INDIVIDUAL and not person:
+            error("person_name", _("Mô hình cá nhân phải ghi họ và tên người thực hiện."))
+        if kind == Kind.COLLECTIVE and data.get("person_name"):
+            error(
+                "person_name",
+                _(
+                    "Mô hình tập thể không ghi họ tên cá nhân. "
+                    "Nếu là mô hình cá nhân, hãy chọn Loại là “Cá nhân”."
+                ),
+            )
+        if kind == Kind.COLLECTIVE and initiative and initiative.person_name:
+            data["person_name"] = data["person_position"] = ""
+        evaluation = data.get("evaluation") or (
+            registration.evaluation if registration else Evaluation.PENDING
+        )
+        evaluated_on = data.get("evaluated_on") or (registration.evaluated_on if registration else None)
+        if evaluation == Evaluation.PENDING and data.get("evaluated_on"):
+            error("evaluated_on", _("Mô hình chưa đánh giá thì không ghi ngày đánh giá."))
+        elif evaluation == Evaluation.PENDING and evaluated_on:
+            data["evaluated_on"] = None
+        if initiative is None and "field" not in data:
+            error("field", _("Mô hình mới phải ghi lĩnh vực. Hãy chọn trong danh sách thả xuống."))
+        if registration is None and "registered_on" not in data:
+            error("registered_on", _("Chưa ghi ngày đăng ký. Hãy ghi dạng dd/mm/yyyy, ví dụ 15/03/2024."))
+        if row.errors:
+            return None
+
+        name_key = (row.unit_id_checked, fold(data["name"]))
+        if registration is None:
+            row.action = RowAction.CREATE
+            data.setdefault("level", Level.GRASSROOTS)
+            earlier = first_years.get(initiative.pk) if initiative else None
+            file_earlier = self.new_first_year.get(name_key) if initiative is None else None
+            if "status" not in data:
+                maintained = (earlier and earlier < row.year) or (file_earlier and file_earlier < row.year)
+                data["status_default"] = (
+                    RegistrationStatus.MAINTAINED if maintained else RegistrationStatus.NEW
+                )
+            if initiative is None:
+                self.new_first_year[name_key] = min(row.year, file_earlier or row.year)
+            else:
+                row.initiative_id_checked = initiative.pk
+                data["initiative_stamp"] = initiative.updated_at.isoformat()
+        else:
+            row.initiative_id_checked = initiative.pk
+            row.registration_id_checked = registration.pk
+            if initiative_changes or registration_changes:
+                row.action = RowAction.UPDATE
+                data["initiative_stamp"] = initiative.updated_at.isoformat()
+                data["registration_stamp"] = registration.updated_at.isoformat()
+            else:
+                row.action = RowAction.UNCHANGED
+        if initiative is not None:
+            data["name"] = initiative.name  # matched folded: the stored spelling stays
+        row.changes = changes
+        row.data = {
+            key: value.isoformat() if isinstance(value, datetime.date) else value
+            for key, value in data.items()
+        }
+        return None
+
+    def compare(self, obj, keys, data, changes):
+        """Return {key: new value} for the filled cells that differ from ``obj``; describe them."""
+        different = {}
+        for key in keys:
+            if key not in data:
+                continue
+            old = getattr(obj, "field_id" if key == "field" else key)
+            new = data[key]
+            if old != new:
+                different[key] = new
+                changes.append(
+                    {
+                        "label": COLUMNS_BY_KEY[key].header,
+                        "old": display(key, old, self.field_names),
+                        "new": display(key, new, self.field_names),
+                    }
+                )
+        return different

@@ -1,0 +1,88 @@
+"""Forms of the intake: the upload, the year rollover and the bulk actions of the model list."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from registry.choices import Grade
+from registry.forms import DateInput, ScopedFormMixin, UnitChoiceField
+from registry.models import Field, Unit
+
+from . import reader
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp Excel (.xlsx)"),
+        help_text=_("Dùng tệp mẫu ở trên. Tối đa 20 MB; tệp được kiểm tra trước, chưa nhập ngay."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = reader.max_bytes()
+        # Refuse an oversized file from its declared size, before reading a byte of it.
+        if upload.size > limit:
+            raise ValidationError(
+                _("Tệp nặng %(size)s MB, vượt giới hạn %(limit)s MB. Hãy chia danh sách thành nhiều tệp."),
+                params={"size": reader.mb(upload.size), "limit": limit // 1048576},
+            )
+        content = upload.read()
+        try:
+            reader.check_container(content)
+        except reader.FileRejected as error:
+            raise ValidationError(str(error)) from error
+        self.content = content
+        return upload
+
+
+class RolloverForm(ScopedFormMixin, forms.Form):
+    """Choose the registrations of year Y to maintain in Y + 1: a unit's, with its subtree."""
+
+    unit = UnitChoiceField(label=_("Đơn vị (cả các đơn vị trực thuộc)"), queryset=Unit.objects.none())
+    year = forms.IntegerField(label=_("Năm nguồn"), min_value=2000, max_value=2099)
+
+
+class RolloverConfirmForm(forms.Form):
+    registered_on = forms.DateField(
+        label=_("Ngày đăng ký ghi cho năm mới"),
+        required=False,
+        widget=DateInput(attrs={"class": "form-control form-control-sm"}),
+        help_text=_("Để trống: ngày 01/01 của năm mới."),
+    )
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [
+        ("set_field", _("Đổi lĩnh vực")),
+        ("set_grade", _("Đổi xếp loại")),
+        ("decision", _("Ghi quyết định công nhận, khen thưởng")),
+        ("rollover", _("Đăng ký duy trì năm sau")),
+        ("delete", _("Xóa (có thể hoàn tác)")),
+        ("restore", _("Hoàn tác xóa")),
+    ]
+    action = forms.ChoiceField(choices=ACTIONS)
+    scope = forms.ChoiceField(choices=[("selected", "selected"), ("all", "all")], required=False)
+    field = forms.ModelChoiceField(queryset=Field.objects.active(), required=False)
+    grade = forms.ChoiceField(choices=[("", "---------"), *Grade.choices], required=False)
+    undo = forms.CharField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The ticked rows; the view keeps only those in the user's scope.
+        self.selected = [int(pk) for pk in self.data.getlist("selected") if pk.isdigit()][:1000]
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        if action == "set_field" and not cleaned.get("field"):
+            self.add_error("field", _("Hãy chọn lĩnh vực mới."))
+        if action == "set_grade" and not cleaned.get("grade"):
+            self.add_error("grade", _("Hãy chọn xếp loại mới."))
+        if action != "restore" and cleaned.get("scope") == "selected" and not self.selected:
+            raise ValidationError(
+                _("Chưa chọn mô hình nào: hãy đánh dấu các dòng, hoặc chọn “tất cả các dòng khớp bộ lọc”.")
+            )
+        return cleaned

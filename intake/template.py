@@ -1,0 +1,193 @@
+"""The Excel template a lower unit fills in: instructions, the data sheet, the units, the lists."""
+
+import datetime
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from registry.choices import Evaluation, Grade, Kind, Level, RegistrationStatus
+from registry.exports import COLUMNS, SHEET_NAME
+from registry.models import Field, Unit
+from registry.querysets import CHANGE
+
+INSTRUCTIONS = "Hướng dẫn"
+UNITS = "Đơn vị"
+LISTS = "Danh mục"
+EXAMPLE_PREFIX = "Ví dụ:"
+DATA_ROWS = 5000
+HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+GUIDE = [
+    "MẪU NHẬP DANH SÁCH MÔ HÌNH “DÂN VẬN KHÉO”",
+    "",
+    f"1. Ghi mỗi mô hình của mỗi năm trên một dòng ở trang “{SHEET_NAME}”.",
+    "2. Không đổi tên, không xóa dòng tiêu đề. Có thể đổi thứ tự cột hoặc bỏ cột không dùng.",
+    "3. Cột bắt buộc: Đơn vị (hoặc Mã đơn vị), Tên mô hình, Năm. "
+    "Mô hình mới cần thêm Lĩnh vực và Ngày đăng ký.",
+    "4. Đơn vị: ghi mã ở cột “Mã đơn vị” hoặc ghi tên ở cột “Đơn vị”. "
+    "Tên được so không phân biệt hoa thường, có dấu hay không dấu,",
+    "   và hiểu các chữ viết tắt P. (Phường), X. (Xã), TT. (Thị trấn), ĐU (Đảng ủy), CB (Chi bộ).",
+    f"   Danh sách đơn vị bạn được nhập, kèm mã, ở trang “{UNITS}”.",
+    "5. Ngày ghi dạng dd/mm/yyyy, ví dụ 15/03/2024 (gõ như chữ cũng được).",
+    "6. Số ghi bằng chữ số: 1759 hoặc 1.759 đều được hiểu là một nghìn bảy trăm năm mươi chín.",
+    "7. Các cột Loại, Lĩnh vực, Xếp loại, Hình thức đăng ký, Cấp đăng ký, Kết quả đánh giá: "
+    "chọn trong danh sách thả xuống.",
+    "   Để trống Hình thức đăng ký: phần mềm ghi “Duy trì” nếu mô hình đã đăng ký năm trước, "
+    "nếu không thì “Đăng ký mới”.",
+    "   Để trống Cấp đăng ký: phần mềm ghi “Cấp cơ sở”.",
+    "8. Mô hình cá nhân phải ghi Họ và tên cá nhân (và Chức vụ nếu có); "
+    "mô hình tập thể để trống hai cột này.",
+    "9. Chỉ ghi giá trị: không dùng công thức, không gộp ô.",
+    f"10. Dòng ví dụ (tên bắt đầu bằng “{EXAMPLE_PREFIX}”) không được nhập; có thể xóa hoặc để nguyên.",
+    "11. Nhập lại một tệp đã nhập không tạo bản trùng: "
+    "mô hình cùng đơn vị, cùng tên, cùng năm được cập nhật.",
+    "    Ô để trống không xóa thông tin đã có trên phần mềm.",
+    "",
+    "Trước khi nhập, phần mềm kiểm tra toàn bộ tệp và cho xem trước: dòng thêm mới, dòng cập nhật,",
+    "dòng không đổi và dòng có lỗi (kèm số dòng, cột và cách sửa). Chỉ khi không còn lỗi mới xác nhận được;",
+    "nhập là tất cả hoặc không dòng nào.",
+]
+
+
+def example_row(fields):
+    field = fields[0].name if fields else ""
+    year = datetime.date.today().year
+    values = {
+        "unit_code": "",
+        "unit": "Đảng ủy xã ...",
+        "name": f"{EXAMPLE_PREFIX} Mô hình “Tuyến đường hoa nông thôn mới”",
+        "kind": str(Kind.COLLECTIVE.label),
+        "field": field,
+        "grade": str(Grade.MODEL.label),
+        "year": year,
+        "registered_on": f"15/03/{year}",
+        "status": str(RegistrationStatus.NEW.label),
+        "level": str(Level.GRASSROOTS.label),
+        "address": "Thôn ...",
+        "content": "Vận động nhân dân hiến đất, góp công trồng hoa hai bên đường.",
+        "evaluation": str(Evaluation.PENDING.label),
+        "people_reached": 350,
+        "money_mobilised": 120000000,
+        "workdays": 900,
+    }
+    return [values.get(column.key, "") for column in COLUMNS]
+
+
+def build_template(user) -> bytes:
+    """Return the template workbook for ``user``: the units listed are those the user may change."""
+    workbook = Workbook()
+    guide = workbook.active
+    guide.title = INSTRUCTIONS
+    guide.column_dimensions["A"].width = 130
+    for text in GUIDE:
+        guide.append([text])
+    guide["A1"].font = Font(bold=True, size=14)
+
+    data = workbook.create_sheet(SHEET_NAME)
+    units = workbook.create_sheet(UNITS)
+    lists = workbook.create_sheet(LISTS)
+    lists.sheet_state = "hidden"
+
+    # The closed lists, one per column of the hidden sheet.
+    fields = list(Field.objects.active())
+    closed = {
+        "kind": [str(label) for label in Kind.labels],
+        "grade": [str(label) for label in Grade.labels],
+        "status": [str(label) for label in RegistrationStatus.labels],
+        "level": [str(label) for label in Level.labels],
+        "evaluation": [str(label) for label in Evaluation.labels],
+        "field": [field.name for field in fields],
+    }
+    ranges = {}
+    for index, (key, values) in enumerate(closed.items(), start=1):
+        letter = get_column_letter(index)
+        lists.cell(row=1, column=index, value=key)
+        for row, value in enumerate(values, start=2):
+            lists.cell(row=row, column=index, value=value)
+        ranges[key] = f"{quote_sheetname(LISTS)}!${letter}$2:${letter}${len(values) + 1}"
+
+    # The units the user may register for, with their codes.
+    unit_headers = [
+        "Mã đơn vị",
+        "Tên đơn vị",
+        "Loại đơn vị",
+        "Hoạt động từ",
+        "Hoạt động đến",
+        "Đơn vị kế thừa",
+    ]
+    units.append(unit_headers)
+    count = 0
+    for unit in Unit.objects.restrict(user, CHANGE).select_related("successor").order_by("path"):
+        units.append(
+            [
+                unit.code,
+                unit.name,
+                unit.get_unit_type_display(),
+                unit.valid_from,
+                unit.valid_to,
+                unit.successor.name if unit.successor else "",
+            ]
+        )
+        count += 1
+    for cell in units[1]:
+        cell.font, cell.fill = BOLD, HEADER_FILL
+    for letter, width in zip("ABCDEF", (14, 50, 34, 14, 14, 40), strict=True):
+        units.column_dimensions[letter].width = width
+    for row in units.iter_rows(min_row=2, min_col=4, max_col=5):
+        for cell in row:
+            cell.number_format = "dd/mm/yyyy"
+    units.freeze_panes = "A2"
+
+    # The data sheet: headers, one example row, formats and drop-down lists.
+    data.append([column.header for column in COLUMNS])
+    data.append(example_row(fields))
+    for index, column in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(index)
+        data.column_dimensions[letter].width = column.width
+        header = data.cell(row=1, column=index)
+        header.font, header.fill, header.alignment = BOLD, HEADER_FILL, WRAP
+        area = f"{letter}2:{letter}{DATA_ROWS + 1}"
+        if column.key in ranges:
+            validation = DataValidation(
+                type="list",
+                formula1=f"={ranges[column.key]}",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="Giá trị không có trong danh sách",
+                error="Hãy chọn một giá trị trong danh sách thả xuống.",
+            )
+        elif column.key == "unit" and count:
+            validation = DataValidation(
+                type="list",
+                formula1=f"={quote_sheetname(UNITS)}!$B$2:$B${count + 1}",
+                allow_blank=True,
+                # A unit may also be written the way people write it (P. Đức Xuân): warn only.
+                showErrorMessage=False,
+            )
+        elif column.kind == "year":
+            validation = DataValidation(
+                type="whole",
+                operator="between",
+                formula1="2000",
+                formula2="2100",
+                allow_blank=True,
+                showErrorMessage=True,
+                error="Năm đăng ký là số từ 2000 đến 2100.",
+            )
+        else:
+            continue
+        data.add_data_validation(validation)
+        validation.add(area)
+    for cell in data[2]:
+        cell.font = Font(italic=True, color="595959")
+    data.freeze_panes = "D2"
+    workbook.active = 1
+
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

@@ -1,0 +1,173 @@
+"""Bulk work on the model list: field, grade, decision, delete with undo, year rollover, export."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from registry.choices import RegistrationStatus
+from registry.models import Field, Registration
+from registry.tests.factories import InitiativeFactory, RegistrationFactory
+from reports.tally import tally_current, tally_expected, tally_rebuild
+
+pytestmark = pytest.mark.django_db
+
+LIST = "registry:registration_list"
+
+
+@pytest.fixture
+def many(tree):
+    """Five more registrations in 2024 under the commune, named so that they sort."""
+    return [
+        RegistrationFactory(
+            initiative=InitiativeFactory(unit=tree.commune, name=f"Mô hình {i:02d}"), year=2024
+        )
+        for i in range(5)
+    ]
+
+
+def bulk(client, data, query=""):
+    return client.post(reverse("intake:bulk") + (f"?{query}" if query else ""), data)
+
+
+def test_change_the_field_of_ticked_rows(tree, many, client_for):
+    field = Field.objects.get(name="An ninh trật tự")
+    client = client_for(tree.editor_a)
+    response = bulk(
+        client,
+        {"action": "set_field", "scope": "selected", "field": field.pk, "selected": [many[0].pk, many[1].pk]},
+    )
+    assert response.status_code == 302
+    many[2].initiative.refresh_from_db()
+    assert many[2].initiative.field != field
+    many[0].initiative.refresh_from_db()
+    assert many[0].initiative.field == field
+    assert many[0].initiative.history.first().history_user == tree.editor_a
+
+
+def test_change_the_grade_of_all_rows_matching_the_filter(tree, many, client_for):
+    tally_rebuild()  # the factories wrote around the services
+    client = client_for(tree.editor_a)
+    bulk(client, {"action": "set_grade", "scope": "all", "grade": "exemplar"}, "year=2024")
+    grades = set(
+        Registration.objects.filter(year=2024, unit=tree.commune).values_list("initiative__grade", flat=True)
+    )
+    assert grades == {"exemplar"}
+    tree.initiative_a.refresh_from_db()
+    assert tree.initiative_a.grade == "model"  # 2023, outside the filter
+
+
+def test_bulk_actions_never_touch_rows_outside_the_scope(tree, many, client_for):
+    client = client_for(tree.editor_a)
+    bulk(
+        client,
+        {
+            "action": "set_grade",
+            "scope": "selected",
+            "grade": "outstanding",
+            "selected": [tree.registration_b.pk],
+        },
+    )
+    bulk(client, {"action": "delete", "scope": "selected", "selected": [tree.registration_b.pk]})
+    tree.initiative_b.refresh_from_db()
+    tree.registration_b.refresh_from_db()
+    assert tree.initiative_b.grade == "model" and not tree.registration_b.is_deleted
+
+
+def test_a_viewer_cannot_change_anything_in_bulk(tree, many, client_for):
+    client = client_for(tree.viewer_a)
+    bulk(client, {"action": "delete", "scope": "all"}, "year=2024")
+    assert Registration.objects.filter(is_deleted=True).count() == 0
+
+
+def test_soft_delete_in_bulk_and_undo(tree, many, client_for):
+    tally_rebuild()  # the factories wrote around the services
+    client = client_for(tree.editor_a)
+    response = bulk(client, {"action": "delete", "scope": "all"}, "year=2024")
+    assert Registration.objects.filter(year=2024, is_deleted=True).count() == 5
+    page = client.get(response["Location"]).content.decode()
+    assert "Hoàn tác" in page
+    token = client.session["intake_undo"].popitem()[0]
+    bulk(client, {"action": "restore", "undo": token})
+    assert Registration.objects.filter(is_deleted=True).count() == 0
+    assert tally_current() == tally_expected()
+
+
+def test_record_a_decision_for_the_selection(tree, many, client_for):
+    client = client_for(tree.editor_a)
+    response = bulk(client, {"action": "decision", "scope": "selected", "selected": [many[0].pk, many[1].pk]})
+    assert response["Location"] == (
+        reverse("registry:decision_create") + f"?registration={many[0].pk}&registration={many[1].pk}"
+    )
+
+
+def test_nothing_selected_is_explained(tree, many, client_for):
+    client = client_for(tree.editor_a)
+    response = bulk(client, {"action": "delete", "scope": "selected"})
+    page = client.get(response["Location"]).content.decode()
+    assert "Chưa chọn mô hình nào" in page
+
+
+def test_rollover_preview_then_confirm_creates_maintained_registrations(tree, many, client_for):
+    RegistrationFactory(initiative=many[0].initiative, year=2025)  # already there
+    tally_rebuild()  # the factories wrote around the services
+    client = client_for(tree.editor_a)
+    url = reverse("intake:rollover")
+    preview = client.get(url, {"unit": tree.commune.pk, "year": 2024})
+    assert preview.context["create_count"] == 4 and preview.context["exist_count"] == 1
+    response = client.post(url, {"unit": tree.commune.pk, "year": 2024, "registered_on": "05/01/2025"})
+    assert response.status_code == 302
+    created = Registration.objects.filter(year=2025, initiative__in=[r.initiative for r in many[1:]])
+    assert created.count() == 4
+    assert {r.status for r in created} == {RegistrationStatus.MAINTAINED}
+    assert {r.registered_on.isoformat() for r in created} == {"2025-01-05"}
+    assert Registration.objects.filter(year=2025).count() == 5
+    assert tally_current() == tally_expected()
+
+
+def test_rollover_from_the_list_selection(tree, many, client_for):
+    client = client_for(tree.editor_a)
+    response = bulk(client, {"action": "rollover", "scope": "selected", "selected": [many[0].pk]})
+    preview = client.get(response["Location"])
+    assert preview.context["create_count"] == 1
+    response = bulk(client, {"action": "rollover", "scope": "all"}, "year=2024")
+    preview = client.get(response["Location"])
+    assert preview.context["create_count"] == 5
+    client.post(reverse("intake:rollover"), {"year": "2024", "from_list": "1"})
+    assert Registration.objects.filter(year=2025).count() == 5
+
+
+def test_rollover_of_another_units_rows_is_impossible(tree, client_for):
+    client = client_for(tree.editor_a)
+    client.post(reverse("intake:rollover"), {"registration": [tree.registration_b.pk]})
+    assert not Registration.objects.filter(year=2024, initiative=tree.initiative_b).exists()
+
+
+def test_the_download_equals_the_screen_same_filter_same_order(tree, client_for):
+    for i in range(60):
+        RegistrationFactory(initiative=InitiativeFactory(unit=tree.cell, name=f"Mô hình {i:03d}"), year=2024)
+    client = client_for(tree.editor_a)
+    query = {"year": "2024", "o": "-name"}
+    on_screen = []
+    for page in (1, 2):
+        response = client.get(reverse(LIST), {**query, "page": page})
+        on_screen += [r.initiative.name for r in response.context["object_list"]]
+    assert len(on_screen) == 60
+
+    response = client.get(reverse(LIST), {**query, "export": "csv"})
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    name_at = lines[0].index("Tên mô hình")
+    assert [line[name_at] for line in lines[1:]] == on_screen
+
+    response = client.get(reverse(LIST), {**query, "export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
+    names = [row[name_at] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == on_screen
+
+
+def test_the_export_never_shows_rows_outside_the_scope(tree, client_for):
+    response = client_for(tree.editor_a).get(reverse(LIST), {"export": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "Tổ dân phố tự quản" not in text and "Bạch Thông" in text

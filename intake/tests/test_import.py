@@ -1,0 +1,436 @@
+"""Check then import: every error at its row and column, nothing saved until all is right."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from intake import services
+from intake.models import BatchStatus, RowAction
+from registry.choices import Evaluation, Kind, RegistrationStatus
+from registry.models import Field, Initiative, Registration
+from registry.tests.factories import InitiativeFactory, RegistrationFactory
+from reports.tally import tally_current, tally_expected, tally_rebuild
+
+from .conftest import make_xlsx
+
+pytestmark = pytest.mark.django_db
+
+FULL_HEADERS = [
+    "Mã đơn vị",
+    "Đơn vị",
+    "Tên mô hình",
+    "Loại",
+    "Họ và tên cá nhân",
+    "Lĩnh vực",
+    "Xếp loại",
+    "Năm",
+    "Ngày đăng ký",
+    "Hình thức đăng ký",
+    "Cấp đăng ký",
+    "Kết quả đánh giá",
+    "Ngày đánh giá",
+    "Số người tham gia, hưởng lợi",
+    "Kinh phí huy động (đồng)",
+    "Ghi chú",
+]
+
+
+def row(**values):
+    base = {
+        "code": "",
+        "unit": "X. Cẩm Giàng",
+        "name": "Mô hình hợp lệ",
+        "kind": "Tập thể",
+        "person": "",
+        "field": "Kinh tế",
+        "grade": "Mô hình",
+        "year": 2024,
+        "date": "15/03/2024",
+        "status": "",
+        "level": "Cấp cơ sở",
+        "evaluation": "",
+        "evaluated_on": "",
+        "people": "",
+        "money": "",
+        "note": "",
+    }
+    base.update(values)
+    return list(base.values())
+
+
+def check(user, content, name="danh-sach.xlsx"):
+    batch = services.import_create(user=user, name=name, content=content)
+    return services.import_check(batch=batch)
+
+
+def confirm(batch):
+    batch.refresh_from_db()
+    assert services.import_start(batch=batch)
+    batch.refresh_from_db()
+    return services.import_run(batch=batch)
+
+
+def errors_by_row(batch):
+    return {
+        r.number: [(e["column"].split(" – ")[0], e["message"]) for e in r.errors]
+        for r in batch.rows.filter(action=RowAction.ERROR)
+    }
+
+
+def test_a_file_with_every_kind_of_error_reports_each_at_its_row_and_column_and_saves_nothing(tree):
+    initiatives, registrations = Initiative.objects.count(), Registration.objects.count()
+    content = make_xlsx(
+        [
+            row(),  # 2: fine
+            row(unit="Xã Cẩm Gian", name="M3"),  # 3: a typo
+            row(unit="Thành ủy Bắc Kạn", name="M4"),  # 4: outside the editor's scope
+            row(name=""),  # 5
+            row(name="M6", kind="Nhóm"),  # 6
+            row(name="M7", kind="Cá nhân"),  # 7: individual without a person
+            row(name="M8", field="Thể thao"),  # 8
+            row(name="M9", grade="Xuất sắc"),  # 9
+            row(name="M10", year="năm nay"),  # 10
+            row(name="M11", year=1999, date="15/03/1999"),  # 11
+            row(name="M12", date="31/02/2024"),  # 12
+            row(name="M13", date="15/03/2020"),  # 13
+            row(name="M14", status="Tạm dừng"),  # 14
+            row(name="M15", level="Cấp thôn"),  # 15
+            row(name="M16", evaluation="Chưa đánh giá", evaluated_on="20/12/2024"),  # 16
+            row(name="M17", people="nhiều"),  # 17
+            row(name="M18", money=1.5),  # 18
+            row(name="M19", people="=10*10"),  # 19: a formula
+            row(name="mô hình hợp lệ"),  # 20: duplicate of row 2 (same unit, name, year)
+            row(code="ZZ-99", name="M21"),  # 21
+            row(name="M22", person="Nguyễn Văn A"),  # 22: collective with a person
+            row(name="M23", field=""),  # 23: a new initiative needs a field
+            row(name="M24", date=""),  # 24: a new registration needs a date
+        ],
+        FULL_HEADERS,
+    )
+    batch = check(tree.editor_a, content)
+
+    assert batch.status == BatchStatus.CHECKED
+    assert batch.counts == {"create": 1, "error": 22}
+    found = errors_by_row(batch)
+    expected_columns = {
+        3: "B",
+        4: "B",
+        5: "C",
+        6: "D",
+        7: "E",
+        8: "F",
+        9: "G",
+        10: "H",
+        11: "H",
+        12: "I",
+        13: "I",
+        14: "J",
+        15: "K",
+        16: "M",
+        17: "N",
+        18: "O",
+        19: "N19",
+        20: "C",
+        21: "A",
+        22: "E",
+        23: "F",
+        24: "I",
+    }
+    assert set(found) == set(expected_columns)
+    for number, column in expected_columns.items():
+        columns = [c for c, _m in found[number]]
+        assert columns == [column], f"row {number}: {found[number]}"
+    messages = {number: found[number][0][1] for number in found}
+    assert "Có phải là" in messages[3]
+    assert "Trùng với dòng 2" in messages[20]
+    assert "dd/mm/yyyy" in messages[12]
+    assert "công thức" in messages[19]
+    assert "“Tập thể”, “Cá nhân”" in messages[6]
+    assert "Ghi chú" in batch.summary["warnings"][0]
+
+    assert not batch.can_confirm
+    assert not services.import_start(batch=batch)
+    assert (Initiative.objects.count(), Registration.objects.count()) == (initiatives, registrations)
+
+
+def test_merged_cells_are_reported_and_block_the_import(tree):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Đơn vị", "Tên mô hình", "Lĩnh vực", "Năm", "Ngày đăng ký"])
+    sheet.append(["X. Cẩm Giàng", "Mô hình A", "Kinh tế", 2024, "01/03/2024"])
+    sheet.append(["X. Cẩm Giàng", "Mô hình B", "Kinh tế", 2024, "01/03/2024"])
+    sheet.merge_cells("A2:A3")
+    output = io.BytesIO()
+    workbook.save(output)
+    batch = check(tree.editor_a, output.getvalue())
+    assert "A2:A3" in batch.summary["file_errors"][0]
+    assert not batch.can_confirm
+
+
+def test_headers_without_diacritics_in_any_order_are_recognised(tree):
+    content = make_xlsx(
+        [[2024, "Kinh te", "Mô hình không dấu", "xa cam giang", "01/04/2024", "tap the"]],
+        ["NAM", "linh vuc", "Ten mo hinh", "don vi", "ngay dang ky", "Loai (Tập thể/Cá nhân)"],
+    )
+    batch = check(tree.editor_a, content)
+    assert batch.counts == {"create": 1}, list(batch.rows.values("errors"))
+    confirm(batch)
+    registration = Registration.objects.get(initiative__name="Mô hình không dấu")
+    assert registration.unit == tree.commune
+    assert registration.initiative.field.name == "Kinh tế"
+    assert registration.registered_on == datetime.date(2024, 4, 1)
+
+
+def test_a_missing_required_column_is_a_file_error(tree):
+    batch = check(tree.editor_a, make_xlsx([["Mô hình", 2024]], ["Tên mô hình", "Năm"]))
+    assert any("Đơn vị" in error for error in batch.summary["file_errors"])
+    assert batch.rows.count() == 0 and not batch.can_confirm
+
+
+def test_an_editor_cannot_import_into_a_unit_outside_the_scope(tree):
+    content = make_xlsx([row(code="TP", unit="", name="Mô hình lấn phạm vi")], FULL_HEADERS)
+    batch = check(tree.editor_a, content)
+    assert batch.counts == {"error": 1}
+    assert not services.import_start(batch=batch)
+    assert not Initiative.objects.filter(name="Mô hình lấn phạm vi").exists()
+
+
+def test_the_import_refuses_rows_whose_unit_left_the_users_scope_after_the_check(tree):
+    batch = check(tree.editor_a, make_xlsx([row(name="Mô hình X")], FULL_HEADERS))
+    assert batch.can_confirm
+    batch.rows.update(unit_id_checked=tree.b.pk)  # as if the rows named unit B
+    batch = confirm(batch)
+    assert batch.status == BatchStatus.FAILED
+    assert not Initiative.objects.filter(name="Mô hình X").exists()
+
+
+def test_a_viewer_has_no_unit_to_import_into(tree):
+    batch = check(tree.viewer_a, make_xlsx([row()], FULL_HEADERS))
+    assert batch.counts == {"error": 1}
+
+
+def test_new_initiatives_existing_ones_and_new_years_are_told_apart(tree):
+    tree.registration_a.evaluation = Evaluation.EFFECTIVE
+    tree.registration_a.evaluated_on = datetime.date(2023, 12, 1)
+    tree.registration_a.save()
+    content = make_xlsx(
+        [
+            # The cell's 2023 initiative again, name without diacritics: unchanged.
+            row(
+                code="BT-CG-NP",
+                unit="",
+                name="mo hinh hien dat lam duong bach thong",
+                year=2023,
+                date="01/03/2023",
+                kind="",
+                field="",
+                grade="",
+                level="",
+            ),
+            # The same initiative, new figures for 2023: an update.
+            row(
+                code="BT-CG-NP",
+                unit="",
+                name="Mô hình hiến đất làm đường Bạch Thông",
+                year=2023,
+                date="",
+                kind="",
+                field="",
+                grade="",
+                level="",
+                people="1.759",
+            ),
+            # The same initiative in 2024: a new registration, maintained.
+            row(
+                code="BT-CG-NP",
+                unit="",
+                name="Mô hình hiến đất làm đường Bạch Thông",
+                year=2024,
+                kind="",
+                field="",
+                grade="",
+                level="",
+            ),
+            # A new initiative registered in 2024 and 2025 (listed in reverse order).
+            row(name="Mô hình mới hai năm", year=2025, date="10/01/2025"),
+            row(name="Mô hình mới hai năm", year=2024),
+        ],
+        FULL_HEADERS,
+    )
+    batch = check(tree.editor_a, content)
+    actions = dict(batch.rows.values_list("number", "action"))
+    # Rows 2 and 3 are the same key: the second is a duplicate.
+    assert actions == {2: "unchanged", 3: "error", 4: "create", 5: "create", 6: "create"}
+
+    content = make_xlsx(
+        [
+            row(
+                code="BT-CG-NP",
+                unit="",
+                name="Mô hình hiến đất làm đường Bạch Thông",
+                year=2023,
+                date="",
+                kind="",
+                field="",
+                grade="",
+                level="",
+                people="1.759",
+            ),
+            row(
+                code="BT-CG-NP",
+                unit="",
+                name="Mô hình hiến đất làm đường Bạch Thông",
+                year=2024,
+                kind="",
+                field="",
+                grade="",
+                level="",
+            ),
+            row(name="Mô hình mới hai năm", year=2025, date="10/01/2025"),
+            row(name="Mô hình mới hai năm", year=2024),
+        ],
+        FULL_HEADERS,
+    )
+    batch = check(tree.editor_a, content)
+    assert batch.counts == {"update": 1, "create": 3}
+    update = batch.rows.get(action="update")
+    assert update.changes == [{"label": "Số người tham gia, hưởng lợi", "old": "—", "new": "1.759"}]
+
+    tally_rebuild()  # the factories wrote around the services
+    batch = confirm(batch)
+    assert batch.status == BatchStatus.DONE, batch.message
+    tree.registration_a.refresh_from_db()
+    assert tree.registration_a.people_reached == 1759
+    assert tree.registration_a.history.first().history_user == tree.editor_a
+    assert tree.initiative_a.registrations.get(year=2024).status == RegistrationStatus.MAINTAINED
+    new = Initiative.objects.get(name="Mô hình mới hai năm")
+    assert dict(new.registrations.values_list("year", "status")) == {
+        2024: RegistrationStatus.NEW,
+        2025: RegistrationStatus.MAINTAINED,
+    }
+    assert new.unit == tree.commune and new.created_by == tree.editor_a
+    assert tally_current() == tally_expected()
+
+
+def test_the_import_is_all_or_nothing_when_the_registry_changed_after_the_check(tree):
+    content = make_xlsx(
+        [
+            row(name="Mô hình đầu tiên"),
+            row(
+                code="BT-CG-NP",
+                unit="",
+                name="Mô hình hiến đất làm đường Bạch Thông",
+                year=2023,
+                date="",
+                kind="",
+                field="",
+                grade="",
+                level="",
+                people="12",
+            ),
+        ],
+        FULL_HEADERS,
+    )
+    batch = check(tree.editor_a, content)
+    assert batch.counts == {"create": 1, "update": 1}
+    registration = tree.registration_a
+    registration.results = "Sửa trên phần mềm sau khi kiểm tra"
+    registration.save()
+
+    batch = confirm(batch)
+    assert batch.status == BatchStatus.FAILED
+    assert "dòng 3" in batch.message
+    assert not Initiative.objects.filter(name="Mô hình đầu tiên").exists()
+
+
+def test_a_deleted_initiative_is_an_error_that_says_to_restore_it(tree):
+    tree.initiative_a.is_deleted = True
+    tree.initiative_a.save()
+    content = make_xlsx(
+        [row(code="BT-CG-NP", unit="", name="Mô hình hiến đất làm đường Bạch Thông", year=2024)],
+        FULL_HEADERS,
+    )
+    batch = check(tree.editor_a, content)
+    assert "Đã xóa" in batch.rows.get().errors[0]["message"]
+
+
+def registry_snapshot():
+    return sorted(
+        Registration.objects.values_list(
+            "pk",
+            "initiative__name",
+            "initiative__kind",
+            "initiative__person_name",
+            "initiative__field",
+            "initiative__grade",
+            "initiative__content",
+            "initiative__start_date",
+            "year",
+            "unit",
+            "status",
+            "level",
+            "evaluation",
+            "evaluated_on",
+            "people_reached",
+            "money_mobilised",
+            "results",
+            "registered_on",
+            "updated_at",
+            "initiative__updated_at",
+        )
+    )
+
+
+def test_round_trip_an_exported_list_imports_back_with_nothing_changed(tree, client_for):
+    field = Field.objects.get(name="Bảo vệ môi trường")
+    person = InitiativeFactory(
+        unit=tree.commune,
+        name='=HYPERLINK("http://x")',
+        kind=Kind.INDIVIDUAL,
+        person_name="Hoàng Thị Lan",
+        person_position="Bí thư chi bộ",
+        field=field,
+        grade="exemplar",
+        start_date=datetime.date(2022, 5, 1),
+        content="- Dòng một\n- Dòng hai\n@ghi chú",
+        address="+84 thôn Nà Phải",
+    )
+    RegistrationFactory(
+        initiative=person,
+        year=2023,
+        evaluation=Evaluation.EFFECTIVE,
+        evaluated_on=datetime.date(2023, 12, 20),
+        people_reached=1759,
+        money_mobilised=135_000_000,
+        workdays=40,
+        results="Hiệu quả rõ rệt",
+        evaluation_note="Tốt",
+    )
+    RegistrationFactory(initiative=person, year=2024, status=RegistrationStatus.MAINTAINED, level="district")
+    client = client_for(tree.editor_a)
+    before = registry_snapshot()
+
+    response = client.get(reverse("registry:registration_list"), {"export": "xlsx"})
+    exported = b"".join(response.streaming_content)
+    batch = check(tree.editor_a, exported, "xuat.xlsx")
+
+    assert batch.summary["warnings"] == []
+    assert batch.counts == {"unchanged": 3}, list(batch.rows.values_list("number", "errors", "changes"))
+    assert registry_snapshot() == before
+
+
+def test_exported_text_never_runs_as_a_formula(tree, client_for):
+    InitiativeFactory(unit=tree.cell, name="=1+2")
+    RegistrationFactory(initiative=Initiative.objects.get(name="=1+2"), year=2024)
+    client = client_for(tree.editor_a)
+    csv_text = b"".join(
+        client.get(reverse("registry:registration_list"), {"export": "csv"}).streaming_content
+    )
+    assert "'=1+2" in csv_text.decode("utf-8-sig")
+    xlsx = b"".join(client.get(reverse("registry:registration_list"), {"export": "xlsx"}).streaming_content)
+    sheet = load_workbook(io.BytesIO(xlsx)).active
+    cells = [cell for line in sheet.iter_rows() for cell in line if cell.value == "=1+2"]
+    assert cells and all(cell.data_type == "s" for cell in cells)

@@ -1,0 +1,191 @@
+"""Finding the unit a spreadsheet row names, the way people write unit names."""
+
+import difflib
+import re
+
+from django.utils.translation import gettext as _
+
+from registry.models import Unit
+from registry.querysets import CHANGE
+from registry.text import fold
+
+# Abbreviations written in front of names. A single letter needs its dot (“P. Đức Xuân”); the
+# capitalised short forms are recognised without one (“ĐU”, “CB”), never a lower-case word,
+# so that “du lịch” stays “du lịch”.
+ABBREVIATIONS = [
+    (re.compile(r"(?<!\w)[Pp]\.\s*"), "Phường "),
+    (re.compile(r"(?<!\w)[Xx]\.\s*"), "Xã "),
+    (re.compile(r"(?<!\w)[Hh]\.\s*"), "Huyện "),
+    (re.compile(r"(?<!\w)[Qq]\.\s*"), "Quận "),
+    (re.compile(r"(?<!\w)(?:TT|Tt|tt)\.\s*|(?<!\w)TT(?!\w)\s*"), "Thị trấn "),
+    (re.compile(r"(?<!\w)(?:TP|Tp|tp)\.\s*|(?<!\w)TP(?!\w)\s*"), "Thành phố "),
+    (re.compile(r"(?<!\w)(?:ĐU|DU|Đu)\.?(?!\w)"), "Đảng ủy"),
+    (re.compile(r"(?<!\w)(?:ĐB|Đb)\.?(?!\w)"), "Đảng bộ"),
+    (re.compile(r"(?<!\w)(?:CB|Cb)\.?(?!\w)"), "Chi bộ"),
+    (re.compile(r"(?<!\w)(?:ĐBCS|DBCS)(?!\w)"), "Đảng bộ cơ sở"),
+    (re.compile(r"(?<!\w)(?:CBCS)(?!\w)"), "Chi bộ cơ sở"),
+    (re.compile(r"(?<!\w)MTTQ(?!\w)"), "Mặt trận Tổ quốc"),
+]
+# The organisational word in front of a place name, which people often leave out:
+# “Phường Đức Xuân” means “Đảng ủy phường Đức Xuân”.
+ORGAN_PREFIXES = ("dang uy ", "dang bo co so ", "dang bo ", "chi bo co so ", "chi bo ", "ban dan van ")
+
+
+def name_key(name):
+    """Return the comparison key of a unit name: abbreviations expanded, then folded."""
+    name = str(name or "")
+    for pattern, replacement in ABBREVIATIONS:
+        name = pattern.sub(replacement, name)
+    return fold(name)
+
+
+def core_key(key):
+    """Return ``key`` without a leading organisational word (đảng ủy, chi bộ, ...)."""
+    for prefix in ORGAN_PREFIXES:
+        if key.startswith(prefix):
+            return key[len(prefix) :]
+    return key
+
+
+def existed_in(unit, year):
+    return (unit.valid_from is None or unit.valid_from.year <= year) and (
+        unit.valid_to is None or unit.valid_to.year >= year
+    )
+
+
+class UnitMatcher:
+    """Resolve the unit of a row from its code or name, for the row's year.
+
+    The rule for reorganised units (a unit with ``valid_to`` and a ``successor``):
+
+    1. The code, else the name, gives the candidate units. Names are compared without case,
+       diacritics, punctuation or extra spaces, with the usual abbreviations expanded
+       (P., X., TT., ĐU, CB...); an exact name wins over a name whose organisational word
+       (Đảng ủy, Chi bộ...) was left out. Former units count: a unit closed by the reform is
+       still found under its old name.
+    2. Among the candidates, the units that existed during the row's year are kept. A row for
+       a year when the old unit still existed (even for part of the year) goes to the old unit,
+       as it was registered then; history is never rewritten.
+    3. When no candidate existed that year because it had already closed, its successor is
+       taken (following the chain: a unit merged twice leads to the latest one open that year).
+    4. If several candidates remain, the registration date decides (the unit open on that day).
+    5. The unit found must lie in the user's CHANGE scope. An unknown or ambiguous name is an
+       error that lists the closest units of the user's scope.
+    """
+
+    def __init__(self, user):
+        self.user = user
+        scope = list(Unit.objects.restrict(user, CHANGE).order_by("path"))
+        self.scope_ids = {unit.pk for unit in scope}
+        units = {unit.pk: unit for unit in scope}
+        # Former units whose successor chain leads into the scope: their old names still count.
+        frontier = set(self.scope_ids)
+        while frontier:
+            older = [unit for unit in Unit.objects.filter(successor_id__in=frontier) if unit.pk not in units]
+            units.update((unit.pk, unit) for unit in older)
+            frontier = {unit.pk for unit in older}
+        self.units = units
+        self.by_code, self.by_name, self.by_core = {}, {}, {}
+        for unit in units.values():
+            if unit.code:
+                self.by_code.setdefault(unit.code.strip().upper(), []).append(unit)
+            for name in filter(None, {unit.name, unit.short_name}):
+                key = name_key(name)
+                self.by_name.setdefault(key, []).append(unit)
+                self.by_core.setdefault(core_key(key), []).append(unit)
+        self.scope_keys = {}
+        for unit in scope:
+            key = name_key(unit.name)
+            self.scope_keys.setdefault(key, unit)
+            self.scope_keys.setdefault(core_key(key), unit)
+        self._cache = {}
+
+    def resolve(self, *, code="", name="", year=None, on=None):
+        """Return (unit, None) or (None, a Vietnamese message saying how to fix the cell)."""
+        cache_key = (code, name, year, on)
+        if cache_key not in self._cache:
+            self._cache[cache_key] = self._resolve(code.strip(), name.strip(), year, on)
+        return self._cache[cache_key]
+
+    def _resolve(self, code, name, year, on):
+        if code:
+            candidates = self.by_code.get(code.upper())
+            if not candidates:
+                return None, _(
+                    "Mã đơn vị “%(code)s” không có trong các đơn vị bạn được cập nhật. "
+                    "Xem mã ở trang “Đơn vị” của tệp mẫu, hoặc để trống mã và ghi tên đơn vị."
+                ) % {"code": code}
+            label = code
+        elif name:
+            key = name_key(name)
+            candidates = (
+                self.by_code.get(name.upper()) or self.by_name.get(key) or self.by_core.get(core_key(key))
+            )
+            if not candidates:
+                return None, self._unknown(name, key)
+            label = name
+        else:
+            return None, _("Chưa ghi đơn vị. Hãy ghi mã hoặc tên đơn vị (xem trang “Đơn vị” của tệp mẫu).")
+        candidates = list({unit.pk: unit for unit in candidates}.values())
+        if year:
+            candidates = self._for_year(candidates, year)
+        if len(candidates) > 1 and on:
+            open_then = [unit for unit in candidates if unit.is_open_on(on)]
+            candidates = open_then or candidates
+        if len(candidates) > 1:
+            return None, _(
+                "Tên đơn vị “%(name)s” khớp với nhiều đơn vị: %(units)s. Hãy ghi mã đơn vị ở cột “Mã đơn vị”."
+            ) % {"name": label, "units": "; ".join(self._describe(unit) for unit in candidates[:5])}
+        if not candidates:
+            return None, _(
+                "Đơn vị “%(name)s” không còn hoạt động trong năm %(year)s và không có đơn vị kế thừa. "
+                "Hãy ghi đơn vị đang hoạt động năm đó."
+            ) % {"name": label, "year": year}
+        unit = candidates[0]
+        if unit.pk not in self.scope_ids:
+            return None, _(
+                "Đơn vị “%(unit)s” (năm %(year)s) không thuộc phạm vi bạn được cập nhật. "
+                "Hãy bỏ dòng này hoặc nhờ đơn vị đó tự nhập."
+            ) % {"unit": unit.name, "year": year}
+        return unit, None
+
+    def _for_year(self, candidates, year):
+        existed = [unit for unit in candidates if existed_in(unit, year)]
+        if existed:
+            return existed
+        found = {}
+        for unit in candidates:
+            seen = set()
+            while (
+                unit.valid_to is not None
+                and unit.valid_to.year < year
+                and unit.successor_id
+                and unit.pk not in seen
+            ):
+                seen.add(unit.pk)
+                unit = self.units.get(unit.successor_id) or Unit.objects.get(pk=unit.successor_id)
+            if existed_in(unit, year):
+                found[unit.pk] = unit
+        return list(found.values())
+
+    def _describe(self, unit):
+        text = unit.name
+        if unit.code:
+            text += f" (mã {unit.code})"
+        if unit.valid_to:
+            text += f" – đến {unit.valid_to:%d/%m/%Y}"
+        return text
+
+    def _unknown(self, name, key):
+        close = difflib.get_close_matches(key, list(self.scope_keys), n=6, cutoff=0.6)
+        if not close:
+            close = difflib.get_close_matches(core_key(key), list(self.scope_keys), n=6, cutoff=0.5)
+        units = list({self.scope_keys[key].pk: self.scope_keys[key] for key in close}.values())[:3]
+        message = _("Không tìm thấy đơn vị “%(name)s” trong các đơn vị bạn được cập nhật.") % {"name": name}
+        if units:
+            message += " " + _("Có phải là: %(units)s?") % {
+                "units": "; ".join(self._describe(unit) for unit in units)
+            }
+        else:
+            message += " " + _("Xem danh sách ở trang “Đơn vị” của tệp mẫu.")
+        return message

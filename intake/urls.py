@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "intake"
+
+urlpatterns = [
+    path("", views.UploadView.as_view(), name="upload"),
+    path("tep-mau/", views.TemplateDownloadView.as_view(), name="template"),
+    path("<int:pk>/", views.BatchDetailView.as_view(), name="batch_detail"),
+    path("<int:pk>/tien-do/", views.BatchProgressView.as_view(), name="batch_progress"),
+    path("<int:pk>/xac-nhan/", views.BatchConfirmView.as_view(), name="batch_confirm"),
+    path("<int:pk>/huy/", views.BatchDeleteView.as_view(), name="batch_delete"),
+    path("duy-tri-nam-sau/", views.RolloverView.as_view(), name="rollover"),
+    path("thao-tac-hang-loat/", views.BulkActionView.as_view(), name="bulk"),
+]

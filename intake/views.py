@@ -1,0 +1,323 @@
+"""Pages of the intake: the Excel template, upload and preview, year rollover, bulk actions."""
+
+import secrets
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.views import generic
+from django_htmx.http import HttpResponseClientRefresh
+
+from registry.filters import RegistrationFilterSet
+from registry.models import Registration
+from registry.querysets import CHANGE, VIEW
+
+from . import services, tasks
+from .forms import BulkForm, RolloverConfirmForm, RolloverForm, UploadForm
+from .models import BatchStatus, ImportBatch, RowAction
+from .template import build_template
+
+ROWS_PER_PAGE = 100
+PREVIEW_LIMIT = 200
+MAX_LINKED = 200
+
+
+class BatchMixin:
+    """Imports are the uploader's own: another user's, or an expired one, answers 404."""
+
+    model = ImportBatch
+
+    def get_queryset(self):
+        return ImportBatch.objects.restrict(self.request.user).defer("content")
+
+
+class UploadView(generic.FormView):
+    """Download the template, upload a filled file; list the user's pending imports."""
+
+    template_name = "intake/upload.html"
+    form_class = UploadForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            batches=ImportBatch.objects.restrict(self.request.user).defer("content")[:10], **kwargs
+        )
+
+    def form_valid(self, form):
+        batch = services.import_create(
+            user=self.request.user, name=form.cleaned_data["file"].name, content=form.content
+        )
+        tasks.check_import.enqueue(batch.pk)
+        return HttpResponseRedirect(batch.get_absolute_url())
+
+
+class TemplateDownloadView(generic.View):
+    def get(self, request):
+        response = HttpResponse(
+            build_template(request.user),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="mau-nhap-mo-hinh-dan-van-kheo.xlsx"'
+        return response
+
+
+class BatchDetailView(BatchMixin, generic.DetailView):
+    """The preview: counts, problems of the file, and the rows of one kind, page by page."""
+
+    template_name = "intake/batch_detail.html"
+    context_object_name = "batch"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        batch = self.object
+        counts = batch.counts
+        show = self.request.GET.get("show")
+        if show not in RowAction.values:
+            show = RowAction.ERROR if counts.get(RowAction.ERROR) else RowAction.CREATE
+        rows = batch.rows.filter(action=show).order_by("number")
+        page = Paginator(rows, ROWS_PER_PAGE).get_page(self.request.GET.get("page"))
+        context.update(
+            show=show,
+            page_obj=page,
+            tabs=[(action, label, counts.get(action, 0)) for action, label in RowAction.choices],
+        )
+        return context
+
+
+class BatchProgressView(BatchMixin, generic.DetailView):
+    """The progress bar, polled every second; when the work ends the page reloads itself."""
+
+    template_name = "intake/_progress.html"
+    context_object_name = "batch"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not self.object.is_running and request.htmx:
+            return HttpResponseClientRefresh()
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+
+class BatchConfirmView(BatchMixin, generic.DetailView):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        batch = self.get_object()
+        if services.import_start(batch=batch):
+            tasks.run_import.enqueue(batch.pk)
+        else:
+            messages.error(
+                request, _("Tệp này chưa thể nhập: còn lỗi, không có gì để nhập, hoặc đã nhập rồi.")
+            )
+        return HttpResponseRedirect(batch.get_absolute_url())
+
+
+class BatchDeleteView(BatchMixin, generic.DetailView):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        batch = self.get_object()
+        if batch.status == BatchStatus.IMPORTING:
+            messages.error(request, _("Đang nhập, không hủy được."))
+            return HttpResponseRedirect(batch.get_absolute_url())
+        batch.delete()
+        messages.success(request, _("Đã hủy lần nhập tệp “%(name)s”.") % {"name": batch.file_name})
+        return HttpResponseRedirect(reverse("intake:upload"))
+
+
+# Year rollover ----------------------------------------------------------------------------
+
+
+class RolloverView(generic.TemplateView):
+    """Maintain registrations of year Y in Y + 1, after a preview.
+
+    The registrations come from the list (``?registration=<pk>`` repeated, or the list's filter
+    with ``from_list=1``) or from the form on this page (a unit and its subtree, a year).
+    """
+
+    template_name = "intake/rollover.html"
+
+    def selection(self):
+        params = self.request.GET if self.request.method == "GET" else self.request.POST
+        base = Registration.objects.restrict(self.request.user, CHANGE).alive()
+        self.form = RolloverForm(params if "unit" in params else None, user=self.request.user)
+        if "registration" in params:
+            pks = [int(pk) for pk in params.getlist("registration") if pk.isdigit()]
+            return base.filter(pk__in=pks)
+        if params.get("from_list"):
+            filterset = RegistrationFilterSet(params, queryset=base, request=self.request)
+            return filterset.qs if filterset.is_valid() else None
+        if self.form.is_bound and self.form.is_valid():
+            unit, year = self.form.cleaned_data["unit"], self.form.cleaned_data["year"]
+            return base.filter(unit__path__startswith=unit.path, year=year)
+        return None
+
+    def hidden_params(self):
+        params = self.request.GET if self.request.method == "GET" else self.request.POST
+        return [
+            (key, value) for key in params for value in params.getlist(key) if key != "csrfmiddlewaretoken"
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        selection = self.selection()
+        context.update(form=self.form, confirm_form=kwargs.get("confirm_form") or RolloverConfirmForm())
+        if selection is not None:
+            create, exist = services.rollover_plan(selection)
+            context.update(
+                planned=True,
+                create=create[:PREVIEW_LIMIT],
+                create_count=len(create),
+                exist=exist[:PREVIEW_LIMIT],
+                exist_count=len(exist),
+                hidden=[(k, v) for k, v in self.hidden_params() if k != "registered_on"],
+            )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        selection = self.selection()
+        confirm = RolloverConfirmForm(request.POST)
+        if selection is None or not confirm.is_valid():
+            return self.render_to_response(self.get_context_data(confirm_form=confirm))
+        made = services.rollover(
+            user=request.user, registrations=selection, registered_on=confirm.cleaned_data["registered_on"]
+        )
+        years = sorted({registration.year for registration in made})
+        messages.success(
+            request,
+            _("Đã đăng ký duy trì %(count)s mô hình cho năm %(years)s.")
+            % {"count": len(made), "years": ", ".join(str(year) for year in years) or "—"},
+        )
+        query = f"?year={years[0]}" if len(years) == 1 else ""
+        return HttpResponseRedirect(reverse("registry:registration_list") + query)
+
+
+# Bulk actions of the model list ----------------------------------------------------------
+
+
+class BulkActionView(generic.View):
+    """Apply an action to the ticked rows of the list, or to all rows matching its filter.
+
+    The filter travels in the query string, exactly as the list received it, so "all rows"
+    means the rows the list shows. Changes apply only to rows the user may change.
+    """
+
+    http_method_names = ["post"]
+
+    def back(self):
+        query = self.request.GET.urlencode()
+        return HttpResponseRedirect(reverse("registry:registration_list") + (f"?{query}" if query else ""))
+
+    def post(self, request):
+        form = BulkForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return self.back()
+        data = form.cleaned_data
+        action = data["action"]
+        if action == "restore":
+            return self.restore(data["undo"])
+        base = Registration.objects.restrict(request.user, VIEW).alive()
+        if data["scope"] == "all":
+            filterset = RegistrationFilterSet(request.GET, queryset=base, request=request)
+            if not filterset.is_valid():
+                messages.error(request, _("Bộ lọc không hợp lệ."))
+                return self.back()
+            registrations = filterset.qs
+        else:
+            registrations = base.filter(pk__in=form.selected)
+        count = registrations.count()
+        if not count:
+            messages.warning(request, _("Không có mô hình nào để thực hiện."))
+            return self.back()
+        return getattr(self, action)(registrations, data, count)
+
+    def set_field(self, registrations, data, count):
+        changed = services.initiatives_set(
+            user=self.request.user, registrations=registrations, field=data["field"]
+        )
+        messages.success(
+            self.request,
+            _("Đã đổi lĩnh vực thành “%(field)s” cho %(changed)s mô hình.")
+            % {"field": data["field"].name, "changed": changed},
+        )
+        return self.back()
+
+    def set_grade(self, registrations, data, count):
+        changed = services.initiatives_set(
+            user=self.request.user, registrations=registrations, grade=data["grade"]
+        )
+        label = dict(BulkForm.base_fields["grade"].choices)[data["grade"]]
+        messages.success(
+            self.request,
+            _("Đã đổi xếp loại thành “%(grade)s” cho %(changed)s mô hình.")
+            % {"grade": label, "changed": changed},
+        )
+        return self.back()
+
+    def too_many(self, count):
+        messages.error(
+            self.request,
+            _("Đã chọn %(count)s mô hình; thao tác này nhận tối đa %(max)s. Hãy lọc hẹp hơn.")
+            % {"count": count, "max": MAX_LINKED},
+        )
+        return self.back()
+
+    def decision(self, registrations, data, count):
+        if count > MAX_LINKED:
+            return self.too_many(count)
+        pks = registrations.order_by("pk").values_list("pk", flat=True)
+        return HttpResponseRedirect(
+            reverse("registry:decision_create") + "?" + urlencode([("registration", pk) for pk in pks])
+        )
+
+    def rollover(self, registrations, data, count):
+        url = reverse("intake:rollover")
+        if data["scope"] == "all":
+            params = [(k, v) for k in self.request.GET for v in self.request.GET.getlist(k) if k != "page"]
+            return HttpResponseRedirect(url + "?" + urlencode([*params, ("from_list", "1")]))
+        pks = registrations.values_list("pk", flat=True)
+        return HttpResponseRedirect(url + "?" + urlencode([("registration", pk) for pk in pks]))
+
+    def delete(self, registrations, data, count):
+        pks = services.registrations_delete(user=self.request.user, registrations=registrations)
+        if not pks:
+            messages.error(self.request, _("Bạn không có quyền xóa các mô hình đã chọn."))
+            return self.back()
+        token = secrets.token_urlsafe(8)
+        undo = self.request.session.get("intake_undo", {})
+        undo = dict(list(undo.items())[-4:])  # keep the last few undos only
+        undo[token] = pks
+        self.request.session["intake_undo"] = undo
+        hidden = format_html_join(
+            "",
+            '<input type="hidden" name="{}" value="{}">',
+            [("csrfmiddlewaretoken", get_token(self.request)), ("action", "restore"), ("undo", token)],
+        )
+        messages.success(
+            self.request,
+            format_html(
+                '{} <form method="post" action="{}" class="d-inline">{}'
+                '<button type="submit" class="btn btn-sm btn-outline-dark ms-2">{}</button></form>',
+                _("Đã xóa %(count)s đăng ký mô hình.") % {"count": len(pks)},
+                reverse("intake:bulk") + (f"?{self.request.GET.urlencode()}" if self.request.GET else ""),
+                hidden,
+                _("Hoàn tác"),
+            ),
+        )
+        return self.back()
+
+    def restore(self, token):
+        pks = self.request.session.get("intake_undo", {}).pop(token, None)
+        self.request.session.modified = True
+        if not pks:
+            messages.error(self.request, _("Không còn gì để hoàn tác."))
+            return self.back()
+        restored = services.registrations_restore(user=self.request.user, pks=pks)
+        messages.success(self.request, _("Đã khôi phục %(count)s đăng ký mô hình.") % {"count": restored})
+        return self.back()
