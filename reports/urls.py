@@ -4,4 +4,8 @@ from . import views
 
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("bieu-tong-hop/", views.ReportView.as_view(), name="report"),
+    path("tai-xuong.xlsx", views.ExportView.as_view(), name="export_xlsx"),
+]

@@ -13,6 +13,8 @@
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   Chart.defaults.color = "#343a40";
   Chart.defaults.maintainAspectRatio = false;
+  // Short animations, none for readers who asked for less motion.
+  Chart.defaults.animation.duration = window.matchMedia("(prefers-reduced-motion: reduce)").matches ? 0 : 300;
 
   function follow(urls) {
     return {
@@ -51,6 +53,8 @@
       },
       options: merge(
         merge({
+          // A click anywhere in a bar's row or column opens it: short and empty bars too.
+          interaction: { mode: "index", intersect: false },
           plugins: { legend: { display: false }, tooltip: { callbacks: { label: tooltipLabel } } },
           scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
         }, follow(series.urls)),

@@ -1,0 +1,428 @@
+"""The report figures: plain functions that take the user and the filter values.
+
+Every function starts from ``restrict(user)``, lets the database count with
+``Count(..., filter=Q(...))`` and runs a fixed number of queries whatever the size of the
+data. The same functions feed the dashboard, the report page and the Excel workbook, so the
+download always equals the screen.
+
+The measures counted for any set of registrations are listed once, in ``reports.measures``,
+together with the registration list's GET parameters that select exactly the registrations
+behind each count; the drill-down links are built from the same list.
+"""
+
+import re
+
+from django.db.models import (
+    Case,
+    Count,
+    Max,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Substr
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry.choices import (
+    LEVEL_RANK,
+    DecisionKind,
+    Evaluation,
+    Grade,
+    Kind,
+    Level,
+    RegistrationStatus,
+    StandardField,
+    UnitType,
+)
+from registry.models import Decision, Registration, Unit
+from registry.querysets import scope_paths
+
+from .measures import LEVEL_GRADE_MEASURES, MEASURES, recognition_annotations
+
+PARTY_UNIT_TYPES = {
+    UnitType.PROVINCE,
+    UnitType.DISTRICT,
+    UnitType.BLOC,
+    UnitType.COMMUNE,
+    UnitType.GRASSROOTS,
+    UnitType.CELL,
+    UnitType.ARMED,  # the party committees of the military and the police
+}
+
+TERRITORIAL_TYPES = (UnitType.COMMUNE, UnitType.DISTRICT, UnitType.PROVINCE)
+TERRITORIAL_PREFIX = re.compile(
+    r"^(Tỉnh ủy|Thành ủy|Huyện ủy|Thị ủy|"
+    r"Đảng ủy (xã|phường|thị trấn)|Đảng bộ (tỉnh|thành phố|huyện|xã|phường))\s+",
+    re.IGNORECASE,
+)
+
+
+TREND_MEASURES = ["total", Kind.COLLECTIVE, Kind.INDIVIDUAL, RegistrationStatus.NEW,
+                  RegistrationStatus.MAINTAINED, "recognised"]  # fmt: skip
+
+
+def _counts(within, prefix="", measures=MEASURES):
+    """Return the named Count expressions of the measures, over the rows matching ``within``."""
+    return {f"{prefix}{m.key}": Count("pk", filter=within & m.q) for m in measures}
+
+
+def _unprefix(row, prefix, measures=MEASURES):
+    return {m.key: row[f"{prefix}{m.key}"] or 0 for m in measures}
+
+
+def _with_change(current, previous):
+    """Return, for every measure, the current and previous counts and the change in number and per cent."""
+    change = {key: current[key] - previous[key] for key in current}
+    percent = {
+        key: (100.0 * change[key] / previous[key]) if previous[key] else None for key in current
+    }  # fmt: skip
+    return {"current": current, "previous": previous, "change": change, "percent": percent}
+
+
+# ---------------------------------------------------------------------------------------------
+# The root unit and the base querysets
+
+
+def default_root(user):
+    """Return the user's own unit (the highest one in scope; for a superuser, the first root)."""
+    return Unit.objects.restrict(user).order_by("depth", "path").first()
+
+
+def report_root(user, unit_id=None):
+    """Return the report's root unit: ``unit_id`` if the user may see it (else 404), or the default."""
+    if unit_id is None:
+        root = default_root(user)
+        if root is None:
+            raise Http404(_("Tài khoản chưa được phân quyền đơn vị nào."))
+        return root
+    return get_object_or_404(Unit.objects.restrict(user), pk=unit_id)
+
+
+def default_year(user, root, today=None):
+    """Return the current year if the root's subtree has data in it, else the latest year with data."""
+    today = today or timezone.localdate()
+    latest = (
+        Registration.objects.restrict(user)
+        .alive()
+        .filter(unit__path__startswith=root.path, year__lte=today.year)
+        .aggregate(latest=Max("year"))["latest"]
+    )
+    return latest or today.year
+
+
+def registrations(user, root, period=None):
+    """Return the alive registrations in ``root``'s subtree that the user may see, in ``period``."""
+    qs = Registration.objects.restrict(user).alive().filter(unit__path__startswith=root.path)
+    if period is not None:
+        qs = qs.filter(period.q())
+    return qs
+
+
+# ---------------------------------------------------------------------------------------------
+# The figures
+
+
+def summary(user, root, period):
+    """Return every measure for the period and for the same period last year, with the change. One query.
+
+    ``by_level_grade`` holds the current counts by registration level and grade.
+    """
+    current, previous = period.q(), period.previous().q()
+    row = (
+        registrations(user, root)
+        .filter(current | previous)
+        .annotate(**recognition_annotations())
+        .aggregate(
+            **_counts(current), **_counts(previous, "prev_"), **_counts(current, "", LEVEL_GRADE_MEASURES)
+        )
+    )
+    figures = _with_change(_unprefix(row, ""), _unprefix(row, "prev_"))
+    figures["by_level_grade"] = _unprefix(row, "", LEVEL_GRADE_MEASURES)
+    return figures
+
+
+def unit_table(user, root, period):
+    """Return the table by direct subordinate unit ("Biểu 1") and the participation. Two queries.
+
+    Each row counts the unit's whole subtree. Registrations made by the root unit itself get a
+    row of their own, so the total row equals the sum of the rows. A subordinate unit is listed
+    when it existed in the period or has registrations in it or in the previous period (so
+    the total row's comparison equals the sum too); participation counts the units
+    that existed in the period and have at least one registration.
+    """
+    current, previous = period.q(), period.previous().q()
+    branch_length = len(root.path) + Unit.steplen
+    counted = (
+        registrations(user, root)
+        .filter(current | previous)
+        .annotate(**recognition_annotations())
+        .annotate(branch=Substr("unit__path", 1, branch_length))
+        .values("branch")
+        .annotate(**_counts(current), **_counts(previous, "prev_"))
+        .order_by()
+    )
+    by_branch = {row["branch"]: row for row in counted}
+    children = (
+        Unit.objects.restrict(user)
+        .filter(path__startswith=root.path, depth=root.depth + 1)
+        .annotate(existed=Case(When(period.unit_existed_q(), then=Value(1)), default=Value(0)))
+        .values("pk", "name", "path", "unit_type", "valid_from", "valid_to", "existed")
+    )
+    empty = {m.key: 0 for m in MEASURES}
+    empty_row = {**empty, **{f"prev_{key}": 0 for key in empty}}
+    rows = []
+    for child in children:
+        counts = by_branch.get(child["path"], empty_row)
+        current_counts, previous_counts = _unprefix(counts, ""), _unprefix(counts, "prev_")
+        if not (child["existed"] or current_counts["total"] or previous_counts["total"]):
+            continue
+        rows.append(
+            {
+                "unit": {
+                    "pk": child["pk"],
+                    "name": child["name"],
+                    "valid_to": child["valid_to"],
+                    "closed_in_period": bool(child["valid_to"] and child["valid_to"] <= period.end),
+                    "existed": bool(child["existed"]),
+                    "is_party": child["unit_type"] in PARTY_UNIT_TYPES,
+                    "is_root": False,
+                },
+                **_with_change(current_counts, previous_counts),
+            }
+        )
+    if root.path in by_branch:
+        own = by_branch[root.path]
+        rows.append(
+            {
+                "unit": {
+                    "pk": root.pk,
+                    "name": root.name,
+                    "valid_to": None,
+                    "closed_in_period": False,
+                    "existed": True,
+                    "is_party": False,
+                    "is_root": True,
+                },
+                **_with_change(_unprefix(own, ""), _unprefix(own, "prev_")),
+            }
+        )
+    total_current = {key: sum(row["current"][key] for row in rows) for key in empty}
+    total_previous = {key: sum(row["previous"][key] for row in rows) for key in empty}
+    children_rows = [row for row in rows if not row["unit"]["is_root"]]
+    existed = [row for row in children_rows if row["unit"]["existed"]]
+    participation = {
+        "existed": len(existed),
+        "participating": sum(1 for row in existed if row["current"]["total"]),
+        "all_party": all(row["unit"]["is_party"] for row in existed),
+        "total": total_current["total"],
+    }
+    return {
+        "rows": rows,
+        "total": _with_change(total_current, total_previous),
+        "participation": participation,
+    }
+
+
+def field_table(user, root, period):
+    """Return the counts by local field, rolled up into the four standard fields. One query.
+
+    Standard fields are always listed (in their fixed order), each with its local fields
+    that have registrations in the period.
+    """
+    rows = (
+        registrations(user, root, period)
+        .annotate(**recognition_annotations())
+        .values("initiative__field", "initiative__field__name", "initiative__field__standard")
+        .annotate(**_counts(Q()), order=Max("initiative__field__order"))
+        .order_by("order", "initiative__field__name")
+    )
+    details = {standard.value: [] for standard in StandardField}
+    for row in rows:
+        details[row["initiative__field__standard"]].append(
+            {
+                "pk": row["initiative__field"],
+                "name": row["initiative__field__name"],
+                "counts": _unprefix(row, ""),
+            }
+        )
+    standards = []
+    for standard in StandardField:
+        fields = details[standard.value]
+        counts = {m.key: sum(f["counts"][m.key] for f in fields) for m in MEASURES}
+        standards.append({"key": standard.value, "name": standard.label, "counts": counts, "fields": fields})
+    total = {m.key: sum(s["counts"][m.key] for s in standards) for m in MEASURES}
+    return {"standards": standards, "total": total}
+
+
+def trend(user, root, period):
+    """Return the main counts for each period of the trend (the same period in the last years). One query."""
+    periods = period.trend()
+    within = Q()
+    for index, item in enumerate(periods):
+        within = within | item.q() if index else item.q()
+    measures = [m for m in MEASURES if m.key in TREND_MEASURES]
+    row = (
+        registrations(user, root)
+        .filter(within)
+        .annotate(**recognition_annotations())
+        .aggregate(
+            **{
+                f"p{index}_{m.key}": Count("pk", filter=item.q() & m.q)
+                for index, item in enumerate(periods)
+                for m in measures
+            }
+        )
+    )
+    return [
+        {"period": item, "counts": {m.key: row[f"p{index}_{m.key}"] or 0 for m in measures}}
+        for index, item in enumerate(periods)
+    ]
+
+
+def picker_units(user, root):
+    """Return the root's ancestors within the user's scope and the user's own top units. One query."""
+    steplen = Unit.steplen
+    ancestor_paths = [root.path[: steplen * depth] for depth in range(1, root.depth)]
+    paths = scope_paths(user)
+    tops = Q(depth=1) if paths is None else Q(path__in=paths)
+    units = list(
+        Unit.objects.restrict(user)
+        .filter(Q(path__in=ancestor_paths) | tops)
+        .values("pk", "name", "path", "depth")
+    )
+    ancestors = [unit for unit in units if unit["path"] in ancestor_paths]
+    own = [
+        unit for unit in units if (paths is None and unit["depth"] == 1) or (paths and unit["path"] in paths)
+    ]
+    return {"ancestors": ancestors, "own": own}
+
+
+def issuing_header(root):
+    """Return the names for the party document header: superior body, issuing unit, place.
+
+    The place of the place-date line is the locality of the nearest territorial committee
+    (the root or an ancestor): "Bạch Thông" for Huyện ủy Bạch Thông and its cells.
+    The ancestors are read without the user's scope on purpose: a unit's report carries its
+    superior body's name and its locality even when its author may not read those bodies'
+    data. Only the names are read. One query.
+    """
+    steplen = Unit.steplen
+    paths = [root.path[: steplen * depth] for depth in range(1, root.depth + 1)]
+    units = {
+        unit["path"]: unit for unit in Unit.objects.filter(path__in=paths).values("path", "name", "unit_type")
+    }
+    parent = units.get(root.path[:-steplen]) if root.depth > 1 else None
+    territorial = [
+        units[path] for path in paths if path in units and units[path]["unit_type"] in TERRITORIAL_TYPES
+    ]
+    place = TERRITORIAL_PREFIX.sub("", territorial[-1]["name"]).strip() if territorial else ""
+    return {"superior": parent["name"] if parent else "", "issuer": root.name, "place": place or "......"}
+
+
+# ---------------------------------------------------------------------------------------------
+# The lists of the workbook, streamed
+
+
+def registration_rows(user, root, period, chunk_size=2000):
+    """Yield the registrations of the report, one dict each, in tree order.
+
+    Read in chunks of ``chunk_size`` with their decisions fetched per chunk, so a national
+    list keeps memory bounded and the number of queries grows by two per chunk only.
+    """
+    decisions = Prefetch(
+        "decisions",
+        queryset=Decision.objects.alive().select_related("award_form").order_by("signed_on", "pk"),
+    )
+    qs = (
+        registrations(user, root, period)
+        .select_related("unit", "initiative", "initiative__field")
+        .prefetch_related(decisions)
+        .order_by("unit__path", "initiative__name", "pk")
+    )
+    labels = _labels()
+    for registration in qs.iterator(chunk_size=chunk_size):
+        recognitions = [d for d in registration.decisions.all() if d.kind == DecisionKind.RECOGNITION]
+        commendations = [d for d in registration.decisions.all() if d.kind == DecisionKind.COMMENDATION]
+        top = max(recognitions, key=lambda d: LEVEL_RANK[d.level], default=None)
+        initiative = registration.initiative
+        yield {
+            "pk": registration.pk,
+            "unit": registration.unit.name,
+            "initiative": initiative.name,
+            "kind": labels["kind"][initiative.kind],
+            "person_name": initiative.person_name,
+            "person_position": initiative.person_position,
+            "field": initiative.field.name,
+            "standard_field": labels["standard"][initiative.field.standard],
+            "grade": labels["grade"][initiative.grade],
+            "status": labels["status"][registration.status],
+            "level": labels["level"][registration.level],
+            "registered_on": registration.registered_on,
+            "evaluation": labels["evaluation"][registration.evaluation],
+            "recognitions": [_decision_text(d, labels) for d in recognitions],
+            "top_recognition": labels["level"][top.level] if top else "",
+            "commendations": [_decision_text(d, labels) for d in commendations],
+        }
+
+
+def _labels():
+    """Return the choices' labels as plain strings, translated once for a whole list."""
+    choices = {
+        "kind": Kind,
+        "standard": StandardField,
+        "grade": Grade,
+        "status": RegistrationStatus,
+        "level": Level,
+        "evaluation": Evaluation,
+        "decision_kind": DecisionKind,
+    }
+    return {name: {value: str(label) for value, label in enum.choices} for name, enum in choices.items()}
+
+
+def _decision_text(decision, labels):
+    text = f"{decision.reference} ngày {decision.signed_on:%d/%m/%Y} ({labels['level'][decision.level]})"
+    if decision.award_form_id:
+        text = f"{decision.award_form.name}: {text}"
+    return text
+
+
+def decision_rows(user, root, period, chunk_size=2000):
+    """Yield the decisions covering the report's registrations, one dict per covered registration.
+
+    Only the covered registrations the user may see are listed. One query, read in chunks.
+    """
+    through = Decision.registrations.through
+    qs = (
+        through.objects.filter(
+            registration__in=registrations(user, root, period).values("pk"),
+            decision__is_deleted=False,
+        )
+        .select_related(
+            "decision",
+            "decision__award_form",
+            "registration",
+            "registration__unit",
+            "registration__initiative",
+        )
+        .order_by("decision__kind", "decision__signed_on", "decision__pk", "registration__unit__path", "pk")
+    )
+    labels = _labels()
+    for link in qs.iterator(chunk_size=chunk_size):
+        decision, registration = link.decision, link.registration
+        yield {
+            "decision_pk": decision.pk,
+            "kind": labels["decision_kind"][decision.kind],
+            "reference": decision.reference,
+            "signed_on": decision.signed_on,
+            "issuer": decision.issuer_name,
+            "level": labels["level"][decision.level],
+            "award_form": decision.award_form.name if decision.award_form_id else "",
+            "title": decision.title,
+            "unit": registration.unit.name,
+            "initiative": registration.initiative.name,
+            "initiative_kind": labels["kind"][registration.initiative.kind],
+        }

@@ -1,0 +1,140 @@
+"""The columns of the report tables, described once for the HTML page and the workbook.
+
+A column shows one measure of ``queries.MEASURES`` (or the change on last year); columns are
+grouped under two-row headers the way review conferences print them ("Biểu 1").
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from registry.choices import Kind, Level, RegistrationStatus, StandardField
+
+CHANGE = "change_total"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Group:
+    """A header over one or more columns; a group of one column spans both header rows."""
+
+    label: str
+    columns: list = field(default_factory=list)
+
+    @property
+    def single(self):
+        return len(self.columns) == 1
+
+
+def levels_present(counts):
+    """Return the recognition levels that occur in ``counts``, lowest first."""
+    return [level for level in Level if counts.get(f"recognised_{level.value}")]
+
+
+def recognition_group(levels):
+    columns = [Column("recognised", _("Tổng số"))]
+    columns += [Column(f"recognised_{level.value}", level.label) for level in levels]
+    return Group(_("Được công nhận"), columns)
+
+
+def unit_groups(levels):
+    """Return the column groups of the table by subordinate unit ("Biểu 1")."""
+    return [
+        Group(_("Tổng số mô hình"), [Column("total", _("Tổng số mô hình"))]),
+        Group(
+            _("Chia theo loại"),
+            [
+                Column(Kind.COLLECTIVE.value, Kind.COLLECTIVE.label),
+                Column(Kind.INDIVIDUAL.value, Kind.INDIVIDUAL.label),
+            ],
+        ),
+        Group(
+            _("Hình thức đăng ký"),
+            [
+                Column(RegistrationStatus.MAINTAINED.value, RegistrationStatus.MAINTAINED.label),
+                Column(RegistrationStatus.NEW.value, RegistrationStatus.NEW.label),
+            ],
+        ),
+        Group(_("Lĩnh vực"), [Column(f"field_{s.value}", s.label) for s in StandardField]),
+        recognition_group(levels),
+        Group(_("Được khen thưởng"), [Column("commended", _("Được khen thưởng"))]),
+        Group(_("Tăng, giảm so với cùng kỳ"), [Column(CHANGE, _("Tăng, giảm so với cùng kỳ"))]),
+    ]
+
+
+def field_groups():
+    """Return the column groups of the table by field × kind."""
+    return [
+        Group(_("Tổng số mô hình"), [Column("total", _("Tổng số mô hình"))]),
+        Group(
+            _("Chia theo loại"),
+            [
+                Column(Kind.COLLECTIVE.value, Kind.COLLECTIVE.label),
+                Column(Kind.INDIVIDUAL.value, Kind.INDIVIDUAL.label),
+            ],
+        ),
+        Group(
+            _("Hình thức đăng ký"),
+            [
+                Column(RegistrationStatus.MAINTAINED.value, RegistrationStatus.MAINTAINED.label),
+                Column(RegistrationStatus.NEW.value, RegistrationStatus.NEW.label),
+            ],
+        ),
+        Group(
+            _("Được công nhận"),
+            [
+                Column("recognised", _("Tổng số")),
+                Column(f"recognised_{Kind.COLLECTIVE.value}", Kind.COLLECTIVE.label),
+                Column(f"recognised_{Kind.INDIVIDUAL.value}", Kind.INDIVIDUAL.label),
+            ],
+        ),
+        Group(_("Được khen thưởng"), [Column("commended", _("Được khen thưởng"))]),
+    ]
+
+
+def columns_of(groups):
+    return [column for group in groups for column in group.columns]
+
+
+def value_of(figures, key):
+    """Return a cell's value from a row's figures ({"current", "change", ...}) or plain counts."""
+    if key == CHANGE:
+        return figures["change"]["total"]
+    counts = figures.get("current", figures)
+    return counts[key]
+
+
+def percent_text(value):
+    return f"{value:+.1f}%".replace(".", ",") if value is not None else ""
+
+
+def participation_text(units, period):
+    """Say the participation line the way reports do: "356 mô hình của 24/44 chi, đảng bộ trực thuộc"."""
+    p, total = units["participation"], units["total"]
+    subordinates = _("chi, đảng bộ trực thuộc") if p["all_party"] else _("đơn vị trực thuộc")
+    line = _("Tổng số %(total)s mô hình của %(participating)s/%(existed)s %(subordinates)s") % {
+        "total": f"{p['total']:,}".replace(",", "."),
+        "participating": p["participating"],
+        "existed": p["existed"],
+        "subordinates": subordinates,
+    }
+    change = total["change"]["total"]
+    compared = {
+        "n": f"{abs(change):,}".replace(",", "."),
+        "previous": period.previous().label,
+        "percent": percent_text(total["percent"]["total"]),
+    }
+    if change > 0:
+        line += _("; tăng %(n)s mô hình so với cùng kỳ %(previous)s") % compared
+    elif change < 0:
+        line += _("; giảm %(n)s mô hình so với cùng kỳ %(previous)s") % compared
+    else:
+        line += _("; bằng cùng kỳ %(previous)s") % compared
+    if compared["percent"]:
+        line += f" ({compared['percent']})"
+    return line + "."

@@ -1,0 +1,143 @@
+"""The press reports' figures come out of the report functions and the workbook, on the demo data."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.http import Http404
+from openpyxl import load_workbook
+
+from registry.management.commands.load_demo import delete_demo
+from registry.models import Unit
+from reports import exports, queries, tables
+from reports.periods import Period
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo(django_db_setup, django_db_blocker):
+    """Load the demo once for the module (it takes seconds), and remove it afterwards."""
+    with django_db_blocker.unblock():
+        call_command("load_demo", stdout=StringIO())
+    yield
+    with django_db_blocker.unblock():
+        delete_demo()
+
+
+def user(username):
+    return get_user_model().objects.get(username=username)
+
+
+def unit(code):
+    return Unit.objects.get(code=code)
+
+
+def test_bach_thong_2019_356_models_of_24_of_44_units_163_collective_193_individual():
+    editor, root, period = user("bientap"), unit("BK-BT"), Period.year(2019)
+    assert queries.report_root(editor) == root
+    current = queries.summary(editor, root, period)["current"]
+    assert (current["total"], current["collective"], current["individual"]) == (356, 163, 193)
+    units = queries.unit_table(editor, root, period)
+    assert (units["participation"]["participating"], units["participation"]["existed"]) == (24, 44)
+    assert tables.participation_text(units, period).startswith(
+        "Tổng số 356 mô hình của 24/44 chi, đảng bộ trực thuộc"
+    )
+
+
+def test_bach_thong_2019_41_recognised_28_collective_13_individual_25_7_8_1_by_field():
+    editor, root, period = user("bientap"), unit("BK-BT"), Period.year(2019)
+    current = queries.summary(editor, root, period)["current"]
+    assert (current["recognised"], current["recognised_collective"], current["recognised_individual"]) == (
+        41,
+        28,
+        13,
+    )
+    recognised = {
+        field["name"]: field["counts"]["recognised"]
+        for standard in queries.field_table(editor, root, period)["standards"]
+        for field in standard["fields"]
+        if field["counts"]["recognised"]
+    }
+    assert recognised == {
+        "Phát triển kinh tế, xây dựng nông thôn mới": 25,
+        "Cải cách hành chính, xây dựng cơ quan, công sở": 7,
+        "Xây dựng tổ chức Mặt trận, đoàn thể vững mạnh": 8,
+        "Xây dựng Đảng, chính quyền trong sạch, vững mạnh": 1,
+    }
+
+
+def test_bac_kan_city_2023_278_models_116_maintained_162_new_87_more_than_2022():
+    viewer, root, period = user("xem"), unit("BK-TP"), Period.year(2023)
+    assert queries.report_root(viewer) == root
+    figures = queries.summary(viewer, root, period)
+    assert figures["current"]["total"] == 278
+    assert (figures["current"]["maintained"], figures["current"]["new"]) == (116, 162)
+    assert (figures["previous"]["total"], figures["change"]["total"]) == (191, 87)
+    units = queries.unit_table(viewer, root, period)
+    assert "278 mô hình của 35/40" in tables.participation_text(units, period)
+    assert "tăng 87 mô hình so với cùng kỳ năm 2022" in tables.participation_text(units, period)
+
+
+def test_yen_bai_bloc_2023_133_models_2_at_bloc_level_122_models_9_exemplars_at_grassroots():
+    editor, root = user("yenbai"), unit("YB-DUK")
+    figures = queries.summary(editor, root, Period.year(2023))
+    assert figures["current"]["total"] == 133
+    assert figures["current"]["level_bloc"] == 2
+    assert figures["by_level_grade"]["level_grassroots_grade_model"] == 122
+    assert figures["by_level_grade"]["level_grassroots_grade_exemplar"] == 9
+
+
+def test_thai_nguyen_first_half_2024_1759_models_1468_collective_291_individual():
+    viewer, root = user("thainguyen"), unit("TN")
+    current = queries.summary(viewer, root, Period.half(2024, 1))["current"]
+    assert (current["total"], current["collective"], current["individual"]) == (1759, 1468, 291)
+
+
+def test_ward_phan_dinh_phung_2023_20_maintained_models_6_6_5_3_by_standard_field():
+    ward = Unit.objects.get(name="Đảng ủy phường Phan Đình Phùng", valid_to__isnull=False)
+    current = queries.summary(user("thainguyen"), ward, Period.year(2023))["current"]
+    assert (current["total"], current["maintained"]) == (20, 20)
+    assert [
+        current[f"field_{key}"]
+        for key in ("economy", "culture_society", "defence_security", "political_system")
+    ] == [
+        6,
+        6,
+        5,
+        3,
+    ]
+
+
+def test_scoping_on_the_demo_a_city_viewer_cannot_open_bach_thong():
+    with pytest.raises(Http404):
+        queries.report_root(user("xem"), unit("BK-BT").pk)
+
+
+def test_the_bach_thong_2019_workbook_gives_the_press_figures():
+    editor, root, period = user("bientap"), unit("BK-BT"), Period.year(2019)
+    with exports.summary_workbook(editor, root, period) as output:
+        workbook = load_workbook(output)
+    summary = workbook["Tổng hợp"]
+    total_row = next(row for row in summary.iter_rows(values_only=True) if row[0] == "Tổng cộng")
+    assert total_row[2:5] == (356, 163, 193)
+    texts = [value for row in summary.iter_rows(values_only=True) for value in row if isinstance(value, str)]
+    assert any(text.startswith("Tổng số 356 mô hình của 24/44 chi, đảng bộ trực thuộc") for text in texts)
+    by_field = workbook["Theo lĩnh vực"]
+    header = [cell.value for cell in by_field[5]]
+    recognised_column = header.index("Tổng số") if "Tổng số" in header else None
+    assert recognised_column is not None
+    recognised = {
+        row[1]: row[recognised_column]
+        for row in by_field.iter_rows(min_row=7, values_only=True)
+        if isinstance(row[0], int) and row[recognised_column]
+    }
+    assert recognised == {
+        "Phát triển kinh tế, xây dựng nông thôn mới": 25,
+        "Cải cách hành chính, xây dựng cơ quan, công sở": 7,
+        "Xây dựng tổ chức Mặt trận, đoàn thể vững mạnh": 8,
+        "Xây dựng Đảng, chính quyền trong sạch, vững mạnh": 1,
+    }
+    assert summary.max_row > 44
+    assert workbook["Danh sách"].max_row == 3 + 356

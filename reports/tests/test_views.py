@@ -1,0 +1,225 @@
+"""The dashboard, the report page and the download, as a user reaches them."""
+
+import io
+import json
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+
+from registry.choices import Kind, Level
+from registry.tests.factories import DecisionFactory, make_unit
+from reports.tests.conftest import register
+
+# Session, user, memberships, root, then: dashboard: default year, picker, summary, units (2),
+# fields, trend; report: picker, units (2), fields, header; export: units (2), fields, header,
+# list (2: rows, their decisions), decisions. The same whatever the size of the data: guarded
+# below with a small and a larger tree. The export's list adds two queries per 2.000 rows.
+DASHBOARD_QUERIES = 11
+REPORT_QUERIES = 9
+EXPORT_QUERIES = 11
+
+
+@pytest.fixture
+def more_data(tree, fields):
+    """Add units, registrations over several years and decisions, to show the query counts stay put."""
+    for number in range(6):
+        cell = make_unit(f"Chi bộ thêm {number}", tree.a)
+        decision = DecisionFactory(issuing_unit=tree.a, level=Level.DISTRICT)
+        for year in (2021, 2022, 2023):
+            registration = register(
+                cell, year=year, field=fields.new_countryside if number % 2 else fields.security,
+                kind=Kind.INDIVIDUAL if number % 3 == 0 else Kind.COLLECTIVE,
+            )  # fmt: skip
+            decision.registrations.add(registration)
+
+
+@pytest.fixture
+def client_of(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def test_reports_require_login(client, tree):
+    for name in ("reports:dashboard", "reports:report", "reports:export_xlsx"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert reverse("login") in response["Location"]
+
+
+@pytest.mark.parametrize("name", ["reports:dashboard", "reports:report", "reports:export_xlsx"])
+def test_a_root_outside_the_scope_answers_404(client_of, user_of_a, tree, name):
+    client = client_of(user_of_a)
+    assert client.get(reverse(name), {"unit": tree.b.pk}).status_code == 404
+    assert client.get(reverse(name), {"unit": tree.p.pk}).status_code == 404
+    assert client.get(reverse(name), {"unit": tree.a1.pk, "year": 2023}).status_code == 200
+
+
+def test_dashboard_defaults_to_the_users_unit_and_latest_year_with_data(client_of, user_of_a, tree):
+    response = client_of(user_of_a).get(reverse("reports:dashboard"))
+    assert response.status_code == 200
+    assert response.context["root"] == tree.a
+    assert response.context["period"].label == "năm 2023"
+    cards = {card["key"]: card for card in response.context["cards"]}
+    assert cards["total"]["value"] == 4
+    assert cards["total"]["change"] == 1
+    html = response.content.decode()
+    assert "Huyện ủy A – năm 2023" in html
+    assert "Huyện ủy B" not in html
+
+
+def test_dashboard_numbers_lead_to_the_registration_list_and_units_re_root(client_of, superuser, tree):
+    response = client_of(superuser).get(reverse("reports:dashboard"), {"unit": tree.p.pk, "year": 2023})
+    cards = {card["key"]: card for card in response.context["cards"]}
+    list_url = reverse("registry:registration_list")
+    assert cards["recognised"]["url"] == f"{list_url}?unit={tree.p.pk}&year=2023&recognised=true"
+    assert cards["collective"]["url"] == f"{list_url}?unit={tree.p.pk}&year=2023&kind=collective"
+    data = response.context["chart_data"]
+    assert data["by_unit"]["labels"][0] == "Huyện ủy A"
+    assert (
+        data["by_unit"]["urls"][0]
+        == reverse("reports:dashboard") + f"?unit={tree.a.pk}&period=year&year=2023"
+    )
+    assert data["by_field"]["values"] == [4, 0, 1, 2]
+    assert data["by_field"]["urls"][0].endswith("standard_field=economy")
+    assert data["by_field"]["urls"][1] is None  # nothing behind a zero
+    trend = data["trend"]
+    assert trend["labels"] == ["2019", "2020", "2021", "2022", "2023"]
+    assert trend["datasets"][0]["urls"][-1] == f"{list_url}?unit={tree.p.pk}&year=2023&status=new"
+    html = response.content.decode()
+    assert 'id="du-lieu-bieu-do"' in html
+    assert "chart.umd.min.js" in html and "cdn" not in html.lower()
+
+
+def test_numbers_render_the_vietnamese_way():
+    with translation.override("vi"):
+        assert (
+            Template("{{ n }} {{ p|floatformat:1 }}").render(Context({"n": 1759, "p": 36.42})) == "1.759 36,4"
+        )
+
+
+def test_dashboard_says_the_participation_line(client_of, superuser, tree):
+    response = client_of(superuser).get(reverse("reports:dashboard"), {"unit": tree.p.pk, "year": 2023})
+    html = response.content.decode()
+    assert "(+75,0%)" in html
+    assert "Tổng số 7 mô hình của 3/4 chi, đảng bộ trực thuộc; tăng 3 mô hình so với cùng kỳ năm 2022" in html
+
+
+def test_period_picker_accepts_every_kind_of_period(client_of, superuser, tree):
+    client = client_of(superuser)
+    cases = [
+        ({"period": "half", "year": 2023, "half": 1}, "6 tháng đầu năm 2023", 6),
+        ({"period": "quarter", "year": 2023, "quarter": 3}, "quý III năm 2023", 1),
+        (
+            {"period": "range", "date_from": "2023-05-01", "date_to": "2023-08-31"},
+            "từ 01/05/2023 đến 31/08/2023",
+            2,
+        ),
+        ({"period": "phase", "year_from": 2021, "year_to": 2025}, "giai đoạn 2021–2025", 11),
+    ]
+    for params, label, total in cases:
+        response = client.get(reverse("reports:dashboard"), {"unit": tree.p.pk, **params})
+        assert response.context["period"].label == label
+        assert response.context["cards"][0]["value"] == total
+
+
+def test_a_bad_period_shows_the_error_and_the_default_year(client_of, superuser, tree):
+    response = client_of(superuser).get(
+        reverse("reports:dashboard"), {"unit": tree.p.pk, "period": "range", "date_from": "2023-05-01"}
+    )
+    assert response.status_code == 200
+    assert "Hãy chọn cả ngày bắt đầu và ngày kết thúc." in response.content.decode()
+    assert response.context["period"].label == "năm 2023"
+
+
+def test_report_page_shows_bieu_1_with_links_and_the_root_row(client_of, superuser, tree):
+    response = client_of(superuser).get(reverse("reports:report"), {"unit": tree.p.pk, "year": 2023})
+    assert response.status_code == 200
+    rows = {row["unit"]["name"]: row for row in response.context["unit_rows"]}
+    list_url = reverse("registry:registration_list")
+    assert rows["Huyện ủy A"]["cells"][0] == {"value": 4, "url": f"{list_url}?unit={tree.a.pk}&year=2023"}
+    assert rows["Huyện ủy A"]["url"] == reverse("reports:report") + f"?unit={tree.a.pk}&period=year&year=2023"
+    assert rows["Tỉnh ủy P"]["cells"][0] == {"value": 1, "url": None}  # the root's own row: no list filter
+    assert response.context["unit_total"]["cells"][0]["value"] == 7
+    assert response.context["unit_total"]["cells"][-1] == {"value": 3, "signed": True}
+    html = response.content.decode()
+    assert '<th scope="colgroup" colspan="2">Chia theo loại</th>' in html
+    assert "@page { size: A4 landscape" in html
+    assert "đến 31/12/2022" in html
+
+
+def test_navbar_links_to_the_dashboard(client_of, superuser, tree):
+    html = client_of(superuser).get(reverse("reports:report")).content.decode()
+    assert f'href="{reverse("reports:dashboard")}"' in html
+    assert "Báo cáo" in html
+
+
+def test_export_downloads_the_workbook_of_the_page(client_of, user_of_a, tree):
+    response = client_of(user_of_a).get(reverse("reports:export_xlsx"), {"unit": tree.a.pk, "year": 2023})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert 'filename="bao-cao-dan-van-kheo-huyen-uy-a-2023.xlsx"' in response["Content-Disposition"]
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook["Tổng hợp"]["A6"].value.endswith("NĂM 2023")
+    names = [row[1] for row in workbook["Danh sách"].iter_rows(min_row=4, values_only=True)]
+    assert sorted(names) == ["Chi bộ A1", "Chi bộ A1", "Chi bộ A2", "Huyện ủy A"]
+
+
+@pytest.mark.parametrize("larger", [False, True], ids=["small", "larger"])
+def test_dashboard_query_count_does_not_grow_with_the_data(
+    client_of, user_of_a, tree, request, larger, django_assert_num_queries
+):
+    if larger:
+        request.getfixturevalue("more_data")
+    client = client_of(user_of_a)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        assert client.get(reverse("reports:dashboard"), {"unit": tree.a.pk}).status_code == 200
+
+
+@pytest.mark.parametrize("larger", [False, True], ids=["small", "larger"])
+def test_report_query_count_does_not_grow_with_the_data(
+    client_of, user_of_a, tree, request, larger, django_assert_num_queries
+):
+    if larger:
+        request.getfixturevalue("more_data")
+    client = client_of(user_of_a)
+    with django_assert_num_queries(REPORT_QUERIES):
+        assert client.get(reverse("reports:report"), {"unit": tree.a.pk, "year": 2023}).status_code == 200
+
+
+@pytest.mark.parametrize("larger", [False, True], ids=["small", "larger"])
+def test_export_query_count_does_not_grow_with_the_data(
+    client_of, user_of_a, tree, request, larger, django_assert_num_queries
+):
+    if larger:
+        request.getfixturevalue("more_data")
+    client = client_of(user_of_a)
+    with django_assert_num_queries(EXPORT_QUERIES):
+        response = client.get(reverse("reports:export_xlsx"), {"unit": tree.a.pk, "year": 2023})
+        assert response.status_code == 200
+
+
+def test_chart_data_is_plain_json(client_of, superuser, tree):
+    response = client_of(superuser).get(reverse("reports:dashboard"), {"unit": tree.p.pk, "year": 2023})
+    assert json.loads(json.dumps(response.context["chart_data"])) == response.context["chart_data"]
+
+
+def test_the_download_equals_the_screen(client_of, superuser, tree):
+    client = client_of(superuser)
+    params = {"unit": tree.p.pk, "period": "half", "year": 2023, "half": 1}
+    page = client.get(reverse("reports:report"), params).context
+    response = client.get(reverse("reports:export_xlsx"), params)
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Tổng hợp"]
+    sheet_rows = [
+        [cell.value for cell in row[2:]]
+        for row in ws.iter_rows(min_row=12, max_row=11 + len(page["unit_rows"]))
+    ]
+    assert sheet_rows == [[cell["value"] for cell in row["cells"]] for row in page["unit_rows"]]
+    total = next(row for row in ws.iter_rows(values_only=True) if row[0] == "Tổng cộng")
+    assert list(total[2:]) == [cell["value"] for cell in page["unit_total"]["cells"]]
+    assert ws["A6"].value.endswith("6 THÁNG ĐẦU NĂM 2023")

@@ -1,0 +1,366 @@
+"""The leaders' dashboard, the report tables and the Excel download.
+
+The views only read the picker and arrange what ``queries`` returns into plain dicts and
+lists with their links; every number comes from ``queries`` and templates never compute.
+"""
+
+from urllib.parse import urlencode
+
+from django.http import FileResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from registry.choices import Grade, Kind, Level, RegistrationStatus
+from registry.text import fold
+
+from . import exports, queries, tables
+from .forms import ReportFilterForm
+from .measures import MEASURE_PARAMS
+from .periods import PeriodKind
+
+
+def list_url(params):
+    """Return the registration list's URL showing exactly the registrations behind a count."""
+    return reverse("registry:registration_list") + "?" + urlencode(params)
+
+
+def series_rows(series):
+    """Return a chart's series as table rows, for the chart's text alternative."""
+    return [
+        {"label": label, "value": value, "url": url}
+        for label, value, url in zip(series["labels"], series["values"], series["urls"], strict=True)
+    ]
+
+
+class ReportMixin:
+    """Read the picker; the root comes from the user's scope (404 outside it)."""
+
+    def setup_report(self):
+        user = self.request.user
+        self.form = ReportFilterForm(self.request.GET)
+        self.root = queries.report_root(user, self.form.unit_id)
+        self.period = self.form.get_period(default_year=lambda: queries.default_year(user, self.root))
+
+    def get(self, request, *args, **kwargs):
+        self.setup_report()
+        return super().get(request, *args, **kwargs)
+
+    def page_url(self, unit_pk, url_name=None):
+        """Return this page (or ``url_name``) for another root, keeping the period."""
+        params = {"unit": unit_pk, **self.period.form_params()}
+        return reverse(url_name or self.url_name) + "?" + urlencode(params)
+
+    def count_url(self, unit_pk, key, value, period=None, **extra):
+        """Return the drill-down link of a count, or None for a zero or a root's own row."""
+        if not value or unit_pk is None:
+            return None
+        period = period or self.period
+        params = {"unit": unit_pk, **period.list_params(), **MEASURE_PARAMS[key], **extra}
+        return list_url(params)
+
+    def cell_link(self, counts, key, unit_pk, period=None, **extra):
+        """Return a table cell: a count and the link to the registrations behind it."""
+        value = counts[key]
+        return {"value": value, "url": self.count_url(unit_pk, key, value, period, **extra)}
+
+    def picker_context(self, children):
+        picker = queries.picker_units(self.request.user, self.root)
+        return {
+            "form": self.form,
+            "root": self.root,
+            "period": self.period,
+            "previous_period": self.period.previous(),
+            "period_kinds": PeriodKind,
+            "ancestors": [{**unit, "url": self.page_url(unit["pk"])} for unit in picker["ancestors"]],
+            "own_units": [
+                {**unit, "url": self.page_url(unit["pk"])}
+                for unit in picker["own"]
+                if unit["pk"] != self.root.pk
+            ],
+            "children": [
+                {
+                    "name": row["unit"]["name"],
+                    "url": self.page_url(row["unit"]["pk"]),
+                    "closed": row["unit"]["valid_to"],
+                }
+                for row in children
+                if not row["unit"]["is_root"]
+            ],
+            "dashboard_url": self.page_url(self.root.pk, "reports:dashboard"),
+            "report_url": self.page_url(self.root.pk, "reports:report"),
+            "export_url": self.page_url(self.root.pk, "reports:export_xlsx"),
+            "list_url": list_url({"unit": self.root.pk, **self.period.list_params()}),
+        }
+
+    def table_rows(self, table, groups):
+        """Give each row of the unit table its cells with their drill-down links."""
+        columns = tables.columns_of(groups)
+        rows = []
+        for row in table["rows"]:
+            unit = row["unit"]
+            # The root's own registrations have no list filter of their own ("unit" takes
+            # the whole subtree), so their counts are shown without a link.
+            pk = None if unit["is_root"] else unit["pk"]
+            rows.append(
+                {
+                    "unit": unit,
+                    "url": None if unit["is_root"] else self.page_url(unit["pk"]),
+                    "cells": [self.cell(row, column, pk) for column in columns],
+                }
+            )
+        total = {"cells": [self.cell(table["total"], column, self.root.pk) for column in columns]}
+        return rows, total
+
+    def cell(self, figures, column, unit_pk):
+        value = tables.value_of(figures, column.key)
+        if column.key == tables.CHANGE:
+            return {"value": value, "signed": True}
+        return {"value": value, "url": self.count_url(unit_pk, column.key, value)}
+
+    def field_rows(self, fields, groups):
+        columns = tables.columns_of(groups)
+        rows = []
+        for standard in fields["standards"]:
+            rows.append(
+                {
+                    "name": standard["name"],
+                    "standard": True,
+                    "cells": [
+                        self.field_cell(standard["counts"], c, {"standard_field": standard["key"]})
+                        for c in columns
+                    ],
+                }
+            )
+            for field in standard["fields"]:
+                rows.append(
+                    {
+                        "name": field["name"],
+                        "standard": False,
+                        "cells": [
+                            self.field_cell(field["counts"], c, {"field": field["pk"]}) for c in columns
+                        ],
+                    }
+                )
+        total = {"cells": [self.field_cell(fields["total"], c, {}) for c in columns]}
+        return rows, total
+
+    def field_cell(self, counts, column, extra):
+        value = counts[column.key]
+        return {"value": value, "url": self.count_url(self.root.pk, column.key, value, **extra)}
+
+
+class DashboardView(ReportMixin, generic.TemplateView):
+    """Figures, charts and links for a leader's part of the tree."""
+
+    template_name = "reports/dashboard.html"
+    url_name = "reports:dashboard"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, root, period = self.request.user, self.root, self.period
+        summary = queries.summary(user, root, period)
+        units = queries.unit_table(user, root, period)
+        fields = queries.field_table(user, root, period)
+        trend = queries.trend(user, root, period)
+        field_groups = tables.field_groups()
+        field_rows, field_total = self.field_rows(fields, field_groups)
+        context.update(self.picker_context(units["rows"]))
+        context.update(
+            summary=summary,
+            participation_line=tables.participation_text(units, period),
+            cards=self.cards(summary),
+            breakdowns=self.breakdowns(summary["current"]),
+            grades=[grade.label for grade in Grade],
+            level_grade_rows=self.level_grade_rows(summary),
+            field_groups=field_groups,
+            field_rows=field_rows,
+            field_total=field_total,
+            **self.charts(summary["current"], units, fields, trend),
+        )
+        return context
+
+    def cards(self, summary):
+        keys = [
+            ("total", _("Tổng số mô hình")),
+            (Kind.COLLECTIVE.value, _("Tập thể")),
+            (Kind.INDIVIDUAL.value, _("Cá nhân")),
+            (RegistrationStatus.NEW.value, _("Đăng ký mới")),
+            (RegistrationStatus.MAINTAINED.value, _("Duy trì")),
+            ("effective", _("Đánh giá hiệu quả")),
+            ("recognised", _("Được công nhận")),
+            ("commended", _("Được khen thưởng")),
+        ]
+        return [
+            {
+                "key": key,
+                "label": label,
+                "value": summary["current"][key],
+                "previous": summary["previous"][key],
+                "change": summary["change"][key],
+                "decrease": -summary["change"][key],
+                "percent": summary["percent"][key],
+                "url": self.count_url(self.root.pk, key, summary["current"][key]),
+            }
+            for key, label in keys
+        ]
+
+    def breakdowns(self, current):
+        def rows(items):
+            return [
+                {
+                    "label": label,
+                    "value": current[key],
+                    "url": self.count_url(self.root.pk, key, current[key]),
+                }
+                for key, label in items
+            ]
+
+        return [
+            {"title": _("Theo xếp loại"), "rows": rows((f"grade_{g.value}", g.label) for g in Grade)},
+            {
+                "title": _("Công nhận, theo cấp cao nhất"),
+                "rows": rows((f"recognised_{lv.value}", lv.label) for lv in Level),
+            },
+        ]
+
+    def level_grade_rows(self, summary):
+        """Return the table by registration level × grade, for the levels that have registrations."""
+        current, by_level_grade = summary["current"], summary["by_level_grade"]
+        return [
+            {
+                "label": level.label,
+                "cells": [
+                    self.cell_link(by_level_grade, f"level_{level.value}_grade_{grade.value}", self.root.pk)
+                    for grade in Grade
+                ]
+                + [self.cell_link(current, f"level_{level.value}", self.root.pk)],
+            }
+            for level in Level
+            if current[f"level_{level.value}"]
+        ]
+
+    def charts(self, current, units, fields, trend):
+        """Return the charts' data: labels, values and the URL each bar leads to."""
+
+        def series(items):
+            items = list(items)
+            return {
+                "labels": [str(label) for label, _value, _url in items],
+                "values": [value for _label, value, _url in items],
+                "urls": [url for _label, _value, url in items],
+            }
+
+        root_pk = self.root.pk
+        by_field = series(
+            (
+                s["name"],
+                s["counts"]["total"],
+                self.count_url(root_pk, f"field_{s['key']}", s["counts"]["total"]),
+            )
+            for s in fields["standards"]
+        )
+        status = series(
+            (s.label, current[s.value], self.count_url(root_pk, s.value, current[s.value]))
+            for s in (RegistrationStatus.NEW, RegistrationStatus.MAINTAINED)
+        )
+        kind = series(
+            (k.label, current[k.value], self.count_url(root_pk, k.value, current[k.value])) for k in Kind
+        )
+        ranked = sorted(
+            (row for row in units["rows"] if not row["unit"]["is_root"]),
+            key=lambda row: (-row["current"]["total"], fold(row["unit"]["name"])),
+        )
+        by_unit = series(
+            (row["unit"]["name"], row["current"]["total"], self.page_url(row["unit"]["pk"])) for row in ranked
+        )
+        trend_measures = [
+            (RegistrationStatus.NEW.value, RegistrationStatus.NEW.label),
+            (RegistrationStatus.MAINTAINED.value, RegistrationStatus.MAINTAINED.label),
+            ("recognised", _("Được công nhận")),
+        ]
+        trend_points = [
+            {
+                "label": point["period"].short_label,
+                "period": point["period"].label,
+                "cells": [
+                    self.cell_link(point["counts"], key, root_pk, period=point["period"])
+                    for key in ["total"] + [key for key, _label in trend_measures]
+                ],
+            }
+            for point in trend
+        ]
+        trend_data = {
+            "labels": [point["label"] for point in trend_points],
+            "datasets": [
+                {
+                    "key": key,
+                    "label": str(label),
+                    "values": [point["cells"][index]["value"] for point in trend_points],
+                    "urls": [point["cells"][index]["url"] for point in trend_points],
+                }
+                for index, (key, label) in enumerate(trend_measures, start=1)
+            ],
+        }
+        return {
+            "chart_data": {
+                "by_field": by_field,
+                "status": status,
+                "kind": kind,
+                "by_unit": by_unit,
+                "trend": trend_data,
+            },
+            "trend_points": trend_points,
+            "ranked_units": series_rows(by_unit),
+            "status_rows": series_rows(status),
+            "kind_rows": series_rows(kind),
+        }
+
+
+class ReportView(ReportMixin, generic.TemplateView):
+    """The tables a review conference uses, printable on A4 landscape."""
+
+    template_name = "reports/report.html"
+    url_name = "reports:report"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, root, period = self.request.user, self.root, self.period
+        units = queries.unit_table(user, root, period)
+        fields = queries.field_table(user, root, period)
+        unit_groups = tables.unit_groups(tables.levels_present(units["total"]["current"]))
+        field_groups = tables.field_groups()
+        unit_rows, unit_total = self.table_rows(units, unit_groups)
+        field_rows, field_total = self.field_rows(fields, field_groups)
+        context.update(self.picker_context(units["rows"]))
+        context.update(
+            header=queries.issuing_header(root),
+            today=timezone.localdate(),
+            participation_line=tables.participation_text(units, period),
+            unit_groups=unit_groups,
+            unit_column_count=2 + len(tables.columns_of(unit_groups)),
+            unit_rows=unit_rows,
+            unit_total=unit_total,
+            field_groups=field_groups,
+            field_rows=field_rows,
+            field_total=field_total,
+            participation=units["participation"],
+        )
+        return context
+
+
+class ExportView(ReportMixin, generic.View):
+    """The yearly summary workbook of the root unit and period, as the report page shows it."""
+
+    def get(self, request, *args, **kwargs):
+        self.setup_report()
+        workbook = exports.summary_workbook(request.user, self.root, self.period)
+        name = slugify(fold(f"bao cao dan van kheo {self.root.name} {self.period.short_label}"))
+        return FileResponse(
+            workbook,
+            as_attachment=True,
+            filename=f"{name}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
