@@ -32,6 +32,14 @@ def _shift_years(day, years):
         return day.replace(year=day.year + years, day=28)
 
 
+def _is_quarter_start(day):
+    return day.day == 1 and day.month in (1, 4, 7, 10)
+
+
+def _is_quarter_end(day):
+    return (day + datetime.timedelta(days=1)).day == 1 and day.month in (3, 6, 9, 12)
+
+
 @dataclass(frozen=True)
 class Period:
     """A reporting period; build it with one of the class methods."""
@@ -90,6 +98,20 @@ class Period:
                 return Q(**{f"{prefix}year": self.first_year})
             return Q(**{f"{prefix}year__gte": self.first_year, f"{prefix}year__lte": self.last_year})
         return Q(**{f"{prefix}registered_on__gte": self.start, f"{prefix}registered_on__lte": self.end})
+
+    def tally_q(self, prefix=""):
+        """Return the filter on the counts kept ready (``Tally``), or None off their grain.
+
+        The tally counts by registration year and by quarter of the registration date, so a
+        year, a phase, a half-year, a quarter or a range of whole quarters can be read from it.
+        """
+        if self.by_year:
+            return self.q(prefix)
+        if _is_quarter_start(self.start) and _is_quarter_end(self.end):
+            first = self.start.year * 10 + (self.start.month - 1) // 3 + 1
+            last = self.end.year * 10 + (self.end.month - 1) // 3 + 1
+            return Q(**{f"{prefix}quarter__gte": first, f"{prefix}quarter__lte": last})
+        return None
 
     def unit_existed_q(self, prefix=""):
         """Return the filter that keeps the units that existed at some time in this period."""

@@ -15,9 +15,11 @@ import re
 from django.db.models import (
     Case,
     Count,
+    F,
     Max,
     Prefetch,
     Q,
+    Sum,
     Value,
     When,
 )
@@ -41,7 +43,8 @@ from registry.choices import (
 from registry.models import Decision, Registration, Unit
 from registry.querysets import scope_paths
 
-from .measures import LEVEL_GRADE_MEASURES, MEASURES, recognition_annotations
+from .measures import LEVEL_GRADE_MEASURES, MEASURES, TALLY_KEYS, recognition_annotations
+from .models import Tally
 
 PARTY_UNIT_TYPES = {
     UnitType.PROVINCE,
@@ -66,8 +69,48 @@ TREND_MEASURES = ["total", Kind.COLLECTIVE, Kind.INDIVIDUAL, RegistrationStatus.
 
 
 def _counts(within, prefix="", measures=MEASURES):
-    """Return the named Count expressions of the measures, over the rows matching ``within``."""
+    """Return the named Count expressions of the measures, over the registrations matching ``within``."""
     return {f"{prefix}{m.key}": Count("pk", filter=within & m.q) for m in measures}
+
+
+def _tally_counts(within, prefix="", measures=MEASURES):
+    """Return the same figures as ``_counts``, summed over the tally rows matching ``within``."""
+    sums = {}
+    for m in measures:
+        if m.key in TALLY_KEYS:
+            sums[f"{prefix}{m.key}"] = Sum(m.key, filter=within)
+        else:  # a standard field: the tally keeps the field of each row
+            sums[f"{prefix}{m.key}"] = Sum(
+                "total", filter=within & Q(field__standard=m.params["standard_field"])
+            )
+    return sums
+
+
+class Source:
+    """Where the figures of a root's subtree are counted, for some periods.
+
+    From the counts kept ready (``Tally``) when every period falls on their grain (years,
+    quarters, half-years, quarter-aligned ranges): a few thousand rows even for the whole
+    country. Otherwise from the registrations themselves, which gives the same figures.
+    """
+
+    def __init__(self, user, root, *periods):
+        self.root = root
+        # The tally counts a whole subtree: use it only when the user may see all of it.
+        paths = scope_paths(user)
+        whole_subtree = paths is None or any(root.path.startswith(path) for path in paths)
+        self.tally = whole_subtree and all(period.tally_q() is not None for period in periods)
+        if self.tally:
+            self.rows = Tally.objects.filter(unit=root)
+            self.counts = _tally_counts
+            self.field = "field"
+        else:
+            self.rows = registrations(user, root).annotate(**recognition_annotations())
+            self.counts = _counts
+            self.field = "initiative__field"
+
+    def q(self, period):
+        return period.tally_q() if self.tally else period.q()
 
 
 def _unprefix(row, prefix, measures=MEASURES):
@@ -131,17 +174,16 @@ def summary(user, root, period):
 
     ``by_level_grade`` holds the current counts by registration level and grade.
     """
-    current, previous = period.q(), period.previous().q()
-    row = (
-        registrations(user, root)
-        .filter(current | previous)
-        .annotate(**recognition_annotations())
-        .aggregate(
-            **_counts(current), **_counts(previous, "prev_"), **_counts(current, "", LEVEL_GRADE_MEASURES)
-        )
+    source = Source(user, root, period, period.previous())
+    current, previous = source.q(period), source.q(period.previous())
+    # Every name is prefixed: a tally column may not share its name with a sum over it.
+    row = source.rows.filter(current | previous).aggregate(
+        **source.counts(current, "cur_"),
+        **source.counts(previous, "prev_"),
+        **source.counts(current, "cur_", LEVEL_GRADE_MEASURES),
     )
-    figures = _with_change(_unprefix(row, ""), _unprefix(row, "prev_"))
-    figures["by_level_grade"] = _unprefix(row, "", LEVEL_GRADE_MEASURES)
+    figures = _with_change(_unprefix(row, "cur_"), _unprefix(row, "prev_"))
+    figures["by_level_grade"] = _unprefix(row, "cur_", LEVEL_GRADE_MEASURES)
     return figures
 
 
@@ -154,18 +196,9 @@ def unit_table(user, root, period):
     the total row's comparison equals the sum too); participation counts the units
     that existed in the period and have at least one registration.
     """
-    current, previous = period.q(), period.previous().q()
-    branch_length = len(root.path) + Unit.steplen
-    counted = (
-        registrations(user, root)
-        .filter(current | previous)
-        .annotate(**recognition_annotations())
-        .annotate(branch=Substr("unit__path", 1, branch_length))
-        .values("branch")
-        .annotate(**_counts(current), **_counts(previous, "prev_"))
-        .order_by()
-    )
-    by_branch = {row["branch"]: row for row in counted}
+    source = Source(user, root, period, period.previous())
+    current, previous = source.q(period), source.q(period.previous())
+    by_branch = _by_branch(source, current, previous)
     children = (
         Unit.objects.restrict(user)
         .filter(path__startswith=root.path, depth=root.depth + 1)
@@ -227,27 +260,57 @@ def unit_table(user, root, period):
     }
 
 
+def _by_branch(source, current, previous):
+    """Count each direct subordinate unit's subtree, and the root's own registrations, by path."""
+    root = source.root
+    if not source.tally:
+        branch_length = len(root.path) + Unit.steplen
+        counted = (
+            source.rows.filter(current | previous)
+            .annotate(branch=Substr("unit__path", 1, branch_length))
+            .values("branch")
+            .annotate(**source.counts(current), **source.counts(previous, "prev_"))
+            .order_by()
+        )
+        return {row["branch"]: row for row in counted}
+    # The tally holds subtrees: the root's own registrations are its subtree less its children's.
+    counted = (
+        Tally.objects.filter(Q(unit=root) | Q(unit__path__startswith=root.path, unit__depth=root.depth + 1))
+        .filter(current | previous)
+        .values(branch=F("unit__path"))
+        .annotate(**source.counts(current, "cur_"), **source.counts(previous, "prev_"))
+        .order_by()
+    )
+    by_branch = {
+        row.pop("branch"): {key.removeprefix("cur_"): value or 0 for key, value in row.items()}
+        for row in counted
+    }
+    subtree = by_branch.pop(root.path, None)
+    if subtree:
+        own = {key: value - sum(row[key] for row in by_branch.values()) for key, value in subtree.items()}
+        if any(own.values()):
+            by_branch[root.path] = own
+    return by_branch
+
+
 def field_table(user, root, period):
     """Return the counts by local field, rolled up into the four standard fields. One query.
 
     Standard fields are always listed (in their fixed order), each with its local fields
     that have registrations in the period.
     """
+    source = Source(user, root, period)
+    field = source.field
     rows = (
-        registrations(user, root, period)
-        .annotate(**recognition_annotations())
-        .values("initiative__field", "initiative__field__name", "initiative__field__standard")
-        .annotate(**_counts(Q()), order=Max("initiative__field__order"))
-        .order_by("order", "initiative__field__name")
+        source.rows.filter(source.q(period))
+        .values(field_pk=F(field), field_name=F(f"{field}__name"), field_standard=F(f"{field}__standard"))
+        .annotate(**source.counts(Q(), "cur_"), order=Max(f"{field}__order"))
+        .order_by("order", "field_name")
     )
     details = {standard.value: [] for standard in StandardField}
     for row in rows:
-        details[row["initiative__field__standard"]].append(
-            {
-                "pk": row["initiative__field"],
-                "name": row["initiative__field__name"],
-                "counts": _unprefix(row, ""),
-            }
+        details[row["field_standard"]].append(
+            {"pk": row["field_pk"], "name": row["field_name"], "counts": _unprefix(row, "cur_")}
         )
     standards = []
     for standard in StandardField:
@@ -261,22 +324,15 @@ def field_table(user, root, period):
 def trend(user, root, period):
     """Return the main counts for each period of the trend (the same period in the last years). One query."""
     periods = period.trend()
+    source = Source(user, root, *periods)
     within = Q()
     for index, item in enumerate(periods):
-        within = within | item.q() if index else item.q()
+        within = within | source.q(item) if index else source.q(item)
     measures = [m for m in MEASURES if m.key in TREND_MEASURES]
-    row = (
-        registrations(user, root)
-        .filter(within)
-        .annotate(**recognition_annotations())
-        .aggregate(
-            **{
-                f"p{index}_{m.key}": Count("pk", filter=item.q() & m.q)
-                for index, item in enumerate(periods)
-                for m in measures
-            }
-        )
-    )
+    sums = {}
+    for index, item in enumerate(periods):
+        sums.update(source.counts(source.q(item), f"p{index}_", measures))
+    row = source.rows.filter(within).aggregate(**sums)
     return [
         {"period": item, "counts": {m.key: row[f"p{index}_{m.key}"] or 0 for m in measures}}
         for index, item in enumerate(periods)

@@ -29,6 +29,7 @@ from registry.tests.factories import (
     UserFactory,
     make_unit,
 )
+from reports.tally import tally_rebuild
 
 
 def register(unit, *, year=2023, kind=Kind.COLLECTIVE, field, status=RegistrationStatus.NEW, **extra):
@@ -104,6 +105,8 @@ def tree(db, fields):
     commendation.registrations.add(r1)
     other = DecisionFactory(issuing_unit=q, level=Level.PROVINCE, symbol="QĐ/TU")
     other.registrations.add(other_root)
+    # The tree is built with factories, past the services that keep the counts ready.
+    tally_rebuild()
     return SimpleNamespace(**locals())
 
 

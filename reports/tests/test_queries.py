@@ -263,3 +263,31 @@ def test_every_count_equals_the_size_of_its_drill_down_list(superuser, tree, per
 def test_issuing_header_names_the_superior_body_and_the_locality(tree):
     assert queries.issuing_header(tree.a1) == {"superior": "Huyện ủy A", "issuer": "Chi bộ A1", "place": "A"}
     assert queries.issuing_header(tree.p) == {"superior": "", "issuer": "Tỉnh ủy P", "place": "P"}
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        Period.year(2023),
+        Period.half(2023, 2),
+        Period.quarter(2023, 3),
+        Period.phase(2021, 2023),
+        Period.between(datetime.date(2023, 1, 1), datetime.date(2023, 9, 30)),
+    ],
+    ids=["year", "half", "quarter", "phase", "quarters-range"],
+)
+def test_counts_kept_ready_give_the_same_figures_as_live_counting(
+    tree, superuser, user_of_a, period, monkeypatch
+):
+    def figures():
+        return [
+            (queries.summary(user, root, period), queries.unit_table(user, root, period),
+             queries.field_table(user, root, period), queries.trend(user, root, period))
+            for user, root in [(superuser, tree.p), (user_of_a, tree.a)]
+        ]  # fmt: skip
+
+    assert queries.Source(superuser, tree.p, period).tally
+    from_tally = figures()
+    monkeypatch.setattr(Period, "tally_q", lambda self, prefix="": None)
+    assert not queries.Source(superuser, tree.p, period).tally
+    assert figures() == from_tally
