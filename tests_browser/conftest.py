@@ -1,0 +1,174 @@
+"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
+
+Needs /usr/bin/chromium (``apt-get install chromium fonts-noto-core``) and, for the
+accessibility checks, ``npm install axe-core@4.14.1`` in the project directory. Without them
+the tests are skipped, except when the environment variable CI is set: there they fail.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse
+# the database calls that live_server and the test make from it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+LOGIN_PATH = "/tai-khoan/dang-nhap/"
+AXE_TAGS = ["wcag2a", "wcag2aa"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def _in_ci():
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+
+
+def _unavailable(message):
+    """Skip a test whose tool is missing, or fail it under CI, where a skip would hide it."""
+    if _in_ci():
+        pytest.fail(f"{message} (CI is set: the browser tests must run there)", pytrace=False)
+    pytest.skip(message)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE not in item.path.parents:
+            continue
+        item.add_marker(pytest.mark.browser)
+        # live_server makes every test here transactional, and a transactional test empties
+        # every table when it ends, the rows the migrations seed (fields, award forms)
+        # included. Serialized rollback loads those rows back before each test.
+        marker = item.get_closest_marker("django_db")
+        args, kwargs = (marker.args, marker.kwargs) if marker else ((), {})
+        item.add_marker(pytest.mark.django_db(*args, **{**kwargs, "serialized_rollback": True}), append=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_contents_survive_playwright(request, django_db_setup):
+    """Hand the database contents serialized at set-up to the connections the tests will use.
+
+    Django keeps connections per thread, and per context once an event loop runs in the
+    thread: after Playwright starts its loop, the tests get new connection objects, which lack
+    the contents serialized rollback restores. Read them before Playwright starts.
+    """
+    from django.db import connections
+
+    contents = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections
+    }
+    request.getfixturevalue("playwright")
+    for alias, serialized in contents.items():
+        if serialized is not None:
+            connections[alias]._test_serialized_contents = serialized
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-core")
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # LocaleMiddleware follows Accept-Language: browse as a Vietnamese user does.
+    return {**browser_context_args, "locale": "vi-VN", "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def context(context):
+    # A page that never comes (a server error) fails in seconds, not after Playwright's 30 s.
+    context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture
+def axe_check():
+    """Return a function that runs axe-core (WCAG 2 A and AA) on a page.
+
+    The function returns the serious and critical violations, as dicts with the keys
+    id, impact, help and targets.
+    """
+    if not AXE_JS.exists():
+        _unavailable(f"{AXE_JS.relative_to(ROOT)} is missing: npm install axe-core@4.14.1")
+
+    def check(page):
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.add_script_tag(path=str(AXE_JS))
+        violations = page.evaluate(
+            """async (tags) => {
+                const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+                return results.violations.map((v) => ({
+                    id: v.id,
+                    impact: v.impact,
+                    help: v.help,
+                    targets: v.nodes.map((n) => n.target.join(' ')),
+                }));
+            }""",
+            AXE_TAGS,
+        )
+        return [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+
+    return check
+
+
+@pytest.fixture
+def assert_accessible(axe_check):
+    """Return a function that asserts a page has no serious or critical axe violation."""
+
+    def assert_page(page):
+        violations = axe_check(page)
+        lines = [f"{v['id']} ({v['impact']}): {v['help']} — {', '.join(v['targets'])}" for v in violations]
+        assert not violations, f"Accessibility violations on {page.url}:\n" + "\n".join(lines)
+
+    return assert_page
+
+
+@pytest.fixture
+def screenshot():
+    """Return a function that saves a full-page PNG in artifacts/screenshots/ and returns its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name):
+        path = SCREENSHOTS / (re.sub(r"[^\w.-]+", "-", name) + ".png")
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def logged_in_page(page, live_server):
+    """Return a function that logs a user in through the login page and returns the page."""
+
+    def log_in(username, password):
+        response = page.goto(live_server.url + LOGIN_PATH)
+        assert response.ok, f"{LOGIN_PATH} answered {response.status}"
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        with page.expect_navigation() as navigation:
+            page.click("form:has(#id_password) [type=submit]")
+        response = navigation.value
+        assert response.ok, f"After logging in, {page.url} answered {response.status}"
+        assert LOGIN_PATH not in page.url, f"Login as {username!r} failed: still on {page.url}"
+        return page
+
+    return log_in
