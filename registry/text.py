@@ -10,6 +10,23 @@ _ORDER = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
 _RANK = {letter: index for index, letter in enumerate(_ORDER)}
 
 
+def _strip_marks(text):
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+
+# Every precomposed Latin letter (Latin-1 to Latin Extended Additional, where Vietnamese
+# lives) mapped to its base letter: one str.translate() instead of a loop per character.
+_BASE_LETTERS = {
+    code: _strip_marks(chr(code))
+    for start, end in ((0x00C0, 0x024F), (0x1E00, 0x1EFF))
+    for code in range(start, end + 1)
+    if _strip_marks(chr(code)) != chr(code)
+}
+_BASE_LETTERS.update({ord("đ"): "d", ord("Đ"): "D"})
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+
+
 def fold(text):
     """Return ``text`` lower-cased, without diacritics or punctuation, with single spaces.
 
@@ -18,9 +35,10 @@ def fold(text):
     """
     if not text:
         return ""
-    text = str(text).replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    text = str(text)
+    if _COMBINING.search(text):  # decomposed input (NFD), as some spreadsheets store it
+        text = unicodedata.normalize("NFC", text)
+    stripped = _COMBINING.sub("", text.translate(_BASE_LETTERS))
     return _NOT_WORD.sub(" ", stripped).strip().lower()
 
 
