@@ -1,5 +1,5 @@
-# make run   — install, migrate, load the demo data and serve on http://127.0.0.1:8000
-# make test  — install and run the whole test suite (pass options with PYTEST_ARGS="-k login")
+# make run   — install, migrate, load the demo data, start the task worker and serve on http://127.0.0.1:8000
+# make test  — install, compile the translations and run the whole test suite (pass options with PYTEST_ARGS="-k login")
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 .PHONY: help venv run test lint check messages
 
 help:
-	@echo "make run    install, migrate, load the demo data, serve on http://127.0.0.1:8000"
+	@echo "make run    install, migrate, load the demo data, serve on http://127.0.0.1:8000 (with the task worker)"
 	@echo "make test   run the tests (options: PYTEST_ARGS=\"-k login -x\")"
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make check  Django system checks and missing migrations"
@@ -41,12 +41,15 @@ messages: $(STAMP)
 		echo "gettext (msgfmt) is not installed: translations are not compiled."; \
 	fi
 
+# The task worker (imports, large workbooks) runs beside the server and stops with it.
 run: $(STAMP) messages
 	$(MANAGE) migrate
 	$(MANAGE) load_demo
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) db_worker --no-startup-delay & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(MANAGE) runserver 127.0.0.1:8000
 
-test: $(STAMP)
+test: $(STAMP) messages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
