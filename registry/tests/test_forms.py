@@ -25,22 +25,22 @@ def test_individual_without_person_is_refused_and_nothing_saved(tree, client_for
 
 
 @pytest.mark.parametrize(
-    ("field", "value", "message"),
+    ("field", "value", "words"),
     [
-        ("name", "", "Trường này là bắt buộc."),
-        ("year", "abc", "Nhập một số nguyên."),
-        ("year", "1899", "Đảm bảo giá trị này lớn hơn hoặc bằng 2000."),
-        ("registered_on", "31/02/2024", "Nhập một ngày hợp lệ."),
+        ("name", "", "bắt buộc"),
+        ("year", "abc", "số nguyên"),
+        ("year", "1899", "2000"),
+        ("registered_on", "31/02/2024", "ngày hợp lệ"),
         ("registered_on", "01/06/2019", "Ngày đăng ký phải thuộc năm đăng ký (hoặc cuối năm trước)."),
-        ("field", "999999", "Hãy chọn một lựa chọn hợp lệ."),
+        ("field", "999999", "lựa chọn hợp lệ"),
     ],
 )
-def test_initiative_form_explains_each_bad_field(tree, client_for, field, value, message):
+def test_initiative_form_explains_each_bad_field(tree, client_for, field, value, words):
     client = client_for(tree.editor_a)
     response = client.post(reverse("registry:initiative_create"), initiative_post(tree, **{field: value}))
     assert response.status_code == 200
     errors = " ".join(response.context["form"].errors[field])
-    assert message.split(" ")[0] in errors, errors
+    assert words.lower() in errors.lower(), errors
     assert not Initiative.objects.filter(name__contains="nông thôn mới").exists()
 
 
