@@ -1,5 +1,7 @@
 """An editor registers an initiative, maintains it, records its recognition and finds it."""
 
+import re
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -65,6 +67,8 @@ def test_editor_registers_maintains_recognises_and_finds(
 
     # Record the recognition decision for this year's registration.
     page.locator(f"#nam-{year}").get_by_role("link", name="Ghi quyết định").click()
+    expect(page).to_have_url(re.compile(r"/quyet-dinh/them/\?registration=\d+"))
+    expect(page.get_by_text("Mô hình được quyết định này công nhận, khen thưởng")).to_be_visible()
     page.fill("#id_number", "245")
     page.fill("#id_symbol", "QĐ/HU")
     page.fill("#id_signed_on", timezone.localdate().strftime("%d/%m/%Y"))

@@ -1184,7 +1184,7 @@ def logins_table():
     rows = [("Tên đăng nhập", "Vai trò", "Đơn vị", "Mật khẩu")]
     for username, role, code in DEMO_USERS:
         if role is None:
-            rows.append((username, "Quản trị hệ thống", "Toàn bộ; trang quản trị Django /quan-tri/", PASSWORD))
+            rows.append((username, "Quản trị hệ thống", "Toàn bộ; quản trị Django /quan-tri/", PASSWORD))
             continue
         unit = units.get(code)
         label = f"{unit.name} [{unit.code}]" if unit else code
