@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .choices import (
@@ -51,6 +52,18 @@ class UnitFilter(django_filters.ModelChoiceFilter):
         field = super().field
         field.label_from_instance = unit_label
         return field
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """Sort choices whose "descending" labels follow the reader's language.
+
+    django-filter formats them once, in the language active when the module is imported.
+    """
+
+    def build_choices(self, fields, labels):
+        ascending = [(param, labels.get(field, param)) for field, param in fields.items()]
+        descending = [(f"-{param}", format_lazy("{} ({})", label, _("giảm dần"))) for param, label in ascending]
+        return [choice for pair in zip(ascending, descending, strict=True) for choice in pair]
 
 
 class StyledFilterSet(django_filters.FilterSet):
@@ -121,7 +134,7 @@ class RegistrationFilterSet(StyledFilterSet):
     renewed = django_filters.ChoiceFilter(
         choices=BOOLEAN_CHOICES, method="filter_renewed", label=_("Đã đăng ký duy trì năm sau")
     )
-    o = django_filters.OrderingFilter(
+    o = OrderingFilter(
         fields=[
             ("year", "year"),
             ("initiative__name", "name"),
@@ -130,8 +143,8 @@ class RegistrationFilterSet(StyledFilterSet):
         ],
         field_labels={
             "year": _("Năm"),
-            "name": _("Tên mô hình"),
-            "unit": _("Đơn vị"),
+            "initiative__name": _("Tên mô hình"),
+            "unit__path": _("Đơn vị"),
             "registered_on": _("Ngày đăng ký"),
         },
         label=_("Sắp xếp"),
