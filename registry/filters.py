@@ -62,7 +62,9 @@ class OrderingFilter(django_filters.OrderingFilter):
 
     def build_choices(self, fields, labels):
         ascending = [(param, labels.get(field, param)) for field, param in fields.items()]
-        descending = [(f"-{param}", format_lazy("{} ({})", label, _("giảm dần"))) for param, label in ascending]
+        descending = [
+            (f"-{param}", format_lazy("{} ({})", label, _("giảm dần"))) for param, label in ascending
+        ]
         return [choice for pair in zip(ascending, descending, strict=True) for choice in pair]
 
 
