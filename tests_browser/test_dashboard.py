@@ -44,7 +44,7 @@ def viewer():
 
 
 def test_viewer_drills_down_follows_a_count_and_downloads_the_workbook(
-    live_server, viewer, logged_in_page, assert_accessible, screenshot
+    live_server, viewer, logged_in_page, assert_accessible, screenshot, tmp_path
 ):
     page = logged_in_page("xem", PASSWORD)
     page.get_by_role("link", name="Báo cáo").click()
@@ -72,7 +72,10 @@ def test_viewer_drills_down_follows_a_count_and_downloads_the_workbook(
     # The workbook of the district, read back.
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải báo cáo Excel").click()
-    workbook = openpyxl.load_workbook(download.value.path(), read_only=True)
+    assert download.value.suggested_filename.endswith(".xlsx")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    workbook = openpyxl.load_workbook(saved, read_only=True)
     assert {"Tổng hợp", "Theo lĩnh vực", "Danh sách"} <= set(workbook.sheetnames)
     listed = [row for row in workbook["Danh sách"].iter_rows(values_only=True) if row and row[0]]
     assert sum(1 for row in listed if isinstance(row[0], int)) == 5
