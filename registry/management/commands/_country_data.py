@@ -137,7 +137,7 @@ EVALUATIONS = (("effective", 86), ("not_effective", 9), ("pending", 5))
 # How many registrations a unit makes, relative to a commune, and at which level, by kind of unit.
 REGISTRATION_WEIGHT = {
     "old_province": 1.0,
-    "old_province_unit": 6.0,
+    "old_province_unit": 4.0,
     "district": 1.5,
     "old_commune": 1.0,
     "province": 1.0,
@@ -223,6 +223,12 @@ VILLAGES = [
     "Nà Phải", "Bản Chang", "Khuổi Khiếu", "Nà Cà", "Pác Làng", "Cốc Phường", "Đồng Chùa",
     "Tân Hòa", "Xuân Mai", "Hợp Thành", "Minh Khai", "Trung Tâm", "Đồng Xuân", "Cầu Đá",
     "Vĩnh An", "Hòa Lạc", "Phú Mỹ", "An Thạnh", "Long Hưng", "Mỹ Phước", "Bình Thạnh",
+]  # fmt: skip
+# Who a model is for, to tell apart two models of one unit doing the same kind of thing.
+TARGETS = [
+    "cho hội viên phụ nữ", "cho hội viên nông dân", "trong đoàn viên thanh niên", "cho người cao tuổi",
+    "trong đồng bào dân tộc thiểu số", "ở khu dân cư", "trong cán bộ, công chức", "cho hộ nghèo, cận nghèo",
+    "trong học sinh, sinh viên", "trong cựu chiến binh", "ở vùng đồng bào có đạo", "cho người lao động",
 ]  # fmt: skip
 INSTITUTION_CELLS = [
     "Trường Mầm non",

@@ -16,6 +16,7 @@ with ``bulk_create``. Memory stays bounded: one province's registrations at a ti
 """
 
 import datetime
+import functools
 import heapq
 import io
 import itertools
@@ -78,6 +79,17 @@ def province_names(name, city):
     if city:
         return f"Thành ủy {name}", name, f"thành phố {name}"
     return f"Tỉnh ủy {name}", name, f"tỉnh {name}"
+
+
+@functools.lru_cache(maxsize=200_000)
+def folded(text):
+    return fold(text)
+
+
+def search_text(*parts):
+    """Return ``Initiative.save()``'s search key, folding each (often repeated) part once."""
+    # fold() of joined parts equals the folded parts joined: fold ends words at spaces.
+    return " ".join(filter(None, map(folded, parts)))
 
 
 def at(day, hour=8):
@@ -245,7 +257,7 @@ class CountryGenerator:
         from vietnam_provinces import Ward
 
         root_step = 1
-        last_root = Unit.get_last_root_node()
+        last_root = Unit.objects.get_last_root_node()
         if last_root is not None:
             root_step = int(last_root.path[: Unit.steplen], 36) + 1
         root = Node(None, ROOT_NAME, UnitType.CENTRAL, ROOT_CODE, short_name="BDVTW")
@@ -265,7 +277,7 @@ class CountryGenerator:
             old_nodes += olds
             provinces.append(Province(node, olds))
         # Today's structure first, then the old provinces in their old code order.
-        root.children = root.children[: len(provinces)] + sorted(old_nodes, key=lambda n: n.code)
+        root.children = [p.node for p in provinces] + sorted(old_nodes, key=lambda n: n.code)
         self.write_tree(root)
         return root, provinces
 
@@ -517,11 +529,12 @@ class ProvinceState:
         self.links = []
         self.previous = []
         self.numbers = {}
+        self.own_recognition = {}
+        self.names = {}  # unit id → names of its initiatives
         self.field_rows, self.field_weights = generator.fields
         # Each province leans to some fields (rural provinces to the economy, cities to order).
         self.field_weights = [w * rng.uniform(0.6, 1.5) for w in self.field_weights]
         self.field_cum = list(itertools.accumulate(self.field_weights))
-        self.phrase_index = {}
 
     def year(self, year, count):
         rng = self.rng
@@ -557,11 +570,14 @@ class ProvinceState:
         for previous in maintained:
             unit, level = previous[3], previous[6]
             day = self.day(year, window)
+            initiative = previous[1]
             if not self.open_on(unit, day):
+                old = unit
                 unit = self.successor_pool(unit).draw(rng, 1)[0]
                 level = self.level(unit)
-            initiative = previous[1]
-            initiative[10] = unit  # the initiative belongs to the unit that registers it last
+                # The initiative moves to the unit that carries it on, under a name unique there.
+                initiative[1] = self.unique_name(unit, initiative[1], f"{old.place or old.name} cũ")
+                initiative[10] = unit
             rows.append(self.registration(initiative, year, unit, day, RegistrationStatus.MAINTAINED, level))
         for unit in pool.draw(rng, max(new_count, 0)):
             day = self.day(year, window)
@@ -622,6 +638,7 @@ class ProvinceState:
         name = f"{prefix} “Dân vận khéo” trong {rng.choice(phrases)}"
         if rng.random() < 0.5 and unit.place:
             name += f" ở {unit.place}"
+        name = self.unique_name(unit, name, f"năm {day.year}")
         grade = rng.choices(*zip(*data.GRADES, strict=True))[0]
         row = [
             self.g.ids.take(Initiative),
@@ -638,6 +655,23 @@ class ProvinceState:
         ]
         self.initiatives.append(row)
         return row
+
+    def unique_name(self, unit, name, note):
+        """Return ``name``, or a variant of it, that no other initiative of ``unit`` has.
+
+        The import matches an initiative by its unit and name, as people do: two models of one
+        unit must not share a name. Variants add a target group, then ``note``, then a number.
+        """
+        taken = self.names.setdefault(unit.id, set())
+        variants = [
+            name,
+            *(f"{name} {target}" for target in self.rng.sample(data.TARGETS, 3)),
+            f"{name} ({note})",
+        ]
+        numbered = (f"{name} ({note}, mô hình số {number})" for number in itertools.count(2))
+        name = next(candidate for candidate in itertools.chain(variants, numbered) if candidate not in taken)
+        taken.add(name)
+        return name
 
     @staticmethod
     def position_group(unit):
@@ -701,7 +735,7 @@ class ProvinceState:
             district = unit.parent
             if not self.open_on(district, day):  # the reform year: the new commune recognises it
                 pairs = [(unit.successor, Level.COMMUNE)]
-            elif rng.random() < 0.25:
+            elif self.commune_recognises(unit, day.year):
                 pairs = [(unit, Level.COMMUNE)]
             else:
                 pairs = [(district, Level.DISTRICT)]
@@ -713,6 +747,13 @@ class ProvinceState:
         if not pairs or rng.random() < 0.08:
             pairs.append((province, Level.PROVINCE))
         return pairs
+
+    def commune_recognises(self, commune, year):
+        """Whether an old commune recognised its own models in ``year`` (else its district did)."""
+        key = (commune.id, year)
+        if key not in self.own_recognition:
+            self.own_recognition[key] = self.rng.random() < 0.2
+        return self.own_recognition[key]
 
     def province_of(self, unit, day):
         node = unit
@@ -763,7 +804,7 @@ class ProvinceState:
             initiative_rows.append(
                 (
                     ident, name, unit.id, kind, person, position, field.pk, grade, first, address,
-                    fold(" ".join(filter(None, [name, person, address]))), at(first), at(first),
+                    search_text(name, person, address), at(first), at(first),
                 )
             )  # fmt: skip
         registration_rows = []
@@ -806,18 +847,33 @@ DECISION_COLUMNS = [
 
 
 def reset_registry(log):
-    """Empty the registry like ``load_demo --reset``; on PostgreSQL TRUNCATE does it in seconds."""
+    """Empty the registry like ``load_demo --reset``; on PostgreSQL TRUNCATE does it in seconds.
+
+    Rows of other apps that point into the registry (pending imports, the report tally) are
+    emptied too: they would describe data that no longer exists.
+    """
+    keep = {Field, Field.history.model, AwardForm}
+    registry_models = [
+        model
+        for model in apps.get_app_config("registry").get_models(include_auto_created=True)
+        if model not in keep
+    ]
     if connection.vendor == "postgresql":
-        keep = {Field, Field.history.model, AwardForm}
-        tables = [
-            connection.ops.quote_name(model._meta.db_table)
-            for model in apps.get_app_config("registry").get_models(include_auto_created=True)
-            if model not in keep
-        ]
+        tables = [connection.ops.quote_name(model._meta.db_table) for model in registry_models]
         with connection.cursor() as cursor:
-            # CASCADE also empties the rows of other apps that point into the registry
-            # (pending imports, the tally): they would describe data that no longer exists.
+            # Pending deferred foreign-key checks (rows written earlier in the same transaction)
+            # would forbid the TRUNCATE: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+    else:
+        pointing = {
+            relation.related_model
+            for model in registry_models
+            for relation in model._meta.related_objects
+            if relation.related_model._meta.app_label != "registry"
+        }
+        for model in pointing:
+            model._base_manager.all().delete()
     delete_demo()
     log("Đã xóa dữ liệu cũ của sổ đăng ký.")
 
@@ -878,6 +934,11 @@ class Command(BaseCommand):
             help="Thêm cây cả nước bên cạnh các đơn vị đã có (vd. dữ liệu mẫu).",
         )
         parser.add_argument(
+            "--skip-tally",
+            action="store_true",
+            help="Không tính lại bảng số liệu tổng hợp (chỉ để đo tốc độ sinh dữ liệu: báo cáo sẽ sai).",
+        )
+        parser.add_argument(
             "--allow-production", action="store_true", help="Cho phép --reset khi DEBUG tắt (máy chủ thật)."
         )
 
@@ -908,10 +969,11 @@ class Command(BaseCommand):
             count = vn_number(sum(per_year.values()))
             self.log(f"  {province.node.name}: {count} lượt đăng ký ({self.elapsed(started)}).")
         reset_sequences()
-        if tally_rebuild is not None:
+        analyze()  # before the tally: its queries need the planner's statistics of the new rows
+        self.log(f"Đã ghi xong, ANALYZE ({self.elapsed(started)}).")
+        if tally_rebuild is not None and not options["skip_tally"]:
             tally_rebuild()
             self.log(f"Đã tính lại bảng số liệu tổng hợp ({self.elapsed(started)}).")
-        analyze()
         counts = generator.counts
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,895 @@
+"""Measure the application at national scale, on PostgreSQL, and write the figures down.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/danvan_bench .venv/bin/python bench/run.py
+
+Options: ``--generate`` (re)generates the country first (``generate_country --reset``; without
+it the country is generated only when the database has no unit), ``--small`` uses the small
+preset, ``--repeat N`` requests each page N times (fewer when a page is slow: each measure
+stops after ``--budget`` seconds), ``--no-concurrency`` skips the gunicorn + wrk run,
+``--no-write`` leaves docs/performance.md alone.
+
+Server time is measured in this process with Django's test client (no network), the query
+count with ``CaptureQueriesContext`` in a separate request, so that counting does not slow
+the timed ones. Workbooks run in a child process, whose peak memory (ru_maxrss) is read.
+Numbers are printed, never asserted: the tests guard the query counts.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DOC = BASE_DIR / "docs" / "performance.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+PORT = 8099
+USERNAME = "bench"
+
+SETTINGS = '''\
+"""Settings of the benchmark: the production settings, with static URLs that need no manifest."""
+from danvan.settings import *  # noqa: F403
+
+# The pages' HTML is measured, not the static files: a plain storage spares collectstatic.
+PLAIN = "django.contrib.staticfiles.storage.StaticFilesStorage"
+STORAGES = {{**STORAGES, "staticfiles": {{"BACKEND": PLAIN}}}}  # noqa: F405
+STATIC_ROOT = {static_root!r}
+'''
+
+
+def prepare_environment(workdir):
+    """Run with DEBUG off, as in production, from a settings module written into ``workdir``."""
+    settings_file = Path(workdir) / "bench_settings.py"
+    static_root = Path(workdir) / "static"
+    static_root.mkdir(exist_ok=True)
+    settings_file.write_text(SETTINGS.format(static_root=str(static_root)))
+    env = {
+        "DJANGO_SETTINGS_MODULE": "bench_settings",
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-" + "x" * 40),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECURE_SSL_REDIRECT": "0",  # loopback, no TLS in front
+        "PYTHONPATH": os.pathsep.join([str(workdir), str(BASE_DIR), os.environ.get("PYTHONPATH", "")]),
+        "LOG_LEVEL": "ERROR",
+    }
+    os.environ.update(env)
+    sys.path[:0] = [str(workdir), str(BASE_DIR)]
+
+
+def setup_django():
+    import django
+
+    django.setup()
+
+
+# Statistics -------------------------------------------------------------------------------------
+
+
+def percentile(values, share):
+    """Return the nearest-rank percentile of ``values``."""
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def ms(seconds):
+    return (
+        f"{seconds * 1000:,.0f}".replace(",", ".")
+        if seconds >= 0.01
+        else f"{seconds * 1000:.1f}".replace(".", ",")
+    )
+
+
+def vn(value, decimals=0):
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def timed(function, repeat, budget):
+    """Call ``function`` ``repeat`` times (at least three, fewer if over ``budget`` s); return the times."""
+    times = []
+    started = time.perf_counter()
+    for _i in range(repeat):
+        t0 = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - t0)
+        if len(times) >= 3 and time.perf_counter() - started > budget:
+            break
+    return times
+
+
+# The data -------------------------------------------------------------------------------------------
+
+
+def ensure_data(args):
+    from django.core.management import call_command
+
+    from registry.models import Unit
+
+    call_command("migrate", verbosity=0)
+    if args.generate or not Unit.objects.exists():
+        options = ["--reset", "--allow-production"]
+        if args.small:
+            options.append("--small")
+        started = time.perf_counter()
+        call_command("generate_country", *options)
+        return time.perf_counter() - started
+    return None
+
+
+def targets():
+    """Pick the units and years to measure: the root, a new province, its busiest commune, an old province."""
+    from django.db.models import Count, Max
+    from django.db.models.functions import Substr
+
+    from registry.choices import UnitType
+    from registry.models import Initiative, Registration, Unit
+
+    root = Unit.objects.filter(depth=1).order_by("path").first()
+    provinces = Unit.objects.filter(depth=2, path__startswith=root.path, unit_type=UnitType.PROVINCE)
+    new_province = provinces.filter(code="P19").first() or provinces.filter(valid_to__isnull=True).first()
+    last_year = Registration.objects.aggregate(year=Max("year"))["year"]
+    old_year = last_year - 1 if last_year >= 2025 else last_year
+    # The old province with the most registrations in that year: the heaviest one's workbook.
+    busiest = (
+        Registration.objects.filter(year=old_year, unit__path__startswith=root.path)
+        .annotate(branch=Substr("unit__path", 1, len(root.path) + Unit.steplen))
+        .values("branch")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    old_province = (
+        provinces.filter(valid_to__isnull=False, path=busiest["branch"]).first()
+        or provinces.filter(valid_to__isnull=False).first()
+    )
+    commune = (
+        Unit.objects.filter(path__startswith=new_province.path, unit_type=UnitType.COMMUNE)
+        .annotate(n=Count("registrations"))
+        .order_by("-n")
+        .first()
+    )
+    busy = (
+        Registration.objects.filter(unit__path__startswith=old_province.path)
+        .values("initiative")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "initiative")
+        .first()
+    )
+    initiative = Initiative.objects.get(pk=busy["initiative"])
+    pages = Registration.objects.count() // 50
+    return {
+        "deep_page": max(1, min(2000, pages * 9 // 10)),
+        "root": root,
+        "new_province": new_province,
+        "old_province": old_province,
+        "commune": commune,
+        "last_year": last_year,
+        "old_year": old_year,
+        "initiative": initiative,
+    }
+
+
+def bench_user():
+    from django.contrib.auth import get_user_model
+
+    user, created = get_user_model().objects.get_or_create(
+        username=USERNAME, defaults={"is_superuser": True, "is_staff": True}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+def counts():
+    from registry.models import Decision, Initiative, Registration, Unit
+
+    return {
+        "units": Unit.objects.count(),
+        "initiatives": Initiative.objects.count(),
+        "registrations": Registration.objects.count(),
+        "decisions": Decision.objects.count(),
+    }
+
+
+# Pages ------------------------------------------------------------------------------------------------
+
+
+class Pages:
+    """Time pages with the test client, logged in as the benchmark's superuser."""
+
+    def __init__(self, user, repeat, budget):
+        from django.test import Client
+
+        self.client = Client()
+        self.client.force_login(user)
+        self.repeat = repeat
+        self.budget = budget
+
+    def measure(self, label, url):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = self.client.get(url)
+            first = time.perf_counter() - started
+        queries = len(captured)  # now: the next request clears the connection's query log
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        if hasattr(response, "streaming_content") or hasattr(response, "file_to_stream"):
+            response.close()
+
+        def get():
+            answer = self.client.get(url)
+            if hasattr(answer, "file_to_stream"):
+                answer.close()
+
+        # A page slower than the whole budget is timed once (the counted request, slightly slower).
+        times = [first] if first > self.budget else timed(get, self.repeat, self.budget)
+        return {
+            "label": label,
+            "url": url,
+            "median": statistics.median(times),
+            "p95": percentile(times, 0.95),
+            "queries": queries,
+            "n": len(times),
+        }
+
+
+def page_rows(pages, t):
+    from django.urls import reverse
+
+    dashboard, report = reverse("reports:dashboard"), reverse("reports:report")
+    listing = reverse("registry:registration_list")
+    root, province, commune, old = t["root"], t["new_province"], t["commune"], t["old_province"]
+    year, last = t["old_year"], t["last_year"]
+    deep = t["deep_page"]
+    admin_deep = (deep * 50 + 99) // 100  # the same rows: the admin shows 100 a page
+    rows = [
+        (f"Bảng điều khiển, toàn quốc, năm {year}", f"{dashboard}?unit={root.pk}&year={year}"),
+        (f"Biểu tổng hợp, toàn quốc, năm {year}", f"{report}?unit={root.pk}&year={year}"),
+        (
+            f"Bảng điều khiển, toàn quốc, giai đoạn {last - 4}–{last}",
+            f"{dashboard}?unit={root.pk}&period=phase&year_from={last - 4}&year_to={last}",
+        ),
+        (
+            f"Bảng điều khiển, {province.name} (mới), năm {last}",
+            f"{dashboard}?unit={province.pk}&year={last}",
+        ),
+        (f"Biểu tổng hợp, {province.name} (mới), năm {last}", f"{report}?unit={province.pk}&year={last}"),
+        (
+            f"Bảng điều khiển, {old.name} (cũ), 6 tháng đầu {year}",
+            f"{dashboard}?unit={old.pk}&period=half&year={year}&half=1",
+        ),
+        (f"Biểu tổng hợp, {old.name} (cũ), năm {year}", f"{report}?unit={old.pk}&year={year}"),
+        (f"Bảng điều khiển, {commune.name}, năm {last}", f"{dashboard}?unit={commune.pk}&year={last}"),
+        (f"Biểu tổng hợp, {commune.name}, năm {last}", f"{report}?unit={commune.pk}&year={last}"),
+        ("Danh sách mô hình, trang đầu", listing),
+        (
+            "Danh sách mô hình, lọc (tỉnh cũ, năm, cá nhân, kinh tế)",
+            f"{listing}?unit={old.pk}&year={year}&kind=individual&standard_field=economy",
+        ),
+        (f"Danh sách mô hình, trang {vn(deep)}", f"{listing}?page={deep}"),
+        ("Danh sách mô hình, tìm “bach thong” (không dấu)", f"{listing}?q=bach+thong"),
+        ("Danh sách mô hình, tìm “hien dat lam duong”", f"{listing}?q=hien+dat+lam+duong"),
+        ("Chi tiết mô hình", reverse("registry:initiative_detail", args=[t["initiative"].pk])),
+        ("Django admin: danh sách đăng ký, trang đầu", "/quan-tri/registry/registration/"),
+        (f"Django admin: lọc năm {year}", f"/quan-tri/registry/registration/?year={year}"),
+        (
+            f"Django admin: trang {vn(admin_deep)} (cùng dòng)",
+            f"/quan-tri/registry/registration/?p={admin_deep}",
+        ),
+    ]
+    results = []
+    for label, url in rows:
+        try:
+            result = pages.measure(label, url)
+        except Exception as error:  # a page that fails is reported, not fatal
+            result = {"label": label, "url": url, "error": str(error)[:200]}
+        print_row(result)
+        results.append(result)
+    return results
+
+
+def print_row(result):
+    if "error" in result:
+        print(f"  {result['label']}: LỖI {result['error']}", flush=True)
+    else:
+        print(
+            f"  {result['label']}: trung vị {ms(result['median'])} ms, p95 {ms(result['p95'])} ms, "
+            f"{result['queries']} truy vấn (n={result['n']})",
+            flush=True,
+        )
+
+
+# The naive peers -----------------------------------------------------------------------------------------
+
+
+NAIVE_GROUP_BY = """
+SELECT substr(u.path, 1, 8) AS province,
+       count(*) AS total,
+       count(*) FILTER (WHERE i.kind = 'collective') AS collective,
+       count(*) FILTER (WHERE i.kind = 'individual') AS individual,
+       count(*) FILTER (WHERE r.status = 'new') AS new,
+       count(*) FILTER (WHERE r.status = 'maintained') AS maintained,
+       count(*) FILTER (WHERE f.standard = 'economy') AS economy,
+       count(*) FILTER (WHERE f.standard = 'culture_society') AS culture_society,
+       count(*) FILTER (WHERE f.standard = 'defence_security') AS defence_security,
+       count(*) FILTER (WHERE f.standard = 'political_system') AS political_system
+FROM registry_registration r
+JOIN registry_unit u ON u.id = r.unit_id
+JOIN registry_initiative i ON i.id = r.initiative_id
+JOIN registry_field f ON f.id = i.field_id
+WHERE r.year = %s AND NOT r.is_deleted AND NOT i.is_deleted
+GROUP BY 1
+ORDER BY 1
+"""
+
+
+def naive_group_by(year, repeat, budget):
+    from django.db import connection
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(NAIVE_GROUP_BY, [year])
+            cursor.fetchall()
+
+    times = timed(run, repeat, budget)
+    return {"median": statistics.median(times), "p95": percentile(times, 0.95), "n": len(times)}
+
+
+NAIVE_LIST = """
+SELECT u.name, i.name, i.kind, i.person_name, i.person_position, f.name, f.standard, i.grade,
+       r.status, r.level, r.registered_on, r.evaluation,
+       (SELECT max(d.level) FROM registry_decision_registrations dr
+          JOIN registry_decision d ON d.id = dr.decision_id
+         WHERE dr.registration_id = r.id AND d.kind = 'recognition' AND NOT d.is_deleted),
+       (SELECT string_agg(d.number || '-' || d.symbol || ' ngày ' || to_char(d.signed_on, 'DD/MM/YYYY'), '; ')
+          FROM registry_decision_registrations dr JOIN registry_decision d ON d.id = dr.decision_id
+         WHERE dr.registration_id = r.id AND d.kind = 'recognition' AND NOT d.is_deleted),
+       (SELECT string_agg(d.number || '/' || d.symbol || ' ngày ' || to_char(d.signed_on, 'DD/MM/YYYY'), '; ')
+          FROM registry_decision_registrations dr JOIN registry_decision d ON d.id = dr.decision_id
+         WHERE dr.registration_id = r.id AND d.kind = 'commendation' AND NOT d.is_deleted)
+FROM registry_registration r
+JOIN registry_unit u ON u.id = r.unit_id
+JOIN registry_initiative i ON i.id = r.initiative_id
+JOIN registry_field f ON f.id = i.field_id
+WHERE r.year = %s AND u.path LIKE %s AND NOT r.is_deleted AND NOT i.is_deleted
+ORDER BY u.path, i.name, r.id
+"""
+
+
+def child_workbook(kind, unit_pk, year):
+    """In a child process: write one workbook, print its time, rows and peak memory as JSON."""
+    setup_django()
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+
+    from registry.models import Unit
+    from reports import exports, queries
+    from reports.periods import Period
+
+    unit = Unit.objects.get(pk=unit_pk)
+    user = get_user_model().objects.get(username=USERNAME)
+    rows = queries.registrations(user, unit, Period.year(year)).count()
+    baseline = peak_memory_mb()
+    started = time.perf_counter()
+    if kind == "ours":
+        output = exports.summary_workbook(user, unit, Period.year(year))
+        size = output.seek(0, 2)
+        output.close()
+    else:
+        import xlsxwriter
+
+        handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed below, after its size is read
+        options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+        workbook = xlsxwriter.Workbook(handle, {"constant_memory": True, **options})
+        sheet = workbook.add_worksheet("Danh sách")
+        date = workbook.add_format({"num_format": "dd/mm/yyyy"})
+        sheet.write_row(0, 0, [str(label) for label, _width in exports.LIST_COLUMNS])
+        with transaction.atomic(), connection.connection.cursor(name="naive_list") as cursor:
+            cursor.itersize = 5000
+            cursor.execute(NAIVE_LIST, [year, unit.path + "%"])
+            for number, record in enumerate(cursor, start=1):
+                sheet.write_number(number, 0, number)
+                for col, value in enumerate(record, start=1):
+                    if value is None:
+                        continue
+                    if isinstance(value, datetime.date):
+                        sheet.write_datetime(number, col, value, date)
+                    else:
+                        sheet.write_string(number, col, str(value))
+        workbook.close()
+        size = handle.seek(0, 2)
+        handle.close()
+    seconds = time.perf_counter() - started
+    peak = peak_memory_mb()
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "rows": rows,
+                "peak_mb": peak,
+                "base_mb": baseline,
+                "bytes": size,
+            }
+        )
+    )
+
+
+def peak_memory_mb():
+    """Return this process's peak resident memory in MB.
+
+    VmHWM, not ru_maxrss: a child started by ``subprocess`` inherits the parent's ru_maxrss.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def workbook(kind, unit, year):
+    result = subprocess.run(
+        [sys.executable, __file__, "--child-workbook", kind, str(unit.pk), str(year)],
+        capture_output=True,
+        text=True,
+        env=os.environ,
+        check=False,
+    )
+    if result.returncode != 0:
+        return {"error": result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "?"}
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# The import check ------------------------------------------------------------------------------------------
+
+
+def import_child(unit, year, timeout):
+    """Run the import check in a child process, stopped after ``timeout`` seconds."""
+    try:
+        result = subprocess.run(
+            [sys.executable, __file__, "--child-import", str(unit.pk), str(year)],
+            capture_output=True,
+            text=True,
+            env=os.environ,
+            check=False,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        cancel_orphans()
+        from intake.models import ImportBatch
+
+        ImportBatch.objects.filter(user__username=USERNAME).delete()  # the stopped check's rows
+        return {"error": f"dừng sau {vn(timeout)} giây"}
+    if result.returncode != 0:
+        return {"error": result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "?"}
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def import_check(user, old_province, year, size=20_000):
+    """Check a 20.000-row file: a third unchanged, a third for the next year, a third of new models."""
+    try:
+        from intake.services import import_check as check
+        from intake.services import import_create
+    except ImportError:
+        return {"skipped": "không có ứng dụng intake"}
+    import xlsxwriter
+
+    from registry import exports
+    from registry.models import Registration
+
+    queryset = (
+        Registration.objects.filter(year=year, unit__path__startswith=old_province.path[:4])
+        .select_related("initiative__field", "unit")
+        .order_by("unit__path", "pk")[:size]
+    )
+    columns = exports.COLUMNS
+    keys = [column.key for column in columns]
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - read back below
+    book = xlsxwriter.Workbook(handle, {"strings_to_formulas": False, "strings_to_numbers": False})
+    sheet = book.add_worksheet(exports.SHEET_NAME)
+    date = book.add_format({"num_format": "dd/mm/yyyy"})
+    sheet.write_row(0, 0, [column.header for column in columns])
+    count = 0
+    for count, values in enumerate(exports.rows(queryset, columns), start=1):
+        values = dict(zip(keys, values, strict=True))
+        if count % 3 == 1:
+            values["year"] = year + 1
+            values["registered_on"] = datetime.date(year + 1, 3, 15)
+            values["status"] = "Duy trì"
+            values["evaluation"], values["evaluated_on"] = "", None
+        elif count % 3 == 2:
+            values["name"] = f"{values['name']} (nhân rộng {count})"
+        for col, key in enumerate(keys):
+            value = values[key]
+            if value is None or value == "":
+                continue
+            if isinstance(value, datetime.date):
+                sheet.write_datetime(count, col, value, date)
+            elif isinstance(value, int):
+                sheet.write_number(count, col, value)
+            else:
+                sheet.write_string(count, col, str(value))
+    book.close()
+    handle.seek(0)
+    content = handle.read()
+    batch = import_create(user=user, name="bench.xlsx", content=content)
+    started = time.perf_counter()
+    batch = check(batch=batch)
+    seconds = time.perf_counter() - started
+    result = {
+        "seconds": seconds,
+        "rows": count,
+        "status": batch.status,
+        "counts": batch.summary.get("counts", {}),
+    }
+    batch.delete()
+    return result
+
+
+# Concurrency -------------------------------------------------------------------------------
+
+
+WRK_SCRIPT = """
+wrk.headers["Cookie"] = "{cookie}"
+"""
+
+
+def session_cookie(user):
+    """Create a login session in the database (as the login form would) and return its cookie."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def wait_for_port(port, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.3)
+    return False
+
+
+def concurrency(user, paths, workdir, duration=15):
+    """Serve with gunicorn (4 workers) on loopback and load each path with wrk, 32 connections."""
+    from django.db import connections
+
+    if not shutil.which("wrk"):
+        return [{"skipped": "wrk chưa được cài (apt-get install wrk)"}]
+    cookie = session_cookie(user)
+    connections.close_all()
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    log = open(Path(workdir) / "gunicorn.log", "w")  # noqa: SIM115
+    server = subprocess.Popen(
+        [
+            gunicorn,
+            "danvan.wsgi",
+            "-w",
+            "4",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--timeout",
+            "120",
+            "--graceful-timeout",
+            "5",
+        ],
+        cwd=BASE_DIR,
+        env=os.environ,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    results = []
+    try:
+        if not wait_for_port(PORT):
+            return [{"skipped": "gunicorn không khởi động được"}]
+        script = Path(workdir) / "cookie.lua"
+        script.write_text(WRK_SCRIPT.format(cookie=cookie))
+        for label, path in paths:
+            url = f"http://127.0.0.1:{PORT}{path}"
+            request = urllib.request.Request(url, headers={"Cookie": cookie})
+            try:  # one request first: it must be a 200, not a redirect to the login page
+                with urllib.request.urlopen(request, timeout=150) as answer:
+                    status = answer.status
+            except OSError as error:
+                status = str(error)[:80]
+            output = subprocess.run(
+                [
+                    "wrk",
+                    "-t2",
+                    "-c32",
+                    f"-d{duration}s",
+                    "--timeout",
+                    "30s",
+                    "--latency",
+                    "-s",
+                    str(script),
+                    url,
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout
+            results.append({"label": label, "first_status": status, **parse_wrk(output)})
+            print(f"  wrk {label}: {results[-1]}", flush=True)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+        cancel_orphans()
+    return results
+
+
+def cancel_orphans():
+    """Cancel the queries that killed workers left running, so the next measure starts quiet."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_cancel_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active'"
+        )
+
+
+def parse_wrk(output):
+    def number(pattern, default=0.0):
+        match = re.search(pattern, output)
+        return float(match.group(1)) if match else default
+
+    def latency(label):
+        match = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+        if not match:
+            return None
+        value, unit = float(match.group(1)), match.group(2)
+        return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    return {
+        "requests": int(number(r"(\d+) requests in")),
+        "rps": number(r"Requests/sec:\s+([\d.]+)"),
+        "p50": latency("50%"),
+        "p90": latency("90%"),
+        "p99": latency("99%"),
+        "non_2xx": int(number(r"Non-2xx or 3xx responses: (\d+)")),
+        "socket_errors": errors,
+    }
+
+
+# The report --------------------------------------------------------------------------------
+
+
+def markdown(context):
+    """Return the results as the markdown written between the markers of docs/performance.md."""
+    lines = []
+    add = lines.append
+    c = context["counts"]
+    add(
+        f"Đo ngày {context['date']} trên {context['machine']}, PostgreSQL {context['postgres']}, "
+        f"Django test client (thời gian máy chủ, không tính mạng), DEBUG tắt."
+    )
+    add("")
+    add(
+        f"Dữ liệu: {vn(c['units'])} đơn vị, {vn(c['initiatives'])} mô hình, {vn(c['registrations'])} lượt "
+        f"đăng ký, {vn(c['decisions'])} quyết định."
+    )
+    if context.get("generated"):
+        add(f"Sinh dữ liệu (`generate_country`): {vn(context['generated'], 0)} giây.")
+    add("")
+    add(f"Lệnh: `{context['command']}`")
+    add("")
+    naive = context["naive"]
+    add("| Phép đo | Trung vị (ms) | p95 (ms) | Số truy vấn | So sánh |")
+    add("|---|---:|---:|---:|---|")
+    add(
+        f"| GROUP BY thuần SQL: một năm theo tỉnh (đối chứng) | {ms(naive['median'])} | "
+        f"{ms(naive['p95'])} | 1 | |"
+    )
+    admin = {
+        r["label"]: r for r in context["pages"] if r["label"].startswith("Django admin") and "error" not in r
+    }
+    admin_first = admin.get("Django admin: danh sách đăng ký, trang đầu")
+    for row in context["pages"]:
+        if "error" in row:
+            add(f"| {row['label']} | lỗi | | | {row['error'][:80]} |")
+            continue
+        compare = ""
+        if row["label"].startswith(("Bảng điều khiển, toàn quốc, năm", "Biểu tổng hợp, toàn quốc, năm")):
+            compare = f"{vn(row['p95'] / naive['p95'], 2)} × GROUP BY thuần"
+        elif row["label"].startswith("Danh sách mô hình") and admin_first:
+            compare = f"{vn(row['p95'] / admin_first['p95'], 2)} × admin trang đầu"
+        add(f"| {row['label']} | {ms(row['median'])} | {ms(row['p95'])} | {row['queries']} | {compare} |")
+    add("")
+    add("| Tệp Excel năm | Giây | Số dòng | Dòng/giây | Bộ nhớ đỉnh (MB) | So với xlsxwriter thuần |")
+    add("|---|---:|---:|---:|---:|---|")
+    for label, ours, peer in context["workbooks"]:
+        if "error" in ours:
+            add(f"| {label} | lỗi | | | | {ours['error'][:80]} |")
+            continue
+        ratio = peer.get("error", "")
+        if "seconds" in peer:
+            ratio = f"{vn(ours['seconds'] / peer['seconds'], 2)} × ({vn(peer['seconds'], 1)} giây, "
+            ratio += f"{vn(peer['peak_mb'])} MB)"
+        speed = vn(ours["rows"] / ours["seconds"])
+        peak = f"{vn(ours['peak_mb'])} (lúc đầu {vn(ours['base_mb'])})"
+        add(f"| {label} | {vn(ours['seconds'], 1)} | {vn(ours['rows'])} | {speed} | {peak} | {ratio} |")
+    add("")
+    imp = context["import"]
+    if "skipped" in imp:
+        add(f"Kiểm tra tệp nhập: bỏ qua ({imp['skipped']}).")
+    elif "error" in imp:
+        add(f"Kiểm tra tệp nhập: lỗi ({imp['error']}).")
+    else:
+        summary = ", ".join(f"{key} {vn(value)}" for key, value in imp["counts"].items())
+        speed = vn(imp["rows"] / imp["seconds"])
+        add(
+            f"Kiểm tra tệp nhập {vn(imp['rows'])} dòng: {vn(imp['seconds'], 1)} giây ({speed} dòng/giây; "
+            f"kết quả: {imp['status']}, {summary})."
+        )
+    add("")
+    if context["concurrency"]:
+        add(
+            "| Tải đồng thời (gunicorn 4 worker, wrk 2 luồng, 32 kết nối, 15 s) | Yêu cầu/giây | "
+            "p50 (ms) | p90 (ms) | p99 (ms) | Lỗi |"
+        )
+        add("|---|---:|---:|---:|---:|---:|")
+        for row in context["concurrency"]:
+            if "skipped" in row:
+                add(f"| bỏ qua: {row['skipped']} | | | | | |")
+                continue
+            errors = str(row["non_2xx"] + row["socket_errors"])
+            if row["first_status"] != 200:
+                errors += f" (first request: {row['first_status']})"
+            add(
+                f"| {row['label']} | {vn(row['rps'], 1)} | {fmt(row['p50'])} | {fmt(row['p90'])} | "
+                f"{fmt(row['p99'])} | {errors} |"
+            )
+    return "\n".join(lines)
+
+
+def fmt(value):
+    return "–" if value is None else vn(value, 0)
+
+
+def write_doc(text):
+    DOC.parent.mkdir(exist_ok=True)
+    current = DOC.read_text() if DOC.exists() else f"# Hiệu năng\n\n{START}\n{END}\n"
+    if START not in current:
+        current += f"\n{START}\n{END}\n"
+    before, rest = current.split(START, 1)
+    _old, after = rest.split(END, 1)
+    DOC.write_text(f"{before}{START}\n{text}\n{END}{after}")
+
+
+def postgres_version():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return cursor.fetchone()[0].split()[0]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--generate", action="store_true")
+    parser.add_argument("--small", action="store_true")
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--budget", type=float, default=20.0, help="giây tối đa cho mỗi phép đo trang")
+    parser.add_argument("--no-concurrency", action="store_true")
+    parser.add_argument("--no-write", action="store_true")
+    parser.add_argument(
+        "--import-timeout", type=float, default=900.0, help="giây tối đa cho kiểm tra tệp nhập"
+    )
+    parser.add_argument("--child-workbook", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--child-import", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    workdir = Path(tempfile.gettempdir()) / "danvan-bench"
+    workdir.mkdir(exist_ok=True)
+    prepare_environment(workdir)
+    if args.child_workbook:
+        kind, unit_pk, year = args.child_workbook
+        child_workbook(kind, int(unit_pk), int(year))
+        return
+    if args.child_import:
+        setup_django()
+        from registry.models import Unit
+
+        unit_pk, year = args.child_import
+        print(
+            json.dumps(import_check(bench_user(), Unit.objects.get(pk=int(unit_pk)), int(year)), default=str)
+        )
+        return
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        print(
+            "Cảnh báo: DATABASE_URL không phải PostgreSQL; số đo không có ý nghĩa so sánh.", file=sys.stderr
+        )
+    setup_django()
+    generated = ensure_data(args)
+    t = targets()
+    user = bench_user()
+    context = {
+        "date": datetime.date.today().strftime("%d/%m/%Y"),
+        "machine": f"{os.cpu_count()} nhân CPU, {platform.system()} {platform.release()}",
+        "postgres": postgres_version(),
+        "counts": counts(),
+        "generated": generated,
+        "command": f"DATABASE_URL={os.environ.get('DATABASE_URL', '')} .venv/bin/python bench/run.py"
+        + (" --small" if args.small else "")
+        + (f" --repeat {args.repeat}" if args.repeat != 20 else ""),
+    }
+    print(f"Dữ liệu: {context['counts']}", flush=True)
+    year = t["old_year"]
+    print(f"GROUP BY thuần SQL, năm {year}:", flush=True)
+    context["naive"] = naive_group_by(year, args.repeat, args.budget)
+    print(f"  trung vị {ms(context['naive']['median'])} ms, p95 {ms(context['naive']['p95'])} ms", flush=True)
+    print("Các trang:", flush=True)
+    context["pages"] = page_rows(Pages(user, args.repeat, args.budget), t)
+    print("Tệp Excel:", flush=True)
+    context["workbooks"] = []
+    for label, unit in [
+        (f"{t['old_province'].name} (cũ), năm {year}", t["old_province"]),
+        (f"Toàn quốc, năm {year}", t["root"]),
+    ]:
+        ours, peer = workbook("ours", unit, year), workbook("xlsxwriter", unit, year)
+        print(f"  {label}: {ours} / xlsxwriter {peer}", flush=True)
+        context["workbooks"].append((label, ours, peer))
+    print("Kiểm tra tệp nhập:", flush=True)
+    try:
+        context["import"] = import_child(t["old_province"], year, args.import_timeout)
+    except Exception as error:
+        context["import"] = {"error": str(error)[:200]}
+    print(f"  {context['import']}", flush=True)
+    context["concurrency"] = []
+    if not args.no_concurrency:
+        from django.urls import reverse
+
+        print("Tải đồng thời:", flush=True)
+        dashboard = reverse("reports:dashboard")
+        context["concurrency"] = concurrency(
+            user,
+            [
+                (
+                    f"Bảng điều khiển {t['commune'].name}, năm {t['last_year']}",
+                    f"{dashboard}?unit={t['commune'].pk}&year={t['last_year']}",
+                ),
+                (f"Bảng điều khiển toàn quốc, năm {year}", f"{dashboard}?unit={t['root'].pk}&year={year}"),
+            ],
+            workdir,
+        )
+    text = markdown(context)
+    print()
+    print(text)
+    if not args.no_write:
+        write_doc(text)
+        print(f"\nĐã ghi vào {DOC.relative_to(BASE_DIR)}.")
+
+
+if __name__ == "__main__":
+    main()
