@@ -97,9 +97,9 @@ class Source:
     def __init__(self, user, root, *periods):
         self.root = root
         # The tally counts a whole subtree: use it only when the user may see all of it.
-        paths = scope_paths(user)
-        whole_subtree = paths is None or any(root.path.startswith(path) for path in paths)
-        self.tally = whole_subtree and all(period.tally_q() is not None for period in periods)
+        self.tally = _sees_whole_subtree(user, root) and all(
+            period.tally_q() is not None for period in periods
+        )
         if self.tally:
             self.rows = Tally.objects.filter(unit=root)
             self.counts = _tally_counts
@@ -148,13 +148,18 @@ def report_root(user, unit_id=None):
 def default_year(user, root, today=None):
     """Return the current year if the root's subtree has data in it, else the latest year with data."""
     today = today or timezone.localdate()
-    latest = (
-        Registration.objects.restrict(user)
-        .alive()
-        .filter(unit__path__startswith=root.path, year__lte=today.year)
-        .aggregate(latest=Max("year"))["latest"]
-    )
+    if _sees_whole_subtree(user, root):
+        rows = Tally.objects.filter(unit=root)  # a few hundred rows, not the registrations
+    else:
+        rows = Registration.objects.restrict(user).alive().filter(unit__path__startswith=root.path)
+    latest = rows.filter(year__lte=today.year).aggregate(latest=Max("year"))["latest"]
     return latest or today.year
+
+
+def _sees_whole_subtree(user, root):
+    """Whether ``user`` may see every unit under ``root`` (the tally counts whole subtrees)."""
+    paths = scope_paths(user)
+    return paths is None or any(root.path.startswith(path) for path in paths)
 
 
 def registrations(user, root, period=None):
@@ -275,7 +280,13 @@ def _by_branch(source, current, previous):
         return {row["branch"]: row for row in counted}
     # The tally holds subtrees: the root's own registrations are its subtree less its children's.
     counted = (
-        Tally.objects.filter(Q(unit=root) | Q(unit__path__startswith=root.path, unit__depth=root.depth + 1))
+        # The root and its children by id (not a join on paths), so that the tally's (unit, year)
+        # index is used: a join made PostgreSQL scan the whole tally.
+        Tally.objects.filter(
+            unit__in=Unit.objects.filter(
+                Q(pk=root.pk) | Q(path__startswith=root.path, depth=root.depth + 1)
+            ).values("pk")
+        )
         .filter(current | previous)
         .values(branch=F("unit__path"))
         .annotate(**source.counts(current, "cur_"), **source.counts(previous, "prev_"))
