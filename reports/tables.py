@@ -42,8 +42,8 @@ def recognition_group(levels):
     return Group(_("Được công nhận"), columns)
 
 
-def unit_groups(levels):
-    """Return the column groups of the table by subordinate unit ("Biểu 1")."""
+def _total_kind_status_groups():
+    """Return the first column groups of both tables: total, by kind, new or maintained."""
     return [
         Group(_("Tổng số mô hình"), [Column("total", _("Tổng số mô hình"))]),
         Group(
@@ -60,6 +60,13 @@ def unit_groups(levels):
                 Column(RegistrationStatus.NEW.value, RegistrationStatus.NEW.label),
             ],
         ),
+    ]
+
+
+def unit_groups(levels):
+    """Return the column groups of the table by subordinate unit ("Biểu 1")."""
+    return [
+        *_total_kind_status_groups(),
         Group(_("Lĩnh vực"), [Column(f"field_{s.value}", s.label) for s in StandardField]),
         recognition_group(levels),
         Group(_("Được khen thưởng"), [Column("commended", _("Được khen thưởng"))]),
@@ -70,21 +77,7 @@ def unit_groups(levels):
 def field_groups():
     """Return the column groups of the table by field × kind."""
     return [
-        Group(_("Tổng số mô hình"), [Column("total", _("Tổng số mô hình"))]),
-        Group(
-            _("Chia theo loại"),
-            [
-                Column(Kind.COLLECTIVE.value, Kind.COLLECTIVE.label),
-                Column(Kind.INDIVIDUAL.value, Kind.INDIVIDUAL.label),
-            ],
-        ),
-        Group(
-            _("Hình thức đăng ký"),
-            [
-                Column(RegistrationStatus.MAINTAINED.value, RegistrationStatus.MAINTAINED.label),
-                Column(RegistrationStatus.NEW.value, RegistrationStatus.NEW.label),
-            ],
-        ),
+        *_total_kind_status_groups(),
         Group(
             _("Được công nhận"),
             [
