@@ -17,3 +17,30 @@ def _vietnamese_by_default():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def client_for(client):
+    """Return a function that logs ``client`` in as a user and returns it."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """Load the demo data once for a test module (it takes seconds), and remove it afterwards."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from registry.management.commands.load_demo import delete_demo
+
+    with django_db_blocker.unblock():
+        call_command("load_demo", stdout=StringIO())
+    yield
+    with django_db_blocker.unblock():
+        delete_demo()

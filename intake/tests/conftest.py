@@ -18,15 +18,6 @@ def tree(db):
     return Tree()
 
 
-@pytest.fixture
-def client_for(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
 def make_xlsx(rows, headers=None, sheet=SHEET_NAME, before=None):
     """Return the bytes of an xlsx whose data sheet holds ``headers`` and ``rows``."""
     workbook = Workbook()

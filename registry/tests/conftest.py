@@ -58,12 +58,3 @@ class Tree:
 @pytest.fixture
 def tree(db):
     return Tree()
-
-
-@pytest.fixture
-def client_for(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login

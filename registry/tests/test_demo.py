@@ -9,20 +9,10 @@ from django.core.management import call_command
 from django.db.models import Count, F, Min, Q
 
 from registry.choices import DecisionKind, Evaluation, Grade, Kind, Level, RegistrationStatus, Role, UnitType
-from registry.management.commands.load_demo import PASSWORD, REFORM_END, REFORM_START, delete_demo
+from registry.management.commands.load_demo import PASSWORD, REFORM_END, REFORM_START
 from registry.models import Decision, Initiative, Membership, Registration, Unit
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup, django_db_blocker):
-    """Load the demo once for the module (it takes seconds), and remove it afterwards."""
-    with django_db_blocker.unblock():
-        call_command("load_demo", stdout=StringIO())
-    yield
-    with django_db_blocker.unblock():
-        delete_demo()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
 
 
 def unit(code):

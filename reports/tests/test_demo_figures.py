@@ -1,29 +1,15 @@
 """The press reports' figures come out of the report functions and the workbook, on the demo data."""
 
-from io import StringIO
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.http import Http404
 from openpyxl import load_workbook
 
-from registry.management.commands.load_demo import delete_demo
 from registry.models import Unit
 from reports import exports, queries, tables
 from reports.periods import Period
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup, django_db_blocker):
-    """Load the demo once for the module (it takes seconds), and remove it afterwards."""
-    with django_db_blocker.unblock():
-        call_command("load_demo", stdout=StringIO())
-    yield
-    with django_db_blocker.unblock():
-        delete_demo()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
 
 
 def user(username):
