@@ -141,9 +141,9 @@ def cell_value(registration, column):
     if key == "field":
         return initiative.field.name
     if key == "recognised":
-        return "Có" if getattr(registration, "is_recognised", False) else ""
+        return "Có" if registration.recognition_rank is not None else ""
     if key == "commended":
-        return "Có" if getattr(registration, "is_commended", False) else ""
+        return "Có" if registration.is_commended else ""
     source = initiative if column.target in ("initiative", "key") else registration
     value = getattr(source, key)
     if column.kind == "choice":

@@ -26,11 +26,6 @@ def scoped_units(request):
     return Unit.objects.restrict(request.user)
 
 
-def alive_decisions(kind, **filters):
-    """Alive decisions of ``kind`` covering the outer registration."""
-    return Decision.objects.filter(kind=kind, is_deleted=False, registrations=OuterRef("pk"), **filters)
-
-
 BOOLEAN_CHOICES = [("true", _("Có")), ("false", _("Không"))]
 
 
@@ -163,14 +158,10 @@ class RegistrationFilterSet(StyledFilterSet):
         return qs
 
     def filter_recognised(self, qs, name, value):
-        exists = Exists(alive_decisions(DecisionKind.RECOGNITION))
-        return qs.filter(exists) if value == "true" else qs.filter(~exists)
+        return qs.filter(recognition_rank__isnull=value != "true")
 
     def filter_recognition_level(self, qs, name, value):
-        higher = [level for level, rank in LEVEL_RANK.items() if rank > LEVEL_RANK[value]]
-        return qs.filter(Exists(alive_decisions(DecisionKind.RECOGNITION, level=value))).exclude(
-            Exists(alive_decisions(DecisionKind.RECOGNITION, level__in=higher))
-        )
+        return qs.filter(recognition_rank=LEVEL_RANK[value])
 
     def filter_renewed(self, qs, name, value):
         next_year = Exists(
@@ -181,8 +172,7 @@ class RegistrationFilterSet(StyledFilterSet):
         return qs.filter(next_year) if value == "true" else qs.filter(~next_year)
 
     def filter_commended(self, qs, name, value):
-        exists = Exists(alive_decisions(DecisionKind.COMMENDATION))
-        return qs.filter(exists) if value == "true" else qs.filter(~exists)
+        return qs.filter(is_commended=value == "true")
 
 
 class DecisionFilterSet(StyledFilterSet):

@@ -225,8 +225,15 @@ class Registration(SoftDeletable):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Kept by ``registry.recognition.refresh`` whenever a decision covering the registration
+    # changes, so that lists and counts filter on a column instead of a subquery per row.
+    recognition_rank = models.PositiveSmallIntegerField(
+        _("cấp công nhận cao nhất"), null=True, blank=True, editable=False
+    )
+    is_commended = models.BooleanField(_("đã được khen thưởng"), default=False, editable=False)
 
-    history = HistoricalRecords()
+    # The two kept columns follow the decisions, whose own history records the change.
+    history = HistoricalRecords(excluded_fields=["recognition_rank", "is_commended"])
     objects = querysets.RegistrationQuerySet.as_manager()
 
     class Meta:

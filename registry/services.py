@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from reports import tally
 
+from . import recognition
 from .choices import RegistrationStatus
 from .models import Decision, Initiative, Registration, SoftDeletable, Unit
 
@@ -108,6 +109,7 @@ def decision_create(*, user, decision: Decision, registrations=()) -> Decision:
         _save(decision, user=user)
         if registrations:
             decision.registrations.add(*registrations)
+            recognition.refresh([item.pk for item in registrations])
     return decision
 
 
@@ -115,7 +117,9 @@ def decision_create(*, user, decision: Decision, registrations=()) -> Decision:
 def decision_update(*, user, decision: Decision) -> Decision:
     """Save an edited decision; its kind and level decide how its registrations count."""
     with tally.tracking(tally.pairs_of(decision.registrations.all())):
-        return _save(decision, user=user)
+        _save(decision, user=user)
+        recognition.refresh(decision.registrations.all())
+    return decision
 
 
 @transaction.atomic
@@ -127,6 +131,7 @@ def decision_set_registrations(*, user, decision: Decision, add=(), remove=()) -
             decision.registrations.add(*add)
         if remove:
             decision.registrations.remove(*remove)
+        recognition.refresh([item.pk for item in add + remove])
     decision._history_user = user
     decision.save(update_fields=["updated_at"])
     return decision
@@ -141,6 +146,8 @@ def soft_delete(*, user, obj: SoftDeletable) -> SoftDeletable:
     obj._history_user = user
     with tally.tracking(_affected_pairs(obj)):
         obj.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
+        if isinstance(obj, Decision):
+            recognition.refresh(obj.registrations.all())
     return obj
 
 
@@ -153,6 +160,8 @@ def restore(*, user, obj: SoftDeletable) -> SoftDeletable:
     obj._history_user = user
     with tally.tracking(_affected_pairs(obj)):
         obj.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
+        if isinstance(obj, Decision):
+            recognition.refresh(obj.registrations.all())
     return obj
 
 

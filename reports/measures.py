@@ -2,17 +2,16 @@
 
 The measures counted for any set of registrations are listed once, in ``MEASURES``, together
 with the registration list's GET parameters that select exactly the registrations behind each
-count; the drill-down links are built from the same list. The filters need the annotations of
-``recognition_annotations()``.
+count; the drill-down links are built from the same list. Recognition is read from the
+columns ``registry.recognition`` keeps on each registration.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Q
 
 from registry.choices import (
     LEVEL_RANK,
-    DecisionKind,
     Evaluation,
     Grade,
     Kind,
@@ -32,7 +31,7 @@ class Measure:
 
 
 def _measures():
-    recognised = Q(top_rank__isnull=False)
+    recognised = Q(recognition_rank__isnull=False)
     yield Measure("total", Q(), {})
     for kind in Kind:
         yield Measure(kind.value, Q(initiative__kind=kind), {"kind": kind.value})
@@ -52,7 +51,9 @@ def _measures():
         )
     for level in Level:
         yield Measure(
-            f"recognised_{level.value}", Q(top_rank=LEVEL_RANK[level]), {"recognition_level": level.value}
+            f"recognised_{level.value}",
+            Q(recognition_rank=LEVEL_RANK[level]),
+            {"recognition_level": level.value},
         )
     yield Measure("commended", Q(is_commended=True), {"commended": "true"})
     for standard in StandardField:
@@ -79,26 +80,3 @@ MEASURE_PARAMS = {measure.key: measure.params for measure in MEASURES + LEVEL_GR
 # The tally keeps every measure but the standard fields, which come from its field column.
 TALLY_MEASURES = [m for m in MEASURES + LEVEL_GRADE_MEASURES if not m.key.startswith("field_")]
 TALLY_KEYS = [m.key for m in TALLY_MEASURES]
-
-
-def recognition_annotations():
-    """Annotate the rank of the highest alive recognition and whether an alive commendation covers it.
-
-    A registration recognised at two levels is counted once, at the higher one
-    (levels ordered by ``LEVEL_RANK``).
-    """
-    from registry.models import Decision
-
-    rank = Case(
-        *[When(level=level, then=Value(rank)) for level, rank in LEVEL_RANK.items()],
-        output_field=IntegerField(),
-    )
-    top_rank = (
-        Decision.objects.alive()
-        .filter(kind=DecisionKind.RECOGNITION, registrations=OuterRef("pk"))
-        .annotate(rank=rank)
-        .order_by("-rank")
-        .values("rank")[:1]
-    )
-    commended = Decision.objects.alive().filter(kind=DecisionKind.COMMENDATION, registrations=OuterRef("pk"))
-    return {"top_rank": Subquery(top_rank, output_field=IntegerField()), "is_commended": Exists(commended)}

@@ -43,7 +43,7 @@ from registry.choices import (
 from registry.models import Decision, Registration, Unit
 from registry.querysets import scope_paths
 
-from .measures import LEVEL_GRADE_MEASURES, MEASURES, TALLY_KEYS, recognition_annotations
+from .measures import LEVEL_GRADE_MEASURES, MEASURES, TALLY_KEYS
 from .models import Tally
 
 PARTY_UNIT_TYPES = {
@@ -105,7 +105,7 @@ class Source:
             self.counts = _tally_counts
             self.field = "field"
         else:
-            self.rows = registrations(user, root).annotate(**recognition_annotations())
+            self.rows = registrations(user, root)
             self.counts = _counts
             self.field = "initiative__field"
 

@@ -13,13 +13,14 @@ kept with successors instead), so a registration's ancestors never change.
 from collections import defaultdict
 from contextlib import contextmanager
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max
 from django.db.models.functions import ExtractQuarter, ExtractYear, Substr
 
+from registry import recognition
 from registry.models import Registration, Unit
 
-from .measures import TALLY_KEYS, TALLY_MEASURES, recognition_annotations
+from .measures import TALLY_KEYS, TALLY_MEASURES
 from .models import Tally
 
 KEY_FIELDS = ("unit_id", "year", "quarter", "field_id")
@@ -36,8 +37,7 @@ def pairs_of(registrations):
 def _counted(queryset, group_by):
     """Group alive registrations and count every tally measure. One query."""
     return (
-        queryset.annotate(**recognition_annotations())
-        .annotate(quarter=ExtractYear("registered_on") * 10 + ExtractQuarter("registered_on"))
+        queryset.annotate(quarter=ExtractYear("registered_on") * 10 + ExtractQuarter("registered_on"))
         .values(*group_by)
         .annotate(**{m.key: Count("pk", filter=m.q) for m in TALLY_MEASURES})
         .order_by()
@@ -136,24 +136,29 @@ def tracking(pairs):
     _apply(before, _snapshot(pairs))
 
 
+def _by_ancestor(depth):
+    """Registrations counted by their ancestor at ``depth`` (its path), year, quarter and field."""
+    return _counted(
+        Registration.objects.alive()
+        .filter(unit__depth__gte=depth)
+        .annotate(
+            ancestor=Substr("unit__path", 1, Unit.steplen * depth), field_key=F("initiative__field_id")
+        ),
+        ["ancestor", "year", "quarter", "field_key"],
+    )
+
+
 def _expected_rows():
     """Yield (key, counts) of what the tally should hold, computed from the registrations.
 
     One query per depth of the tree: each groups the registrations by the ancestor at that
     depth (a prefix of the registering unit's path). Rows stream, so memory stays flat.
     """
-    steplen = Unit.steplen
     max_depth = Unit.objects.aggregate(depth=Max("depth"))["depth"] or 0
     for depth in range(1, max_depth + 1):
         ids = dict(Unit.objects.filter(depth=depth).values_list("path", "pk"))
-        rows = _counted(
-            Registration.objects.alive()
-            .filter(unit__depth__gte=depth)
-            .annotate(ancestor=Substr("unit__path", 1, steplen * depth)),
-            ["ancestor", "year", "quarter", "initiative__field_id"],
-        )
-        for row in rows.iterator(chunk_size=5000):
-            key = (ids[row["ancestor"]], row["year"], row["quarter"], row["initiative__field_id"])
+        for row in _by_ancestor(depth).iterator(chunk_size=5000):
+            key = (ids[row["ancestor"]], row["year"], row["quarter"], row["field_key"])
             yield key, [row[name] for name in TALLY_KEYS]
 
 
@@ -171,22 +176,25 @@ def tally_current():
 
 
 @transaction.atomic
-def tally_rebuild(batch_size=5000):
-    """Recompute the whole tally from the registrations. Returns the number of rows."""
+def tally_rebuild():
+    """Recompute the whole tally from the registrations (after a bulk load). Returns the row count.
+
+    Bulk loads bypass the services, so the recognition columns are refreshed first. Then one
+    INSERT … SELECT per depth of the tree: the rows never leave the database.
+    """
+    recognition.refresh(Registration.objects.all())
     Tally.objects.all().delete()
-    batch, written = [], 0
-    for (unit, year, quarter, field), counts in _expected_rows():
-        batch.append(
-            Tally(
-                unit_id=unit,
-                year=year,
-                quarter=quarter,
-                field_id=field,
-                **dict(zip(TALLY_KEYS, counts, strict=True)),
+    quote = connection.ops.quote_name
+    counts = ", ".join(quote(name) for name in TALLY_KEYS)
+    max_depth = Unit.objects.aggregate(depth=Max("depth"))["depth"] or 0
+    with connection.cursor() as cursor:
+        for depth in range(1, max_depth + 1):
+            select, params = _by_ancestor(depth).query.sql_with_params()
+            cursor.execute(
+                f"INSERT INTO {quote(Tally._meta.db_table)} (unit_id, year, quarter, field_id, {counts}) "
+                'SELECT unit.id, grouped."year", grouped.quarter, grouped.field_key, '
+                + ", ".join(f"grouped.{quote(name)}" for name in TALLY_KEYS)
+                + f" FROM ({select}) grouped JOIN {quote(Unit._meta.db_table)} unit ON unit.path = grouped.ancestor",
+                params,
             )
-        )
-        if len(batch) == batch_size:
-            Tally.objects.bulk_create(batch)
-            written, batch = written + len(batch), []
-    Tally.objects.bulk_create(batch)
-    return written + len(batch)
+    return Tally.objects.count()

@@ -1,7 +1,7 @@
 """Initiatives (mô hình), their yearly registrations and attachments."""
 
 from django.contrib import messages
-from django.db.models import Exists, Prefetch
+from django.db.models import Prefetch
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -11,8 +11,8 @@ from django.views import generic
 from django_filters.views import FilterView
 
 from registry import exports, services
-from registry.choices import DecisionKind, Grade
-from registry.filters import RegistrationFilterSet, alive_decisions
+from registry.choices import Grade
+from registry.filters import RegistrationFilterSet
 from registry.forms import AttachmentForm, InitiativeCreateForm, InitiativeForm, RegistrationForm
 from registry.models import Attachment, Decision, Field, Initiative, Registration
 from registry.querysets import CHANGE, VIEW, scope_paths
@@ -50,10 +50,6 @@ class RegistrationListView(ScopedMixin, FilterView):
             super()
             .get_queryset()
             .select_related("initiative__field", "unit")
-            .annotate(
-                is_recognised=Exists(alive_decisions(DecisionKind.RECOGNITION)),
-                is_commended=Exists(alive_decisions(DecisionKind.COMMENDATION)),
-            )
             .order_by("-year", "initiative__name", "pk")
         )
 

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from registry import services
+from registry import recognition, services
 from registry.choices import DecisionKind, Evaluation, Grade, Kind, Level, UnitType
 from registry.models import AwardForm, Decision, Field, Initiative, Registration
 from registry.tests.factories import UserFactory, make_unit
@@ -14,7 +14,18 @@ from reports.tally import tally_current, tally_expected, tally_rebuild
 pytestmark = pytest.mark.django_db
 
 
+def assert_recognition_is_live():
+    """The kept recognition columns equal what the decisions say."""
+    rows = Registration.objects.annotate(**recognition.live()).values_list(
+        "pk", "recognition_rank", "live_rank", "is_commended", "live_commended"
+    )
+    assert [(pk, kept, commended) for pk, kept, _rank, commended, _live in rows] == [
+        (pk, rank, live) for pk, _kept, rank, _commended, live in rows
+    ]
+
+
 def assert_tally_is_live():
+    assert_recognition_is_live()
     current, expected = tally_current(), tally_expected()
     assert current.keys() == expected.keys()
     for key, counts in expected.items():
@@ -142,6 +153,8 @@ def test_random_writes_keep_the_tally_equal_to_live_counts(world):
                     services.restore(user=user, obj=target)
                     break
     assert Registration.objects.count() > 25
+    assert Registration.objects.exclude(recognition_rank=None).exists()
+    assert Registration.objects.filter(is_commended=True).exists()
     assert_tally_is_live()
     assert tally_rebuild() == len(tally_expected())
     assert_tally_is_live()
