@@ -86,6 +86,15 @@ class Unit(MP_Node):
                 violation_error_message=_("Ngày kết thúc hoạt động phải sau ngày bắt đầu."),
             ),
         ]
+        # The children of a unit (depth + 1, path prefix) without reading the whole tree. The
+        # pattern operator class lets PostgreSQL answer a LIKE 'prefix%' from the index.
+        indexes = [
+            models.Index(
+                fields=["depth", "path"],
+                name="unit_depth_path",
+                opclasses=["int4_ops", "varchar_pattern_ops"],
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -256,7 +265,11 @@ class Registration(SoftDeletable):
                 violation_error_message=_("Mô hình chưa đánh giá thì không có ngày đánh giá."),
             ),
         ]
-        indexes = [models.Index(fields=["year", "unit"], name="registration_year_unit")]
+        indexes = [
+            models.Index(fields=["year", "unit"], name="registration_year_unit"),
+            # The model list's default order (newest year, then newest row) walks this index.
+            models.Index(fields=["year", "id"], name="registration_year_id"),
+        ]
 
     def __str__(self):
         return f"{self.initiative.name} ({self.year})"

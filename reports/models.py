@@ -27,7 +27,11 @@ class Tally(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "year", "quarter", "field"], name="tally_key_unique"),
         ]
-        indexes = [models.Index(fields=["unit", "year"], name="tally_unit_year")]
+        indexes = [
+            models.Index(fields=["unit", "year"], name="tally_unit_year"),
+            # Half-years, quarters and ranges select on the quarter.
+            models.Index(fields=["unit", "quarter"], name="tally_unit_quarter"),
+        ]
 
     def __str__(self):
         return f"{self.unit_id}/{self.year}/{self.quarter}/{self.field_id}: {self.total}"

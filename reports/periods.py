@@ -107,10 +107,23 @@ class Period:
         """
         if self.by_year:
             return self.q(prefix)
+        bounds = self.tally_bounds()
+        if bounds is None:
+            return None
+        _grain, first, last = bounds
+        return Q(**{f"{prefix}quarter__gte": first, f"{prefix}quarter__lte": last})
+
+    def tally_bounds(self):
+        """Return (grain, first, last): the tally column this period selects on and its bounds.
+
+        The same selection as ``tally_q``, for reading summed rows in Python. None off the grain.
+        """
+        if self.by_year:
+            return "year", self.first_year, self.last_year
         if _is_quarter_start(self.start) and _is_quarter_end(self.end):
             first = self.start.year * 10 + (self.start.month - 1) // 3 + 1
             last = self.end.year * 10 + (self.end.month - 1) // 3 + 1
-            return Q(**{f"{prefix}quarter__gte": first, f"{prefix}quarter__lte": last})
+            return "quarter", first, last
         return None
 
     def unit_existed_q(self, prefix=""):

@@ -186,15 +186,16 @@ def tally_rebuild():
     Tally.objects.all().delete()
     quote = connection.ops.quote_name
     counts = ", ".join(quote(name) for name in TALLY_KEYS)
+    tally, unit = quote(Tally._meta.db_table), quote(Unit._meta.db_table)
     max_depth = Unit.objects.aggregate(depth=Max("depth"))["depth"] or 0
     with connection.cursor() as cursor:
         for depth in range(1, max_depth + 1):
             select, params = _by_ancestor(depth).query.sql_with_params()
             cursor.execute(
-                f"INSERT INTO {quote(Tally._meta.db_table)} (unit_id, year, quarter, field_id, {counts}) "
+                f"INSERT INTO {tally} (unit_id, year, quarter, field_id, {counts}) "
                 'SELECT unit.id, grouped."year", grouped.quarter, grouped.field_key, '
                 + ", ".join(f"grouped.{quote(name)}" for name in TALLY_KEYS)
-                + f" FROM ({select}) grouped JOIN {quote(Unit._meta.db_table)} unit ON unit.path = grouped.ancestor",
+                + f" FROM ({select}) grouped JOIN {unit} unit ON unit.path = grouped.ancestor",
                 params,
             )
     return Tally.objects.count()

@@ -57,4 +57,8 @@ class Tree:
 
 @pytest.fixture
 def tree(db):
-    return Tree()
+    from reports.tally import tally_rebuild
+
+    built = Tree()
+    tally_rebuild()  # the factories wrote around the services
+    return built

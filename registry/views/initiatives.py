@@ -1,11 +1,13 @@
 """Initiatives (mô hình), their yearly registrations and attachments."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import generic
 from django_filters.views import FilterView
@@ -16,8 +18,21 @@ from registry.filters import RegistrationFilterSet
 from registry.forms import AttachmentForm, InitiativeCreateForm, InitiativeForm, RegistrationForm
 from registry.models import Attachment, Decision, Field, Initiative, Registration
 from registry.querysets import CHANGE, VIEW, scope_paths
+from reports.listcount import list_count
 
 from .mixins import CanChangeMixin, RestoreMixin, ScopedMixin, SoftDeleteMixin, UserFormKwargsMixin
+
+
+class CountedPaginator(Paginator):
+    """A paginator given its count, so that it does not count the rows itself."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        return self.known_count
 
 
 class RegistrationListView(ScopedMixin, FilterView):
@@ -50,8 +65,18 @@ class RegistrationListView(ScopedMixin, FilterView):
             super()
             .get_queryset()
             .select_related("initiative__field", "unit")
-            .order_by("-year", "initiative__name", "pk")
+            # Newest first, along the (year, id) index: no sort of the whole list.
+            .order_by("-year", "-pk")
         )
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        filterset = self.filterset
+        if not filterset.is_bound:
+            cleaned = {}
+        else:
+            cleaned = filterset.form.cleaned_data if filterset.is_valid() else None
+        count, self.count_capped = list_count(self.request.user, cleaned, queryset)
+        return CountedPaginator(queryset, per_page, count=count, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -59,6 +84,7 @@ class RegistrationListView(ScopedMixin, FilterView):
         query.pop("page", None)
         query.pop("export", None)
         context["query_string"] = query.urlencode()
+        context["count_capped"] = self.count_capped
         # Whether to offer the bulk actions; the actions themselves restrict to CHANGE again.
         context["can_change"] = scope_paths(self.request.user, CHANGE) != []
         context["bulk_fields"] = Field.objects.active()

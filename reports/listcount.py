@@ -1,0 +1,76 @@
+"""How many rows the model list shows, without counting two million registrations.
+
+When the list's filters are dimensions of the tally (unit, years, field) and at most one
+measure (kind, status, grade, level, evaluation, recognition, commendation, as the report's
+drill-down links set them), the count is a sum over a few hundred tally rows. Any other filter
+(a search, dates, "renewed", ...) is counted in the database, up to ``CAP`` rows: the list then
+says "more than 10.000" and the reader narrows the filter.
+"""
+
+from django.db.models import Sum
+
+from registry.models import Unit
+from registry.querysets import scope_paths
+
+from .measures import TALLY_MEASURES
+from .models import Tally
+
+CAP = 10_000
+
+# The list filters a tally measure stands for, and those the tally keeps as columns.
+MEASURE_FILTERS = (
+    *("kind", "status", "grade", "level", "evaluation"),
+    *("recognised", "recognition_level", "commended"),
+)
+DIMENSION_FILTERS = ("unit", "year", "year_from", "year_to", "field", "standard_field")
+IGNORED = ("o",)
+_BY_PARAMS = {frozenset(m.params.items()): m.key for m in TALLY_MEASURES}
+
+
+def list_count(user, cleaned_data, queryset):
+    """Return (count, capped): the number of rows of the list, and whether it was cut at ``CAP``.
+
+    ``cleaned_data`` is None when the filters were not valid (the list is then empty).
+    """
+    count = None if cleaned_data is None else tally_count(user, cleaned_data)
+    if count is not None:
+        return count, False
+    count = queryset.order_by()[: CAP + 1].count()
+    return min(count, CAP), count > CAP
+
+
+def tally_count(user, cleaned_data):
+    """Return the list's count read from the tally, or None when its filters are not tally dimensions."""
+    used = {name: value for name, value in cleaned_data.items() if value not in (None, "")}
+    if set(used) - set(MEASURE_FILTERS) - set(DIMENSION_FILTERS) - set(IGNORED):
+        return None
+    key = _BY_PARAMS.get(frozenset((name, str(used[name])) for name in MEASURE_FILTERS if name in used))
+    if key is None:
+        return None
+    roots = _roots(user, used.get("unit"))
+    if roots is None:
+        return None
+    rows = Tally.objects.filter(unit__in=roots)
+    if "year" in used:
+        rows = rows.filter(year=used["year"])
+    if "year_from" in used:
+        rows = rows.filter(year__gte=used["year_from"])
+    if "year_to" in used:
+        rows = rows.filter(year__lte=used["year_to"])
+    if "field" in used:
+        rows = rows.filter(field=used["field"])
+    if "standard_field" in used:
+        rows = rows.filter(field__standard=used["standard_field"])
+    return rows.aggregate(count=Sum(key))["count"] or 0
+
+
+def _roots(user, unit):
+    """The units whose whole subtrees are the list's rows, or None when the user sees only part."""
+    paths = scope_paths(user)
+    if unit is not None:
+        if paths is None or any(unit.path.startswith(path) for path in paths):
+            return [unit]
+        return None  # the user sees only part of the unit's subtree: count the rows
+    if paths is None:
+        return Unit.objects.filter(depth=1)
+    return Unit.objects.filter(path__in=paths)
