@@ -15,9 +15,9 @@ from .choices import (
     RegistrationStatus,
     StandardField,
 )
-from .forms import DateInput, unit_label
-from .models import Decision, Field, Registration, Unit
-from .text import fold
+from .forms import DateInput, unit_label, use_autocomplete
+from .models import Decision, Field, Initiative, Registration, Unit
+from .widgets import Autocomplete
 
 
 def scoped_units(request):
@@ -45,7 +45,9 @@ class UnitFilter(django_filters.ModelChoiceFilter):
     @property
     def field(self):
         field = super().field
-        field.label_from_instance = unit_label
+        if not isinstance(field.widget, Autocomplete):
+            field.label_from_instance = unit_label
+            use_autocomplete(field, "unit")
         return field
 
 
@@ -152,10 +154,8 @@ class RegistrationFilterSet(StyledFilterSet):
         fields = []
 
     def filter_q(self, qs, name, value):
-        # Every word must appear, in the initiative (name, person, address) or in the unit's name.
-        for word in fold(value).split():
-            qs = qs.filter(Q(initiative__search_text__contains=word) | Q(unit__search_name__contains=word))
-        return qs
+        # Every word must appear in the initiative's search key (name, person, address, unit).
+        return qs.filter(initiative__in=Initiative.objects.matching(value))
 
     def filter_recognised(self, qs, name, value):
         return qs.filter(recognition_rank__isnull=value != "true")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from .choices import AttachmentKind, DecisionKind, Evaluation, Kind, Level, RegistrationStatus
 from .models import Attachment, AwardForm, Decision, Field, Initiative, Registration, Unit
 from .querysets import CHANGE, MANAGE, VIEW
+from .widgets import Autocomplete
 
 
 class DateInput(forms.DateInput):
@@ -39,6 +40,12 @@ class UnitChoiceField(forms.ModelChoiceField):
         return unit_label(obj)
 
 
+def use_autocomplete(field, kind, action=VIEW):
+    """Give a model choice field the widget that stays light when its list is long."""
+    field.widget = Autocomplete(kind, action, attrs=field.widget.attrs)
+    field.widget.choices = field.choices
+
+
 class ScopedFormMixin:
     """Take the acting user and restrict the unit choices to what the user may change."""
 
@@ -52,6 +59,7 @@ class ScopedFormMixin:
                 field.queryset = Unit.objects.restrict(user, self.unit_action)
                 if isinstance(field, UnitChoiceField) or name in {"unit", "issuing_unit", "parent"}:
                     field.label_from_instance = unit_label
+                use_autocomplete(field, "unit", self.unit_action)
 
 
 def current_year():
@@ -108,6 +116,7 @@ class InitiativeForm(ScopedFormMixin, forms.ModelForm):
             replicates = replicates.exclude(pk=self.instance.pk)
         self.fields["replicates"].queryset = replicates
         self.fields["replicates"].label_from_instance = lambda i: f"{i.name} – {i.unit.name}"
+        use_autocomplete(self.fields["replicates"], "initiative")
 
     def clean(self):
         cleaned = super().clean()
@@ -345,6 +354,7 @@ class UnitForm(ScopedFormMixin, forms.ModelForm):
         if self.instance.pk:
             self.fields["successor"].queryset = self.fields["successor"].queryset.exclude(pk=self.instance.pk)
         self.fields["successor"].label_from_instance = unit_label
+        use_autocomplete(self.fields["successor"], "unit", MANAGE)
 
     def clean(self):
         cleaned = super().clean()

@@ -17,7 +17,7 @@ from reports import tally
 
 from . import recognition
 from .choices import RegistrationStatus
-from .models import Decision, Initiative, Registration, SoftDeletable, Unit
+from .models import Decision, Initiative, Registration, SoftDeletable, Unit, initiative_search_text
 
 
 def _save(obj, *, user):
@@ -172,6 +172,24 @@ def unit_create(*, user, parent, unit):
     unit.full_clean(exclude=["path", "depth", "numchild"])
     parent.refresh_from_db()
     return Unit.objects.add_child(parent, instance=unit)
+
+
+@transaction.atomic
+def unit_update(*, user, unit):
+    """Save an edited unit; a new name is written into the search keys of its initiatives."""
+    renamed = unit.name != Unit.objects.filter(pk=unit.pk).values_list("name", flat=True).get()
+    unit._history_user = user
+    unit.full_clean(exclude=["path", "depth", "numchild"])
+    unit.save()
+    if renamed:
+        batch = []
+        for initiative in Initiative.objects.filter(unit=unit).only("name", "person_name", "address"):
+            initiative.search_text = initiative_search_text(
+                initiative.name, initiative.person_name, initiative.address, unit.search_name
+            )
+            batch.append(initiative)
+        Initiative.objects.bulk_update(batch, ["search_text"], batch_size=1000)
+    return unit
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ app_name = "registry"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("goi-y/<str:kind>/", views.SuggestView.as_view(), name="suggest"),
     # Units
     path("don-vi/", views.UnitListView.as_view(), name="unit_list"),
     path("don-vi/them/", views.UnitCreateView.as_view(), name="unit_create"),

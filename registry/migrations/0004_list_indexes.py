@@ -1,9 +1,8 @@
 from django.db import migrations, models
 
-# Searches without diacritics are LIKE '%word%' on folded text: on PostgreSQL a trigram index
-# answers them without reading every row. SQLite has no such index and scans.
+# Unit searches without diacritics are LIKE '%word%' on folded names: on PostgreSQL a trigram
+# index answers them without reading every row. SQLite has no such index and scans.
 TRIGRAM_INDEXES = {
-    "initiative_search_trgm": ("registry_initiative", "search_text"),
     "unit_search_trgm": ("registry_unit", "search_name"),
 }
 

@@ -70,9 +70,11 @@ def test_the_tree_has_no_problems_and_a_few_hundred_units():
 def test_search_keys_equal_what_save_would_compute():
     for unit in Unit.objects.all()[:50]:
         assert unit.search_name == fold(unit.name)
-    for initiative in Initiative.objects.filter(kind=Kind.INDIVIDUAL)[:50]:
-        parts = [initiative.name, initiative.person_name, initiative.address]
-        assert initiative.search_text == fold(" ".join(filter(None, parts)))
+    for initiative in Initiative.objects.filter(kind=Kind.INDIVIDUAL).select_related("unit")[:50]:
+        kept = initiative.search_text
+        initiative.save()
+        assert kept == initiative.search_text
+        assert kept.endswith(fold(initiative.unit.name))
 
 
 def test_closed_units_have_successors_in_the_new_structure():

@@ -182,3 +182,20 @@ def test_detail_queries_do_not_grow_with_registrations(tree, client_for, django_
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(tree.initiative_a.get_absolute_url())
     assert Registration.objects.filter(initiative=tree.initiative_a).count() == 9
+
+
+def test_search_finds_words_of_the_model_and_of_its_unit_together(tree, client_for):
+    client = client_for(tree.editor_a)
+    listing = reverse("registry:registration_list")
+    found = client.get(listing, {"q": "hien dat na phai"}).context["object_list"]
+    assert [r.initiative for r in found] == [tree.initiative_a]
+    assert list(client.get(listing, {"q": "hien dat cam giang"}).context["object_list"]) == []
+
+
+def test_renaming_a_unit_renames_it_in_the_search(tree, client_for):
+    client = client_for(tree.admin_province)
+    data = {"name": "Chi bộ thôn Nà Phải Mới", "unit_type": tree.cell.unit_type, "code": tree.cell.code}
+    response = client.post(reverse("registry:unit_update", args=[tree.cell.pk]), data)
+    assert response.status_code == 302
+    found = client.get(reverse("registry:registration_list"), {"q": "na phai moi"}).context["object_list"]
+    assert [r.initiative for r in found] == [tree.initiative_a]

@@ -25,6 +25,7 @@ from .initiatives import (
     RegistrationRestoreView,
     RegistrationUpdateView,
 )
+from .suggest import SuggestView
 from .units import (
     MembershipCreateView,
     MembershipDeleteView,
@@ -64,6 +65,7 @@ __all__ = [
     "RegistrationListView",
     "RegistrationRestoreView",
     "RegistrationUpdateView",
+    "SuggestView",
     "TrashView",
     "UnitChildrenView",
     "UnitCreateView",

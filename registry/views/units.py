@@ -118,8 +118,9 @@ class UnitUpdateView(ScopedMixin, UserFormKwargsMixin, generic.UpdateView):
     action = MANAGE
 
     def form_valid(self, form):
+        self.object = services.unit_update(user=self.request.user, unit=form.instance)
         messages.success(self.request, _("Đã lưu thay đổi."))
-        return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class MembershipForm(forms.Form):

@@ -6,3 +6,47 @@ document.addEventListener("submit", function (event) {
     if (field.name && field.value === "") field.disabled = true;
   });
 });
+
+// Long choice lists (units, models): Tom Select searches the options in the page, or asks the
+// server as the user types when the page holds only the chosen one (data-remote).
+function danvanAutocomplete(root) {
+  if (typeof TomSelect === "undefined") return;
+  root.querySelectorAll("select[data-autocomplete]").forEach(function (select) {
+    if (select.tomselect) return;
+    var data = select.dataset;
+    var settings = {
+      allowEmptyOption: true,
+      maxOptions: 300,
+      placeholder: data.placeholder,
+      render: {
+        no_results: function () { return '<div class="no-results">' + data.noResults + "</div>"; },
+        loading: function () { return '<div class="spinner-border spinner-border-sm m-2" role="status"><span class="visually-hidden">' + data.loading + "</span></div>"; },
+        option: function (item, escape) {
+          var context = item.context ? '<div class="small text-body-secondary">' + escape(item.context) + "</div>" : "";
+          return "<div>" + escape(item.text) + context + "</div>";
+        }
+      }
+    };
+    if (data.remote === "1") {
+      settings.valueField = "value";
+      settings.labelField = "text";
+      settings.searchField = [];
+      settings.loadThrottle = 250;
+      settings.shouldLoad = function (query) { return query.length >= 2; };
+      // The server already chose and ordered the suggestions.
+      settings.score = function () { return function () { return 1; }; };
+      settings.load = function (query, callback) {
+        fetch(data.autocomplete + "&q=" + encodeURIComponent(query), { headers: { Accept: "application/json" } })
+          .then(function (response) { return response.json(); })
+          .then(function (json) { callback(json.results); })
+          .catch(function () { callback(); });
+      };
+    }
+    var label = select.id && document.querySelector('label[for="' + select.id + '"]');
+    new TomSelect(select, settings);
+    // Tom Select moves the label to its own input; the hidden original keeps a name too.
+    if (label) select.setAttribute("aria-label", label.textContent.trim());
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { danvanAutocomplete(document); });
+document.addEventListener("htmx:load", function (event) { danvanAutocomplete(event.target); });

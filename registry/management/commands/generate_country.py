@@ -804,7 +804,7 @@ class ProvinceState:
             initiative_rows.append(
                 (
                     ident, name, unit.id, kind, person, position, field.pk, grade, first, address,
-                    search_text(name, person, address), at(first), at(first),
+                    search_text(name, person, address, unit.name), at(first), at(first),
                 )
             )  # fmt: skip
         registration_rows = []

@@ -49,8 +49,8 @@ from registry.models import (
     Membership,
     Registration,
     Unit,
+    initiative_search_text,
 )
-from registry.text import fold
 from reports.tally import tally_rebuild
 
 SEED = 2026
@@ -928,7 +928,7 @@ class DemoLoader:
             start_date=dates[0],
             address=address,
             # save() is skipped by bulk_create: derive the search key as Initiative.save() does.
-            search_text=fold(" ".join(filter(None, [name, person_name, address]))),
+            search_text=initiative_search_text(name, person_name, address, unit.search_name),
             **texts,
         )
         self.initiatives.append(initiative)

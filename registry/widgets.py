@@ -1,0 +1,45 @@
+"""Choice lists that stay light at national scale.
+
+A national administrator may choose among 60.000 units and a million models: a plain
+``<select>`` would send them all with every form. ``Autocomplete`` sends every option only
+when there are few; otherwise it sends the chosen one, and the browser (Tom Select, vendored)
+asks ``registry:suggest`` for the others as the user types. The field still validates the
+chosen value against its own restricted queryset, so a suggestion list is never the guard.
+"""
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .querysets import VIEW
+
+# Up to this many choices the list is sent whole and searched in the browser.
+FULL_LIST_LIMIT = 300
+
+
+class Autocomplete(forms.Select):
+    def __init__(self, kind, action=VIEW, attrs=None):
+        self.kind = kind  # "unit" or "initiative"
+        self.action = action
+        super().__init__(attrs)
+
+    def get_context(self, name, value, attrs):
+        attrs = {
+            **(attrs or {}),
+            "data-autocomplete": f"{reverse('registry:suggest', args=[self.kind])}?quyen={self.action}",
+            "data-placeholder": _("Gõ vài chữ để tìm (không cần dấu)…"),
+            "data-no-results": _("Không tìm thấy. Hãy gõ khác đi."),
+            "data-loading": _("Đang tìm…"),
+        }
+        iterator = self.choices
+        if hasattr(iterator, "queryset") and iterator.queryset.count() > FULL_LIST_LIMIT:
+            attrs["data-remote"] = "1"
+            self.choices = self._chosen_only(iterator, value)
+        return super().get_context(name, value, attrs)
+
+    @staticmethod
+    def _chosen_only(iterator, value):
+        values = value if isinstance(value, list | tuple) else [value]
+        ids = [int(item) for item in values if str(item or "").isdigit()]
+        choices = [] if iterator.field.empty_label is None else [("", iterator.field.empty_label)]
+        return choices + [iterator.choice(obj) for obj in iterator.queryset.filter(pk__in=ids)]
