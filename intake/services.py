@@ -288,6 +288,7 @@ def _write_rows(user, rows, progress):
                 status = RegistrationStatus.MAINTAINED if maintained else RegistrationStatus.NEW
             registration = Registration(
                 initiative=initiative,
+                initiative_deleted=initiative.is_deleted,
                 year=row.year,
                 unit_id=row.unit_id_checked,
                 status=status,

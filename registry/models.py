@@ -250,9 +250,12 @@ class Registration(SoftDeletable):
         _("cấp công nhận cao nhất"), null=True, blank=True, editable=False
     )
     is_commended = models.BooleanField(_("đã được khen thưởng"), default=False, editable=False)
+    # A copy of the initiative's ``is_deleted``, kept by ``services.soft_delete``/``restore``,
+    # so that the live registrations are found without joining the initiatives.
+    initiative_deleted = models.BooleanField(default=False, editable=False)
 
-    # The two kept columns follow the decisions, whose own history records the change.
-    history = HistoricalRecords(excluded_fields=["recognition_rank", "is_commended"])
+    # The kept columns follow the decisions and the initiative, whose own history records the change.
+    history = HistoricalRecords(excluded_fields=["recognition_rank", "is_commended", "initiative_deleted"])
     objects = querysets.RegistrationQuerySet.as_manager()
 
     class Meta:
@@ -278,7 +281,18 @@ class Registration(SoftDeletable):
         indexes = [
             models.Index(fields=["year", "unit"], name="registration_year_unit"),
             # The model list's default order (newest year, then newest row) walks this index.
-            models.Index(fields=["year", "id"], name="registration_year_id"),
+            models.Index(
+                fields=["year", "id"],
+                name="registration_alive_year_id",
+                condition=Q(is_deleted=False, initiative_deleted=False),
+            ),
+            # A search finds initiatives, then their live registrations from this index alone.
+            models.Index(
+                fields=["initiative"],
+                include=["year", "id"],
+                name="registration_alive_initiative",
+                condition=Q(is_deleted=False, initiative_deleted=False),
+            ),
         ]
 
     def __str__(self):

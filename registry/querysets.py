@@ -100,9 +100,10 @@ class InitiativeQuerySet(ScopedQuerySetMixin, SoftDeleteQuerySetMixin, models.Qu
     def matching(self, text):
         """Keep the initiatives whose search key holds every word of ``text`` (diacritics optional).
 
-        On PostgreSQL each word matches the start of a word of the key, answered by a full-text
-        index (migration 0006): a substring search over a million keys took seconds even with
-        a trigram index. Elsewhere each word matches anywhere in the key.
+        On PostgreSQL each word matches a whole word of the key (the last one the start of a
+        word), answered by a full-text index (migrations 0006 and 0008): a substring search
+        over a million keys took seconds even with a trigram index. Elsewhere each word
+        matches anywhere in the key.
         """
         from .text import fold
 
@@ -110,11 +111,12 @@ class InitiativeQuerySet(ScopedQuerySetMixin, SoftDeleteQuerySetMixin, models.Qu
         if not words:
             return self
         if connection.vendor == "postgresql":
-            query = " & ".join(f"{word}:*" for word in words)
+            # Whole words, and the start of the last one, which may still be being typed.
+            query = " & ".join([*words[:-1], f"{words[-1]}:*"])
             return self.filter(
                 pk__in=RawSQL(
-                    "SELECT id FROM registry_initiative WHERE "
-                    "to_tsvector('simple'::regconfig, search_text) @@ to_tsquery('simple'::regconfig, %s)",
+                    "SELECT id FROM registry_initiative "
+                    "WHERE search_words @@ to_tsquery('simple'::regconfig, %s)",
                     [query],
                 )
             )
@@ -126,7 +128,7 @@ class InitiativeQuerySet(ScopedQuerySetMixin, SoftDeleteQuerySetMixin, models.Qu
 
 class RegistrationQuerySet(ScopedQuerySetMixin, SoftDeleteQuerySetMixin, models.QuerySet):
     def alive(self):
-        return self.filter(is_deleted=False, initiative__is_deleted=False)
+        return self.filter(is_deleted=False, initiative_deleted=False)
 
 
 class DecisionQuerySet(SoftDeleteQuerySetMixin, models.QuerySet):

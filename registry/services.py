@@ -27,6 +27,18 @@ def _save(obj, *, user):
     return obj
 
 
+def registrations_sync():
+    """Recompute the columns registrations keep from their decisions and initiatives.
+
+    For bulk loads that write around these services (the generators, the test factories).
+    """
+    recognition.refresh(Registration.objects.all())
+    for deleted in (True, False):
+        Registration.objects.filter(initiative__is_deleted=deleted).exclude(
+            initiative_deleted=deleted
+        ).update(initiative_deleted=deleted)
+
+
 def registration_default_status(*, initiative, year):
     """Return "maintained" when the initiative was registered in an earlier year, else "new"."""
     if initiative.pk is None:
@@ -67,6 +79,7 @@ def initiative_create(
 def registration_create(*, user, initiative: Initiative, registration: Registration) -> Registration:
     """Register ``initiative`` for the registration's year; status defaults from its history."""
     registration.initiative = initiative
+    registration.initiative_deleted = initiative.is_deleted
     if not registration.status:
         registration.status = registration_default_status(initiative=initiative, year=registration.year)
     registration.created_by = user
@@ -148,6 +161,8 @@ def soft_delete(*, user, obj: SoftDeletable) -> SoftDeletable:
         obj.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
         if isinstance(obj, Decision):
             recognition.refresh(obj.registrations.all())
+        if isinstance(obj, Initiative):
+            obj.registrations.update(initiative_deleted=obj.is_deleted)
     return obj
 
 
@@ -162,6 +177,8 @@ def restore(*, user, obj: SoftDeletable) -> SoftDeletable:
         obj.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
         if isinstance(obj, Decision):
             recognition.refresh(obj.registrations.all())
+        if isinstance(obj, Initiative):
+            obj.registrations.update(initiative_deleted=obj.is_deleted)
     return obj
 
 

@@ -17,7 +17,6 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max
 from django.db.models.functions import ExtractQuarter, ExtractYear, Substr
 
-from registry import recognition
 from registry.models import Registration, Unit
 
 from .measures import TALLY_KEYS, TALLY_MEASURES
@@ -179,10 +178,12 @@ def tally_current():
 def tally_rebuild():
     """Recompute the whole tally from the registrations (after a bulk load). Returns the row count.
 
-    Bulk loads bypass the services, so the recognition columns are refreshed first. Then one
-    INSERT … SELECT per depth of the tree: the rows never leave the database.
+    Bulk loads bypass the services, so the columns registrations keep are refreshed first.
+    Then one INSERT … SELECT per depth of the tree: the rows never leave the database.
     """
-    recognition.refresh(Registration.objects.all())
+    from registry.services import registrations_sync
+
+    registrations_sync()
     Tally.objects.all().delete()
     quote = connection.ops.quote_name
     counts = ", ".join(quote(name) for name in TALLY_KEYS)

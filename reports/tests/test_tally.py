@@ -4,6 +4,7 @@ import datetime
 import random
 
 import pytest
+from django.db.models import F
 
 from registry import recognition, services
 from registry.choices import DecisionKind, Evaluation, Grade, Kind, Level, UnitType
@@ -26,6 +27,8 @@ def assert_recognition_is_live():
 
 def assert_tally_is_live():
     assert_recognition_is_live()
+    stale = Registration.objects.exclude(initiative_deleted=F("initiative__is_deleted"))
+    assert not stale.exists()
     current, expected = tally_current(), tally_expected()
     assert current.keys() == expected.keys()
     for key, counts in expected.items():
