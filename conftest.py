@@ -8,6 +8,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _files_and_tasks_for_tests(settings, tmp_path):
+    # Files written by a test go to its own directory; tasks run at once, in the request.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _vietnamese_by_default():
     # A request in English leaves its language active in the thread: start each test in the
     # site's language, as a new visitor would.

@@ -1,28 +1,23 @@
-"""The yearly summary workbook (openpyxl), fed by the same query functions as the report page.
+"""The yearly summary workbook (xlsxwriter), fed by the same query functions as the report page.
 
-The whole workbook is written in openpyxl's write-only mode: rows go to temporary files as
-they are produced, so a national list of hundreds of thousands of registrations keeps memory
-bounded. Write-only sheets cannot ``merge_cells()``, but they do keep a ``merged_cells``
-range list that is written at the end of the sheet, so the party header and the two-row
-column headers are merged by adding their ranges there and writing the top-left cell (the
-other cells of a range are written empty, with the border, so the frame prints whole).
-Column widths, frozen panes and the print set-up are set before the first row, because a
-write-only sheet writes them first.
+The workbook is written in xlsxwriter's constant-memory mode: each row goes to a temporary
+file as soon as the next one starts, so a national list of hundreds of thousands of
+registrations keeps memory flat, at xlsxwriter's own speed. Rows are therefore written
+strictly in order, whole: the party header and the two-row column headers are merged by
+writing the top-left cell and the framed empty cells of the range row by row, and recording
+the range in the sheet's list of merges (what ``merge_range`` itself does after writing the
+cells, which in this mode it cannot do across rows). Column widths, frozen panes and the
+print set-up are sheet settings, written at the end.
 """
 
 import math
 import re
 import tempfile
-from copy import copy
+from typing import NamedTuple
 
+import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.worksheet import Worksheet
 
 from . import queries, tables
 
@@ -30,173 +25,125 @@ FONT_NAME = "Times New Roman"
 NUMBER = "#,##0"
 SIGNED = "+#,##0;-#,##0;0"
 DATE = "DD/MM/YYYY"
-THIN = Side(style="thin")
-LIST_FONT = Font(name=FONT_NAME, size=10)
-MIDDLE = Alignment(vertical="center")
-BODY_FONT = Font(name=FONT_NAME, size=11)
-FRAME = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 # Text that a spreadsheet could read as a formula or an error code when typed in again.
 RISKY = re.compile(r"^[=+\-@\t\r]|^#")
 
+_TEXT = {"font_name": FONT_NAME, "font_size": 12}
+_CELL = {"font_name": FONT_NAME, "font_size": 11, "border": 1}
+_LIST = {"font_name": FONT_NAME, "font_size": 10, "border": 1, "valign": "top"}
 STYLES = {
-    "header": {"font": Font(name=FONT_NAME, size=12), "alignment": Alignment(horizontal="center")},
-    "header_bold": {
-        "font": Font(name=FONT_NAME, size=12, bold=True),
-        "alignment": Alignment(horizontal="center"),
-    },
-    "party": {
-        "font": Font(name=FONT_NAME, size=12, bold=True, underline="single"),
-        "alignment": Alignment(horizontal="center"),
-    },
-    "place": {
-        "font": Font(name=FONT_NAME, size=12, italic=True),
-        "alignment": Alignment(horizontal="center"),
-    },
+    "header": {**_TEXT, "align": "center"},
+    "header_bold": {**_TEXT, "bold": True, "align": "center"},
+    "party": {**_TEXT, "bold": True, "underline": 1, "align": "center"},
+    "place": {**_TEXT, "italic": True, "align": "center"},
     "title": {
-        "font": Font(name=FONT_NAME, size=14, bold=True),
-        "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True),
+        **_TEXT,
+        "font_size": 14,
+        "bold": True,
+        "align": "center",
+        "valign": "vcenter",
+        "text_wrap": True,
     },
-    "subtitle": {
-        "font": Font(name=FONT_NAME, size=12, italic=True),
-        "alignment": Alignment(horizontal="center", wrap_text=True),
-    },
-    "th": {
-        "font": Font(name=FONT_NAME, size=11, bold=True),
-        "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True),
-        "border": FRAME,
-    },
-    "th_number": {
-        "font": Font(name=FONT_NAME, size=10, italic=True),
-        "alignment": Alignment(horizontal="center"),
-        "border": FRAME,
-    },
-    "td": {
-        "font": Font(name=FONT_NAME, size=11),
-        "alignment": Alignment(vertical="center", wrap_text=True),
-        "border": FRAME,
-    },
-    "td_center": {
-        "font": Font(name=FONT_NAME, size=11),
-        "alignment": Alignment(horizontal="center", vertical="center"),
-        "border": FRAME,
-    },
-    "td_number": {
-        "font": Font(name=FONT_NAME, size=11),
-        "number_format": NUMBER,
-        "border": FRAME,
-        "alignment": MIDDLE,
-    },
-    "td_signed": {
-        "font": Font(name=FONT_NAME, size=11),
-        "number_format": SIGNED,
-        "border": FRAME,
-        "alignment": MIDDLE,
-    },
-    "total": {
-        "font": Font(name=FONT_NAME, size=11, bold=True),
-        "alignment": Alignment(horizontal="center"),
-        "border": FRAME,
-    },
-    "total_number": {
-        "font": Font(name=FONT_NAME, size=11, bold=True),
-        "number_format": NUMBER,
-        "border": FRAME,
-    },
-    "total_signed": {
-        "font": Font(name=FONT_NAME, size=11, bold=True),
-        "number_format": SIGNED,
-        "border": FRAME,
-    },
-    "td_bold": {
-        "font": Font(name=FONT_NAME, size=11, bold=True),
-        "alignment": Alignment(vertical="center", wrap_text=True),
-        "border": FRAME,
-    },
-    "list": {"font": LIST_FONT, "alignment": Alignment(vertical="top", wrap_text=True), "border": FRAME},
-    "list_center": {
-        "font": LIST_FONT,
-        "alignment": Alignment(horizontal="center", vertical="top"),
-        "border": FRAME,
-    },
-    "list_date": {
-        "font": LIST_FONT,
-        "alignment": Alignment(horizontal="center", vertical="top"),
-        "border": FRAME,
-        "number_format": DATE,
-    },
-    "line": {"font": Font(name=FONT_NAME, size=12), "alignment": Alignment(wrap_text=True, vertical="top")},
-    "sign": {"font": Font(name=FONT_NAME, size=12, bold=True), "alignment": Alignment(horizontal="center")},
-    "sign_note": {
-        "font": Font(name=FONT_NAME, size=11, italic=True),
-        "alignment": Alignment(horizontal="center"),
-    },
+    "subtitle": {**_TEXT, "italic": True, "align": "center", "text_wrap": True},
+    "th": {**_CELL, "bold": True, "align": "center", "valign": "vcenter", "text_wrap": True},
+    "th_number": {**_CELL, "font_size": 10, "italic": True, "align": "center"},
+    "td": {**_CELL, "valign": "vcenter", "text_wrap": True},
+    "td_center": {**_CELL, "align": "center", "valign": "vcenter"},
+    "td_number": {**_CELL, "num_format": NUMBER, "valign": "vcenter"},
+    "td_signed": {**_CELL, "num_format": SIGNED, "valign": "vcenter"},
+    "total": {**_CELL, "bold": True, "align": "center"},
+    "total_number": {**_CELL, "bold": True, "num_format": NUMBER},
+    "total_signed": {**_CELL, "bold": True, "num_format": SIGNED},
+    "td_bold": {**_CELL, "bold": True, "valign": "vcenter", "text_wrap": True},
+    "list": {**_LIST, "text_wrap": True},
+    "list_center": {**_LIST, "align": "center"},
+    "list_date": {**_LIST, "align": "center", "num_format": DATE},
+    "line": {**_TEXT, "text_wrap": True, "valign": "top"},
+    "sign": {**_TEXT, "bold": True, "align": "center"},
+    "sign_note": {**_TEXT, "font_size": 11, "italic": True, "align": "center"},
 }
 
 
-def style_of(ws, style):
-    """Return the style (as openpyxl's array of indexes) named ``style``, registered once per workbook.
-
-    Setting font, border and alignment on each cell makes openpyxl look each of them up in
-    the workbook's lists again; copying a prepared array is what its own ``copy`` does and
-    keeps a list of hundreds of thousands of rows fast.
-    """
-    prepared = ws.parent.__dict__.setdefault("_danvan_styles", {})
-    if style not in prepared:
-        prototype = WriteOnlyCell(ws)
-        for name, attribute in STYLES[style].items():
-            setattr(prototype, name, attribute)
-        prepared[style] = prototype._style
-    return prepared[style]
+class Cell(NamedTuple):
+    value: object
+    style: str | None = None
 
 
-def cell(ws, value, style=None):
-    """Return a write-only cell; text is always stored as text, never run as a formula."""
-    c = WriteOnlyCell(ws, value=value)
-    if style:
-        c._style = copy(style_of(ws, style))
-    if isinstance(value, str) and RISKY.match(value):
-        c.data_type = "s"
-        c.quotePrefix = True
-    return c
+def frame(style, width):
+    """Return the empty, framed cells that complete a merged range."""
+    return [Cell(None, style) for _i in range(width)]
 
 
-def frame(ws, style, width):
-    """Return the empty, framed cells that complete a merged range in a write-only sheet."""
-    return [cell(ws, None, style) for _i in range(width)]
+class Book:
+    """An xlsxwriter workbook in constant-memory mode, with its formats made once each."""
+
+    def __init__(self, output):
+        self.workbook = xlsxwriter.Workbook(
+            output,
+            {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False},
+        )
+        self.formats = {}
+
+    def format(self, style, quoted=False):
+        key = (style, quoted)
+        if key not in self.formats:
+            properties = dict(STYLES[style]) if style else {}
+            if quoted:
+                properties["quote_prefix"] = True
+            self.formats[key] = self.workbook.add_format(properties)
+        return self.formats[key]
+
+    def close(self):
+        self.workbook.close()
 
 
 class Sheet:
-    """A write-only sheet that counts its rows, so that merges can name the row just written."""
+    """A sheet written row after row, that counts its rows so that merges can name them."""
 
-    def __init__(self, workbook, title, widths, *, title_rows=None, freeze=None):
-        self.ws = workbook.create_sheet(title)
-        self.row = 0
+    def __init__(self, book, title, widths, *, title_rows=None, freeze=None):
+        self.book = book
+        self.ws = book.workbook.add_worksheet(title)
+        self.row = 0  # rows written so far (the last one's 1-based number)
         self.widths = widths
         self.n_cols = len(widths)
-        for index, width in enumerate(widths, start=1):
-            self.ws.column_dimensions[get_column_letter(index)].width = width
+        for index, width in enumerate(widths):
+            self.ws.set_column(index, index, width)
         if freeze:
-            self.ws.freeze_panes = freeze
+            self.ws.freeze_panes(freeze)
         if title_rows:
-            self.ws.print_title_rows = title_rows
+            first, last = title_rows.split(":")
+            self.ws.repeat_rows(int(first) - 1, int(last) - 1)
         # A4 landscape, fit to the page width, as many pages long as needed.
-        setup = self.ws.page_setup
-        setup.orientation, setup.paperSize = "landscape", Worksheet.PAPERSIZE_A4
-        setup.fitToWidth, setup.fitToHeight = 1, 0
-        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
-        self.ws.print_options.horizontalCentered = True
-        margins = self.ws.page_margins
-        margins.left = margins.right = 0.4
-        margins.top = margins.bottom = 0.5
+        self.ws.set_landscape()
+        self.ws.set_paper(9)
+        self.ws.fit_to_pages(1, 0)
+        self.ws.center_horizontally()
+        self.ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
 
     def cell(self, value, style=None):
-        return cell(self.ws, value, style)
+        return Cell(value, style)
 
     def append(self, values=(), height=None):
+        """Write the next row; text is always stored as text, never run as a formula."""
+        row = self.row
         self.row += 1
-        if height:  # before the row: a write-only sheet writes a row's height with the row
-            self.ws.row_dimensions[self.row].height = height
-        self.ws.append(list(values))
+        ws, book = self.ws, self.book
+        if height:
+            ws.set_row(row, height)
+        for col, item in enumerate(values):
+            if item is None:
+                continue
+            value, style = item
+            if value is None or value == "":
+                ws.write_blank(row, col, None, book.format(style))
+            elif isinstance(value, str):
+                ws.write_string(row, col, value, book.format(style, bool(RISKY.match(value))))
+            elif isinstance(value, bool):
+                ws.write_boolean(row, col, value, book.format(style))
+            elif isinstance(value, int | float):
+                ws.write_number(row, col, value, book.format(style))
+            else:  # a date
+                ws.write_datetime(row, col, value, book.format(style))
         return self.row
 
     def append_fitted(self, cells, line_height=13.5, chars_per_unit=1.15):
@@ -208,39 +155,48 @@ class Sheet:
         """
         lines = 1
         for cell_, width in zip(cells, self.widths, strict=False):
-            value = getattr(cell_, "value", cell_)
+            value = cell_.value if cell_ is not None else None
             if isinstance(value, str):
                 lines = max(lines, math.ceil(len(value) / max((width - 1) * chars_per_unit, 1)))
         return self.append(cells, height=line_height * lines + 3 if lines > 1 else None)
 
     def merge(self, first_col, last_col, *, row=None, rows=1):
+        """Record a merged range (1-based, as the rows counted here); its cells are written already."""
         row = row or self.row
-        self.ws.merged_cells.add(
-            CellRange(min_row=row, max_row=row + rows - 1, min_col=first_col, max_col=last_col)
-        )
+        self.ws.merge.append([row - 1, first_col - 1, row + rows - 2, last_col - 1])
 
     def line(self, value, style, height=None):
         """Append one text merged across the whole width."""
-        self.append([self.cell(value, style)], height)
+        self.append([self.cell(value, style)] + frame(style, self.n_cols - 1), height)
         self.merge(1, self.n_cols)
 
+    def autofilter(self, first_row):
+        """Filter the list below its header row (1-based)."""
+        self.ws.autofilter(first_row - 1, 0, max(self.row, first_row + 1) - 1, self.n_cols - 1)
 
-def summary_workbook(user, root, period, today=None):
-    """Return an open temporary file holding the summary workbook of ``root`` for ``period``."""
+
+def summary_workbook(user, root, period, today=None, progress=None):
+    """Return an open temporary file holding the summary workbook of ``root`` for ``period``.
+
+    ``progress(rows)`` is called every ``PROGRESS_EVERY`` rows of the list, for a progress bar.
+    """
     today = today or timezone.localdate()
     units = queries.unit_table(user, root, period)
     fields = queries.field_table(user, root, period)
     header = queries.issuing_header(root)
-    workbook = Workbook(write_only=True)
+    # Returned open: the caller reads it and closes it, which deletes it.
+    output = tempfile.TemporaryFile()  # noqa: SIM115
+    workbook = Book(output)
     summary_sheet(workbook, root, period, units, header, today)
     field_sheet(workbook, root, period, fields)
-    list_sheet(workbook, root, period, queries.registration_rows(user, root, period))
+    list_sheet(workbook, root, period, queries.registration_rows(user, root, period), progress)
     decision_sheet(workbook, root, period, queries.decision_rows(user, root, period))
-    # Returned open: the response streams it and closes it, which deletes it.
-    output = tempfile.TemporaryFile()  # noqa: SIM115
-    workbook.save(output)
+    workbook.close()
     output.seek(0)
     return output
+
+
+PROGRESS_EVERY = 2000
 
 
 def party_header(sheet, header, today, document_symbol):
@@ -284,7 +240,7 @@ def group_headers(sheet, groups, first_cols):
         if group.single:
             bottom.append(sheet.cell(None, "th"))
         else:
-            top.extend(frame(sheet.ws, "th", len(group.columns) - 1))
+            top.extend(frame("th", len(group.columns) - 1))
             bottom.extend(sheet.cell(str(column.label), "th") for column in group.columns)
     first_row = sheet.append(top, height=32)
     sheet.append(bottom, height=48)
@@ -432,7 +388,7 @@ def list_header(sheet, title, root, labels):
     sheet.append([sheet.cell(str(label), "th") for label in labels], height=32)
 
 
-def list_sheet(workbook, root, period, rows):
+def list_sheet(workbook, root, period, rows, progress=None):
     """Sheet "Danh sách": one row per registration, streamed.
 
     Every cell is framed and wraps, so that the list prints readably on A4 landscape; in
@@ -445,6 +401,8 @@ def list_sheet(workbook, root, period, rows):
     list_header(sheet, title, root, [label for label, _w in LIST_COLUMNS])
     c = sheet.cell
     for number, row in enumerate(rows, start=1):
+        if progress and number % PROGRESS_EVERY == 0:
+            progress(number)
         person = ", ".join(filter(None, [row["person_name"], row["person_position"]]))
         sheet.append_fitted(
             [
@@ -463,7 +421,7 @@ def list_sheet(workbook, root, period, rows):
                 c("; ".join(row["commendations"]) or None, "list"),
             ]
         )
-    sheet.ws.auto_filter.ref = f"A3:{get_column_letter(sheet.n_cols)}{max(sheet.row, 4)}"
+    sheet.autofilter(3)
 
 
 DECISION_COLUMNS = [
@@ -511,4 +469,4 @@ def decision_sheet(workbook, root, period, rows):
                 c(row["initiative_kind"], "list"),
             ]
         )
-    sheet.ws.auto_filter.ref = f"A3:{get_column_letter(sheet.n_cols)}{max(sheet.row, 4)}"
+    sheet.autofilter(3)

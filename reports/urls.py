@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("bieu-tong-hop/", views.ReportView.as_view(), name="report"),
     path("tai-xuong.xlsx", views.ExportView.as_view(), name="export_xlsx"),
+    path("tep/<int:pk>/", views.WorkbookDetailView.as_view(), name="workbook_detail"),
+    path("tep/<int:pk>/tai-ve/", views.WorkbookDownloadView.as_view(), name="workbook_download"),
 ]

@@ -6,7 +6,7 @@ lists with their links; every number comes from ``queries`` and templates never 
 
 from urllib.parse import urlencode
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -16,9 +16,10 @@ from django.views import generic
 from registry.choices import Grade, Kind, Level, RegistrationStatus
 from registry.text import fold
 
-from . import exports, queries, tables
+from . import queries, tables, tasks
 from .forms import ReportFilterForm
 from .measures import MEASURE_PARAMS
+from .models import Workbook, WorkbookStatus
 from .periods import PeriodKind
 
 
@@ -352,15 +353,49 @@ class ReportView(ReportMixin, generic.TemplateView):
 
 
 class ExportView(ReportMixin, generic.View):
-    """The yearly summary workbook of the root unit and period, as the report page shows it."""
+    """Ask for the yearly summary workbook of the root unit and period, as the report page shows it.
+
+    The worker makes it (a national list takes minutes); the page it leads to shows the progress
+    and then the download link.
+    """
+
+    def post(self, request, *args, **kwargs):
+        self.setup_report()
+        Workbook.objects.purge_expired()
+        workbook = Workbook.objects.create(
+            user=request.user,
+            unit=self.root,
+            params=self.period.form_params(),
+            title=f"{self.root.name}, {self.period.label}",
+        )
+        tasks.build_workbook.enqueue(workbook.pk)
+        return HttpResponseRedirect(workbook.get_absolute_url())
+
+
+class WorkbookDetailView(generic.DetailView):
+    """A workbook being made, with its progress (polled by htmx), then its download link."""
+
+    template_name = "reports/workbook_detail.html"
+    context_object_name = "workbook"
+
+    def get_queryset(self):
+        return Workbook.objects.restrict(self.request.user)
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["reports/_workbook_progress.html"]
+        return [self.template_name]
+
+
+class WorkbookDownloadView(generic.DetailView):
+    def get_queryset(self):
+        return Workbook.objects.restrict(self.request.user).filter(status=WorkbookStatus.DONE)
 
     def get(self, request, *args, **kwargs):
-        self.setup_report()
-        workbook = exports.summary_workbook(request.user, self.root, self.period)
-        name = slugify(fold(f"bao cao dan van kheo {self.root.name} {self.period.short_label}"))
+        workbook = self.get_object()
         return FileResponse(
-            workbook,
+            workbook.file.open("rb"),
             as_attachment=True,
-            filename=f"{name}.xlsx",
+            filename=slugify(fold(f"bao cao dan van kheo {workbook.title}")) + ".xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )

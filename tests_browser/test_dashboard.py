@@ -70,8 +70,13 @@ def test_viewer_drills_down_follows_a_count_and_downloads_the_workbook(
     page.go_back()
 
     # The workbook of the district, read back.
+    page.get_by_role("button", name="Tải báo cáo Excel").click()
+    expect(page.get_by_role("heading", name="Báo cáo Excel")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Đã lập xong")
+    assert_accessible(page)
+    screenshot(page, "workbook-ready")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Tải báo cáo Excel").click()
+        page.get_by_role("link", name="Tải tệp Excel về").click()
     assert download.value.suggested_filename.endswith(".xlsx")
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)

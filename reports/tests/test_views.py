@@ -1,25 +1,31 @@
 """The dashboard, the report page and the download, as a user reaches them."""
 
+import datetime
 import io
 import json
+from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from registry.choices import Kind, Level
 from registry.tests.factories import DecisionFactory, make_unit
+from reports import tasks
+from reports.models import Workbook
 from reports.tests.conftest import register
 
 # Session, user, memberships, root, then: dashboard: default year, picker, summary, units (2),
-# fields, trend; report: picker, units (2), fields, header; export: units (2), fields, header,
-# list (2: rows, their decisions), decisions. The same whatever the size of the data: guarded
-# below with a small and a larger tree. The export's list adds two queries per 2.000 rows.
+# fields, trend; report: picker, units (2), fields, header; export (the task): the workbook, the
+# list's total, "running", units (2), fields, header, list (2: rows, their decisions),
+# decisions, "done". The same whatever the size of the data: guarded below with a small and a
+# larger tree. The export's list adds two queries per 2.000 rows.
 DASHBOARD_QUERIES = 11
 REPORT_QUERIES = 9
-EXPORT_QUERIES = 11
+EXPORT_QUERIES = 13
 
 
 @pytest.fixture
@@ -45,19 +51,62 @@ def client_of(client):
     return login
 
 
+def download(client, params):
+    """Ask for the workbook as the page's button does, follow to its page, download it."""
+    asked = client.post(reverse("reports:export_xlsx") + "?" + urlencode(params))
+    assert asked.status_code == 302
+    page = client.get(asked["Location"])
+    workbook = page.context["workbook"]
+    assert workbook.status == "done", workbook.error
+    assert reverse("reports:workbook_download", args=[workbook.pk]) in page.content.decode()
+    return client.get(reverse("reports:workbook_download", args=[workbook.pk]))
+
+
 def test_reports_require_login(client, tree):
     for name in ("reports:dashboard", "reports:report", "reports:export_xlsx"):
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert reverse("login") in response["Location"]
+    response = client.post(reverse("reports:export_xlsx"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-@pytest.mark.parametrize("name", ["reports:dashboard", "reports:report", "reports:export_xlsx"])
+@pytest.mark.parametrize("name", ["reports:dashboard", "reports:report"])
 def test_a_root_outside_the_scope_answers_404(client_of, user_of_a, tree, name):
     client = client_of(user_of_a)
     assert client.get(reverse(name), {"unit": tree.b.pk}).status_code == 404
     assert client.get(reverse(name), {"unit": tree.p.pk}).status_code == 404
     assert client.get(reverse(name), {"unit": tree.a1.pk, "year": 2023}).status_code == 200
+
+
+def test_a_workbook_outside_the_scope_is_refused_and_belongs_to_who_asked(
+    client_of, user_of_a, user_of_b, tree
+):
+    client = client_of(user_of_a)
+    export = reverse("reports:export_xlsx")
+    assert client.post(f"{export}?unit={tree.b.pk}").status_code == 404
+    assert client.post(f"{export}?unit={tree.p.pk}").status_code == 404
+    assert download(client, {"unit": tree.a1.pk, "year": 2023}).status_code == 200
+    workbook = Workbook.objects.get()
+    other = client_of(user_of_b)
+    assert other.get(reverse("reports:workbook_detail", args=[workbook.pk])).status_code == 404
+    assert other.get(reverse("reports:workbook_download", args=[workbook.pk])).status_code == 404
+
+
+def test_asking_for_a_workbook_does_not_make_it_in_the_request(client_of, user_of_a, tree, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    client = client_of(user_of_a)
+    asked = client.post(reverse("reports:export_xlsx") + f"?unit={tree.a.pk}&year=2023")
+    page = client.get(asked["Location"])
+    assert page.context["workbook"].status == "queued"
+    assert 'hx-trigger="every 1s"' in page.content.decode()
+    workbook = Workbook.objects.get()
+    assert client.get(reverse("reports:workbook_download", args=[workbook.pk])).status_code == 404
+    tasks.build_workbook.call(workbook.pk)
+    partial = client.get(
+        reverse("reports:workbook_detail", args=[workbook.pk]), headers={"HX-Request": "true"}
+    )
+    assert "Tải tệp Excel về" in partial.content.decode() and "every 1s" not in partial.content.decode()
 
 
 def test_dashboard_defaults_to_the_users_unit_and_latest_year_with_data(client_of, user_of_a, tree):
@@ -160,10 +209,10 @@ def test_navbar_links_to_the_dashboard(client_of, superuser, tree):
 
 
 def test_export_downloads_the_workbook_of_the_page(client_of, user_of_a, tree):
-    response = client_of(user_of_a).get(reverse("reports:export_xlsx"), {"unit": tree.a.pk, "year": 2023})
+    response = download(client_of(user_of_a), {"unit": tree.a.pk, "year": 2023})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert 'filename="bao-cao-dan-van-kheo-huyen-uy-a-2023.xlsx"' in response["Content-Disposition"]
+    assert 'filename="bao-cao-dan-van-kheo-huyen-uy-a-nam-2023.xlsx"' in response["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert workbook["Tổng hợp"]["A6"].value.endswith("NĂM 2023")
     names = [row[1] for row in workbook["Danh sách"].iter_rows(min_row=4, values_only=True)]
@@ -198,10 +247,10 @@ def test_export_query_count_does_not_grow_with_the_data(
 ):
     if larger:
         request.getfixturevalue("more_data")
-    client = client_of(user_of_a)
     with django_assert_num_queries(EXPORT_QUERIES):
-        response = client.get(reverse("reports:export_xlsx"), {"unit": tree.a.pk, "year": 2023})
-        assert response.status_code == 200
+        tasks.build_workbook.call(
+            Workbook.objects.create(user=user_of_a, unit=tree.a, params={"year": 2023}).pk
+        )
 
 
 def test_chart_data_is_plain_json(client_of, superuser, tree):
@@ -213,7 +262,7 @@ def test_the_download_equals_the_screen(client_of, superuser, tree):
     client = client_of(superuser)
     params = {"unit": tree.p.pk, "period": "half", "year": 2023, "half": 1}
     page = client.get(reverse("reports:report"), params).context
-    response = client.get(reverse("reports:export_xlsx"), params)
+    response = download(client, params)
     ws = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Tổng hợp"]
     sheet_rows = [
         [cell.value for cell in row[2:]]
@@ -223,3 +272,14 @@ def test_the_download_equals_the_screen(client_of, superuser, tree):
     total = next(row for row in ws.iter_rows(values_only=True) if row[0] == "Tổng cộng")
     assert list(total[2:]) == [cell["value"] for cell in page["unit_total"]["cells"]]
     assert ws["A6"].value.endswith("6 THÁNG ĐẦU NĂM 2023")
+
+
+def test_expired_workbooks_are_deleted_with_their_files(client_of, user_of_a, tree):
+    client = client_of(user_of_a)
+    download(client, {"unit": tree.a.pk, "year": 2023})
+    old = Workbook.objects.get()
+    folder = Path(old.file.path).parent
+    Workbook.objects.filter(pk=old.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    download(client, {"unit": tree.a.pk, "year": 2022})
+    assert not Workbook.objects.filter(pk=old.pk).exists()
+    assert [path.name for path in folder.iterdir()] == [Path(Workbook.objects.get().file.name).name]
