@@ -21,7 +21,7 @@ what the commission already entered.
 import datetime
 import re
 
-from django.db.models import Min, Q
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
@@ -143,7 +143,8 @@ class Checker:
             self.field_names[field.pk] = field.name
         self.seen = {}  # (unit, folded name, year) → first row number
         self.new_first_year = {}  # (unit, folded name) → earliest year of the file's new initiative
-        self.initiatives_by_unit = {}
+        self.initiatives_by_unit = {}  # unit → {folded name: [(pk, is_deleted)]}
+        self.predecessors = None
         self.counts = {action: 0 for action in RowAction.values}
         self.examples = []
 
@@ -401,24 +402,54 @@ class Checker:
 
     def candidates(self, unit_id, folded_name):
         """Return [(pk, is_deleted)] of the unit's initiatives with that folded name."""
-        if unit_id not in self.initiatives_by_unit:
-            units = {unit_id}
-            frontier = {unit_id}
-            while frontier:  # the unit's former units: their initiatives carry on here
-                frontier = {u.pk for u in self.matcher.units.values() if u.successor_id in frontier} - units
-                units |= frontier
-            by_name = {}
-            rows = (
-                Initiative.objects.filter(Q(unit_id__in=units) | Q(registrations__unit_id__in=units))
-                .values_list("pk", "name", "is_deleted")
-                .distinct()
-            )
-            for pk, name, is_deleted in rows:
-                by_name.setdefault(fold(name), []).append((pk, is_deleted))
-            self.initiatives_by_unit[unit_id] = by_name
+        self.load_candidates([unit_id])
         return self.initiatives_by_unit[unit_id].get(folded_name, [])
 
+    def former_units(self, unit_id):
+        """Return the unit and its former units (through successors): their initiatives carry on here."""
+        if self.predecessors is None:  # successor → its former units, read once
+            self.predecessors = {}
+            for unit in self.matcher.units.values():
+                if unit.successor_id:
+                    self.predecessors.setdefault(unit.successor_id, set()).add(unit.pk)
+        units, frontier = {unit_id}, {unit_id}
+        while frontier:
+            former = {pk for successor in frontier for pk in self.predecessors.get(successor, ())}
+            frontier = former - units
+            units |= frontier
+        return units
+
+    def load_candidates(self, unit_ids):
+        """Read, for units not read yet, their initiatives by folded name. Two queries."""
+        missing = {unit_id for unit_id in unit_ids if unit_id not in self.initiatives_by_unit}
+        if not missing:
+            return
+        family = {unit_id: self.former_units(unit_id) for unit_id in missing}
+        every_unit = set().union(*family.values())
+        # Owned by the unit, or registered by it (an initiative carried over from elsewhere).
+        owned = Initiative.objects.filter(unit_id__in=every_unit).values_list(
+            "pk", "unit_id", "name", "is_deleted"
+        )
+        registered = (
+            Registration.objects.filter(unit_id__in=every_unit)
+            .values_list("initiative_id", "unit_id", "initiative__name", "initiative__is_deleted")
+            .distinct()
+        )
+        by_unit = {}
+        for pk, unit_id, name, is_deleted in [*owned, *registered]:
+            by_unit.setdefault(unit_id, {})[pk] = (name, is_deleted)
+        for unit_id, units in family.items():
+            found = {}
+            for unit in units:
+                found.update(by_unit.get(unit, {}))
+            by_name = {}
+            for pk in sorted(found):
+                name, is_deleted = found[pk]
+                by_name.setdefault(fold(name), []).append((pk, is_deleted))
+            self.initiatives_by_unit[unit_id] = by_name
+
     def match(self, rows):
+        self.load_candidates({row.unit_id_checked for row in rows if row.unit_id_checked and not row.errors})
         found = {}
         for row in rows:
             if row.unit_id_checked and not row.errors:
