@@ -372,6 +372,20 @@ ORDER BY u.path, i.name, r.id
 """
 
 
+NAIVE_DECISIONS = """
+SELECT d.kind, d.number || '/' || d.symbol, d.signed_on, d.issuer_name, d.level, a.name, d.title,
+       u.name, i.name, i.kind
+FROM registry_decision_registrations dr
+JOIN registry_decision d ON d.id = dr.decision_id
+LEFT JOIN registry_awardform a ON a.id = d.award_form_id
+JOIN registry_registration r ON r.id = dr.registration_id
+JOIN registry_unit u ON u.id = r.unit_id
+JOIN registry_initiative i ON i.id = r.initiative_id
+WHERE r.year = %s AND u.path LIKE %s AND NOT r.is_deleted AND NOT i.is_deleted AND NOT d.is_deleted
+ORDER BY d.kind, d.signed_on, d.id, u.path, dr.id
+"""
+
+
 def child_workbook(kind, unit_pk, year):
     """In a child process: write one workbook, print its time, rows and peak memory as JSON."""
     setup_django()
@@ -397,21 +411,28 @@ def child_workbook(kind, unit_pk, year):
         handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed below, after its size is read
         options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
         workbook = xlsxwriter.Workbook(handle, {"constant_memory": True, **options})
-        sheet = workbook.add_worksheet("Danh sách")
-        date = workbook.add_format({"num_format": "dd/mm/yyyy"})
-        sheet.write_row(0, 0, [str(label) for label, _width in exports.LIST_COLUMNS])
-        with transaction.atomic(), connection.connection.cursor(name="naive_list") as cursor:
-            cursor.itersize = 5000
-            cursor.execute(NAIVE_LIST, [year, unit.path + "%"])
-            for number, record in enumerate(cursor, start=1):
-                sheet.write_number(number, 0, number)
-                for col, value in enumerate(record, start=1):
-                    if value is None:
-                        continue
-                    if isinstance(value, datetime.date):
-                        sheet.write_datetime(number, col, value, date)
-                    else:
-                        sheet.write_string(number, col, str(value))
+        framed = {"border": 1, "font_name": "Times New Roman", "font_size": 10, "valign": "top"}
+        text = workbook.add_format({**framed, "text_wrap": True})
+        date = workbook.add_format({**framed, "num_format": "dd/mm/yyyy"})
+        # The same two long sheets as ours, every cell framed as ours (the short sheets are left out).
+        for title, columns, query in [
+            ("Danh sách", exports.LIST_COLUMNS, NAIVE_LIST),
+            ("Công nhận, khen thưởng", exports.DECISION_COLUMNS, NAIVE_DECISIONS),
+        ]:
+            sheet = workbook.add_worksheet(title)
+            sheet.write_row(0, 0, [str(label) for label, _width in columns])
+            with transaction.atomic(), connection.connection.cursor(name="naive_list") as cursor:
+                cursor.itersize = 5000
+                cursor.execute(query, [year, unit.path + "%"])
+                for number, record in enumerate(cursor, start=1):
+                    sheet.write_number(number, 0, number, text)
+                    for col, value in enumerate(record, start=1):
+                        if value is None:
+                            sheet.write_blank(number, col, None, text)
+                        elif isinstance(value, datetime.date):
+                            sheet.write_datetime(number, col, value, date)
+                        else:
+                            sheet.write_string(number, col, str(value), text)
         workbook.close()
         size = handle.seek(0, 2)
         handle.close()

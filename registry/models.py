@@ -24,6 +24,12 @@ from .choices import (
 from .text import fold
 
 
+def decision_reference(number, symbol):
+    """Return a document reference: 123-QĐ/HU for party symbols, 3970/QĐ-UBND for state ones."""
+    separator = "-" if "/" in symbol else "/"
+    return f"{number}{separator}{symbol}"
+
+
 def initiative_search_text(name, person_name, address, unit_search_name):
     """Return an initiative's search key: its texts and its unit's name, folded."""
     return " ".join(
@@ -398,9 +404,7 @@ class Decision(SoftDeletable):
 
     @property
     def reference(self):
-        """Return the document reference: 123-QĐ/HU for party symbols, 3970/QĐ-UBND for state ones."""
-        separator = "-" if "/" in self.symbol else "/"
-        return f"{self.number}{separator}{self.symbol}"
+        return decision_reference(self.number, self.symbol)
 
 
 def attachment_upload_to(instance, filename):

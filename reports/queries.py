@@ -17,7 +17,6 @@ from django.db.models import (
     Count,
     F,
     Max,
-    Prefetch,
     Q,
     Sum,
     Value,
@@ -40,7 +39,7 @@ from registry.choices import (
     StandardField,
     UnitType,
 )
-from registry.models import Decision, Registration, Unit
+from registry.models import Decision, Registration, Unit, decision_reference
 from registry.querysets import scope_paths
 
 from .measures import LEVEL_GRADE_MEASURES, MEASURES, TALLY_KEYS
@@ -448,46 +447,87 @@ def issuing_header(root):
 # The lists of the workbook, streamed
 
 
+ROW_FIELDS = (
+    "pk",
+    "unit__name",
+    "initiative__name",
+    "initiative__kind",
+    "initiative__person_name",
+    "initiative__person_position",
+    "initiative__field__name",
+    "initiative__field__standard",
+    "initiative__grade",
+    "status",
+    "level",
+    "registered_on",
+    "evaluation",
+    "recognition_rank",
+    "is_commended",
+)
+
+
 def registration_rows(user, root, period, chunk_size=2000):
     """Yield the registrations of the report, one dict each, in tree order.
 
-    Read in chunks of ``chunk_size`` with their decisions fetched per chunk, so a national
-    list keeps memory bounded and the number of queries grows by two per chunk only.
+    Read as plain values in chunks of ``chunk_size``; the decisions are fetched per chunk, for
+    the registrations that have one (a recognition or a commendation, kept on the row), so a
+    national list keeps memory bounded and the number of queries grows by two per chunk only.
     """
-    decisions = Prefetch(
-        "decisions",
-        queryset=Decision.objects.alive().select_related("award_form").order_by("signed_on", "pk"),
-    )
     qs = (
         registrations(user, root, period)
-        .select_related("unit", "initiative", "initiative__field")
-        .prefetch_related(decisions)
         .order_by("unit__path", "initiative__name", "pk")
+        .values_list(*ROW_FIELDS)
     )
     labels = _labels()
-    for registration in qs.iterator(chunk_size=chunk_size):
-        recognitions = [d for d in registration.decisions.all() if d.kind == DecisionKind.RECOGNITION]
-        commendations = [d for d in registration.decisions.all() if d.kind == DecisionKind.COMMENDATION]
-        top = max(recognitions, key=lambda d: LEVEL_RANK[d.level], default=None)
-        initiative = registration.initiative
-        yield {
-            "pk": registration.pk,
-            "unit": registration.unit.name,
-            "initiative": initiative.name,
-            "kind": labels["kind"][initiative.kind],
-            "person_name": initiative.person_name,
-            "person_position": initiative.person_position,
-            "field": initiative.field.name,
-            "standard_field": labels["standard"][initiative.field.standard],
-            "grade": labels["grade"][initiative.grade],
-            "status": labels["status"][registration.status],
-            "level": labels["level"][registration.level],
-            "registered_on": registration.registered_on,
-            "evaluation": labels["evaluation"][registration.evaluation],
-            "recognitions": [_decision_text(d, labels) for d in recognitions],
-            "top_recognition": labels["level"][top.level] if top else "",
-            "commendations": [_decision_text(d, labels) for d in commendations],
-        }
+    through = Decision.registrations.through
+    for chunk in _batched(qs.iterator(chunk_size=chunk_size), chunk_size):
+        decided = [row[0] for row in chunk if row[13] is not None or row[14]]
+        decisions = {}
+        if decided:
+            links = (
+                through.objects.filter(registration_id__in=decided, decision__is_deleted=False)
+                .select_related("decision__award_form")
+                .order_by("decision__signed_on", "decision__pk")
+            )
+            for link in links:
+                decisions.setdefault(link.registration_id, []).append(link.decision)
+        for (
+            pk, unit, name, kind, person_name, person_position, field, standard, grade,
+            status, level, registered_on, evaluation, _rank, _commended,
+        ) in chunk:  # fmt: skip
+            covering = decisions.get(pk, ())
+            recognitions = [d for d in covering if d.kind == DecisionKind.RECOGNITION]
+            commendations = [d for d in covering if d.kind == DecisionKind.COMMENDATION]
+            top = max(recognitions, key=lambda d: LEVEL_RANK[d.level], default=None)
+            yield {
+                "pk": pk,
+                "unit": unit,
+                "initiative": name,
+                "kind": labels["kind"][kind],
+                "person_name": person_name,
+                "person_position": person_position,
+                "field": field,
+                "standard_field": labels["standard"][standard],
+                "grade": labels["grade"][grade],
+                "status": labels["status"][status],
+                "level": labels["level"][level],
+                "registered_on": registered_on,
+                "evaluation": labels["evaluation"][evaluation],
+                "recognitions": [_decision_text(d, labels) for d in recognitions],
+                "top_recognition": labels["level"][top.level] if top else "",
+                "commendations": [_decision_text(d, labels) for d in commendations],
+            }
+
+
+def _batched(iterable, size):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _labels():
@@ -517,33 +557,39 @@ def decision_rows(user, root, period, chunk_size=2000):
     Only the covered registrations the user may see are listed. One query, read in chunks.
     """
     through = Decision.registrations.through
-    qs = (
-        through.objects.filter(
-            registration__in=registrations(user, root, period).values("pk"),
-            decision__is_deleted=False,
-        )
-        .select_related(
-            "decision",
-            "decision__award_form",
-            "registration",
-            "registration__unit",
-            "registration__initiative",
-        )
-        .order_by("decision__kind", "decision__signed_on", "decision__pk", "registration__unit__path", "pk")
-    )
+    qs = through.objects.filter(
+        registration__in=registrations(user, root, period).values("pk"),
+        decision__is_deleted=False,
+    ).order_by("decision__kind", "decision__signed_on", "decision__pk", "registration__unit__path", "pk")
     labels = _labels()
-    for link in qs.iterator(chunk_size=chunk_size):
-        decision, registration = link.decision, link.registration
+    values = qs.values_list(
+        "decision_id",
+        "decision__kind",
+        "decision__number",
+        "decision__symbol",
+        "decision__signed_on",
+        "decision__issuer_name",
+        "decision__level",
+        "decision__award_form__name",
+        "decision__title",
+        "registration__unit__name",
+        "registration__initiative__name",
+        "registration__initiative__kind",
+    )
+    for (
+        decision_pk, kind, number, symbol, signed_on, issuer, level, award_form, title,
+        unit, initiative, initiative_kind,
+    ) in values.iterator(chunk_size=chunk_size):  # fmt: skip
         yield {
-            "decision_pk": decision.pk,
-            "kind": labels["decision_kind"][decision.kind],
-            "reference": decision.reference,
-            "signed_on": decision.signed_on,
-            "issuer": decision.issuer_name,
-            "level": labels["level"][decision.level],
-            "award_form": decision.award_form.name if decision.award_form_id else "",
-            "title": decision.title,
-            "unit": registration.unit.name,
-            "initiative": registration.initiative.name,
-            "initiative_kind": labels["kind"][registration.initiative.kind],
+            "decision_pk": decision_pk,
+            "kind": labels["decision_kind"][kind],
+            "reference": decision_reference(number, symbol),
+            "signed_on": signed_on,
+            "issuer": issuer,
+            "level": labels["level"][level],
+            "award_form": award_form or "",
+            "title": title,
+            "unit": unit,
+            "initiative": initiative,
+            "initiative_kind": labels["kind"][initiative_kind],
         }
