@@ -15,6 +15,14 @@ def _files_and_tasks_for_tests(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # The database is rolled back after each test; the cache must not outlive it.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _vietnamese_by_default():
     # A request in English leaves its language active in the thread: start each test in the
     # site's language, as a new visitor would.

@@ -120,3 +120,18 @@ class Workbook(models.Model):
         if not self.rows_total:
             return 0
         return min(99, round(100 * self.rows_done / self.rows_total))
+
+
+class Revision(models.Model):
+    """A token that changes whenever the counts of a unit's subtree change.
+
+    ``reports.tally`` gives every unit whose tally rows it changes a new token, in the same
+    transaction; the report figures are cached under the root's token (``reports.cache``), so
+    a cached figure is never read after a write that changed it, on any server.
+    """
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return f"{self.unit_id}: {self.token}"

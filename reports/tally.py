@@ -19,6 +19,7 @@ from django.db.models.functions import ExtractQuarter, ExtractYear, Substr
 
 from registry.models import Registration, Unit
 
+from . import cache
 from .measures import TALLY_KEYS, TALLY_MEASURES
 from .models import Tally
 
@@ -96,6 +97,7 @@ def _apply(before, after):
                 total[index] += value
     for (unit, year, quarter, field), delta in deltas.items():
         _add(unit, year, quarter, field, delta)
+    cache.renew({key[0] for key in deltas})
     Tally.objects.filter(unit_id__in={key[0] for key in deltas}, total=0).delete()
 
 
@@ -199,4 +201,5 @@ def tally_rebuild():
                 + f" FROM ({select}) grouped JOIN {unit} unit ON unit.path = grouped.ancestor",
                 params,
             )
+    cache.renew_all()
     return Tally.objects.count()

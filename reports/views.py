@@ -55,12 +55,23 @@ class ReportMixin:
         return reverse(url_name or self.url_name) + "?" + urlencode(params)
 
     def count_url(self, unit_pk, key, value, period=None, **extra):
-        """Return the drill-down link of a count, or None for a zero or a root's own row."""
+        """Return the drill-down link of a count, or None for a zero or a root's own row.
+
+        The same URL as ``list_url({"unit": ..., **period, **measure, **extra})``, built from
+        parts encoded once per page: a report has a thousand links.
+        """
         if not value or unit_pk is None:
             return None
-        period = period or self.period
-        params = {"unit": unit_pk, **period.list_params(), **MEASURE_PARAMS[key], **extra}
-        return list_url(params)
+        cache = self.__dict__.setdefault("_url_parts", {})
+        base = cache.get((unit_pk, period))
+        if base is None:
+            params = {"unit": unit_pk, **(period or self.period).list_params()}
+            base = cache[(unit_pk, period)] = reverse("registry:registration_list") + "?" + urlencode(params)
+        measure = cache.get(key)
+        if measure is None:
+            measure = cache[key] = urlencode(MEASURE_PARAMS[key])
+        url = f"{base}&{measure}" if measure else base
+        return f"{url}&{urlencode(extra)}" if extra else url
 
     def cell_link(self, counts, key, unit_pk, period=None, **extra):
         """Return a table cell: a count and the link to the registrations behind it."""
@@ -118,8 +129,9 @@ class ReportMixin:
     def cell(self, figures, column, unit_pk):
         value = tables.value_of(figures, column.key)
         if column.key == tables.CHANGE:
-            return {"value": value, "signed": True}
-        return {"value": value, "url": self.count_url(unit_pk, column.key, value)}
+            return {"value": value, "signed": True, "html": tables.number_cell(value, signed=True)}
+        url = self.count_url(unit_pk, column.key, value)
+        return {"value": value, "url": url, "html": tables.number_cell(value, url)}
 
     def field_rows(self, fields, groups):
         columns = tables.columns_of(groups)
@@ -150,7 +162,8 @@ class ReportMixin:
 
     def field_cell(self, counts, column, extra):
         value = counts[column.key]
-        return {"value": value, "url": self.count_url(self.root.pk, column.key, value, **extra)}
+        url = self.count_url(self.root.pk, column.key, value, **extra)
+        return {"value": value, "url": url, "html": tables.number_cell(value, url)}
 
 
 class DashboardView(ReportMixin, generic.TemplateView):

@@ -179,3 +179,38 @@ def test_a_registration_counts_in_every_unit_above_it(world):
     assert len(above) == cell.depth
     assert province.pk in above and cell.pk in above
     assert {(year, quarter) for (_u, year, quarter, _f) in current} == {(2024, 20242)}
+
+
+def test_cached_figures_change_with_every_write(world):
+    from django.contrib.auth import get_user_model
+
+    from reports import queries
+    from reports.periods import Period
+
+    admin = get_user_model().objects.create_superuser("quan_tri_cache", password="x")
+    province, cell = world["units"][0], world["units"][-1]
+    period = Period.year(2024)
+
+    def total():
+        return (
+            queries.summary(admin, province, period)["current"]["total"],
+            queries.unit_table(admin, province, period)["total"]["current"]["total"],
+        )
+
+    assert total() == (0, 0)
+    initiative = Initiative(name="Mô hình", unit=cell, field=Field.objects.first())
+    services.initiative_create(
+        user=admin,
+        initiative=initiative,
+        year=2024,
+        registered_on=datetime.date(2024, 5, 2),
+        level=Level.GRASSROOTS,
+    )
+    assert total() == (1, 1)
+    services.soft_delete(user=admin, obj=initiative)
+    assert total() == (0, 0)
+    services.restore(user=admin, obj=initiative)
+    assert total() == (1, 1)
+    Registration.objects.update(year=2023)  # a write around the services: only a rebuild sees it
+    tally_rebuild()
+    assert total() == (0, 0)
