@@ -68,9 +68,8 @@ def prepare_environment(workdir):
 
 
 def setup_django():
-    import django
-
-    django.setup()
+    """Set Django up as the server process does: through danvan.wsgi (its garbage-collector set-up too)."""
+    import danvan.wsgi  # noqa: F401
 
 
 # Statistics -------------------------------------------------------------------------------------

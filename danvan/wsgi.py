@@ -7,6 +7,7 @@ For more information on this file, see
 https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
 """
 
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -14,3 +15,12 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "danvan.settings")
 
 application = get_wsgi_application()
+
+# A report page builds and drops tens of thousands of small objects. With Python's default
+# thresholds the cyclic garbage collector then runs full collections over everything the
+# process has loaded, which doubled the slowest 5 % of report pages (98 ms against 55 ms at
+# the 95th percentile, 2 cores). Everything loaded so far lives as long as the process: move
+# it out of the collector's sight, and collect the young objects less often.
+gc.collect()
+gc.freeze()
+gc.set_threshold(20_000, 20, 50)

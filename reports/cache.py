@@ -64,34 +64,42 @@ def renew_all():
     )
 
 
+def cached(user, root, period, name, compute):
+    """Return ``compute()``, cached under the root's token when the figures come from the tally.
+
+    ``name`` must say everything else the value depends on (the function, the page).
+    """
+    from .queries import Source
+
+    if not Source(user, root, period, period.previous()).tally:
+        return compute()
+    token = token_of(root)
+    if token is None:  # no counts were ever written under this unit
+        return compute()
+    key = ":".join(
+        [
+            "figures",
+            name,
+            str(root.pk),
+            token,
+            period.kind,
+            period.start.isoformat(),
+            period.end.isoformat(),
+            get_language() or "",
+        ]
+    )
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
 def figures(function):
     """Cache ``function(user, root, period)`` when its figures come from the tally."""
 
     @functools.wraps(function)
-    def cached(user, root, period):
-        from .queries import Source
+    def wrapper(user, root, period):
+        return cached(user, root, period, function.__name__, lambda: function(user, root, period))
 
-        if not Source(user, root, period, period.previous()).tally:
-            return function(user, root, period)
-        token = token_of(root)
-        if token is None:  # no counts were ever written under this unit
-            return function(user, root, period)
-        key = ":".join(
-            [
-                "figures",
-                function.__name__,
-                str(root.pk),
-                token,
-                period.kind,
-                period.start.isoformat(),
-                period.end.isoformat(),
-                get_language() or "",
-            ]
-        )
-        value = cache.get(key)
-        if value is None:
-            value = function(user, root, period)
-            cache.set(key, value, TIMEOUT)
-        return value
-
-    return cached
+    return wrapper

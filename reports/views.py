@@ -16,7 +16,7 @@ from django.views import generic
 from registry.choices import Grade, Kind, Level, RegistrationStatus
 from registry.text import fold
 
-from . import queries, tables, tasks
+from . import cache, queries, tables, tasks
 from .forms import ReportFilterForm
 from .measures import MEASURE_PARAMS
 from .models import Workbook, WorkbookStatus
@@ -346,8 +346,14 @@ class ReportView(ReportMixin, generic.TemplateView):
         fields = queries.field_table(user, root, period)
         unit_groups = tables.unit_groups(tables.levels_present(units["total"]["current"]))
         field_groups = tables.field_groups()
-        unit_rows, unit_total = self.table_rows(units, unit_groups)
-        field_rows, field_total = self.field_rows(fields, field_groups)
+        # The rows with their links and cells depend only on the figures, the root and the
+        # period: cached with the figures, under the same revision token.
+        unit_rows, unit_total = cache.cached(
+            user, root, period, "report_unit_rows", lambda: self.table_rows(units, unit_groups)
+        )
+        field_rows, field_total = cache.cached(
+            user, root, period, "report_field_rows", lambda: self.field_rows(fields, field_groups)
+        )
         context.update(self.picker_context(units["rows"]))
         context.update(
             header=queries.issuing_header(root),
