@@ -869,7 +869,10 @@ def main():
         "postgres": postgres_version(),
         "counts": counts(),
         "generated": generated,
-        "command": f"DATABASE_URL={os.environ.get('DATABASE_URL', '')} .venv/bin/python bench/run.py"
+        "command": " ".join(
+            f"{name}={os.environ[name]}" for name in ("DATABASE_URL", "REDIS_URL") if os.environ.get(name)
+        )
+        + " .venv/bin/python bench/run.py"
         + (" --small" if args.small else "")
         + (f" --repeat {args.repeat}" if args.repeat != 20 else ""),
     }
