@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from registry.choices import Evaluation, Kind, Level, RegistrationStatus
+from registry.chunks import batched
 from registry.exports import COLUMNS, COLUMNS_BY_KEY, INFO_COLUMNS
 from registry.models import Field, Initiative, Registration
 from registry.text import fold
@@ -92,17 +93,6 @@ REGISTRATION_KEYS = [c.key for c in COLUMNS if c.target == "registration" and c.
 def looks_like_header(values):
     keys = {HEADERS.get(header_key(value)) for value in values if isinstance(value, str)}
     return "name" in keys and "year" in keys
-
-
-def batched(iterable, size):
-    chunk = []
-    for item in iterable:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def max_length(model, key):

@@ -40,6 +40,7 @@ from registry.choices import (
     StandardField,
     UnitType,
 )
+from registry.chunks import batched
 from registry.models import Decision, Registration, Unit, decision_reference
 from registry.querysets import scope_paths
 
@@ -494,7 +495,7 @@ def registration_rows(user, root, period, chunk_size=2000):
     )
     labels = _labels()
     through = Decision.registrations.through
-    for chunk in _batched(qs.iterator(chunk_size=chunk_size), chunk_size):
+    for chunk in batched(qs.iterator(chunk_size=chunk_size), chunk_size):
         decided = [row[0] for row in chunk if row[13] is not None or row[14]]
         decisions = {}
         if decided:
@@ -531,17 +532,6 @@ def registration_rows(user, root, period, chunk_size=2000):
                 "top_recognition": labels["level"][top.level] if top else "",
                 "commendations": [_decision_text(d, labels) for d in commendations],
             }
-
-
-def _batched(iterable, size):
-    chunk = []
-    for item in iterable:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _labels():
