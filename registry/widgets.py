@@ -30,6 +30,7 @@ class Autocomplete(forms.Select):
             "data-placeholder": _("Gõ vài chữ để tìm (không cần dấu)…"),
             "data-no-results": _("Không tìm thấy. Hãy gõ khác đi."),
             "data-loading": _("Đang tìm…"),
+            "data-clear": _("Bỏ chọn"),
         }
         iterator = self.choices
         if hasattr(iterator, "queryset") and iterator.queryset.count() > FULL_LIST_LIMIT:

@@ -21,6 +21,8 @@ function danvanAutocomplete(root) {
       render: {
         no_results: function () { return '<div class="no-results">' + data.noResults + "</div>"; },
         loading: function () { return '<div class="spinner-border spinner-border-sm m-2" role="status"><span class="visually-hidden">' + data.loading + "</span></div>"; },
+        // The chosen unit without the indentation that shows its depth in the list.
+        item: function (item, escape) { return "<div>" + escape(String(item.text).trim()) + "</div>"; },
         option: function (item, escape) {
           var context = item.context ? '<div class="small text-body-secondary">' + escape(item.context) + "</div>" : "";
           return "<div>" + escape(item.text) + context + "</div>";
@@ -32,9 +34,12 @@ function danvanAutocomplete(root) {
       settings.labelField = "text";
       settings.searchField = [];
       settings.loadThrottle = 250;
+      // No "---------" choice: the placeholder shows when nothing is chosen, the × clears it.
+      settings.allowEmptyOption = false;
+      settings.plugins = { clear_button: { title: data.clear } };
       settings.shouldLoad = function (query) { return query.length >= 2; };
       // The server already chose and ordered the suggestions.
-      settings.score = function () { return function () { return 1; }; };
+      settings.score = function () { return function (item) { return item.value === "" ? 0 : 1; }; };
       settings.load = function (query, callback) {
         fetch(data.autocomplete + "&q=" + encodeURIComponent(query), { headers: { Accept: "application/json" } })
           .then(function (response) { return response.json(); })
