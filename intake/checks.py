@@ -391,8 +391,7 @@ class Checker:
     # Against the database, a chunk at a time -----------------------------------------------
 
     def candidates(self, unit_id, folded_name):
-        """Return [(pk, is_deleted)] of the unit's initiatives with that folded name."""
-        self.load_candidates([unit_id])
+        """Return [(pk, is_deleted)] of the unit's initiatives with that folded name (loaded by ``match``)."""
         return self.initiatives_by_unit[unit_id].get(folded_name, [])
 
     def former_units(self, unit_id):

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry.querysets import OwnedUntilExpiryQuerySet
+
 LIFETIME = datetime.timedelta(hours=24)
 
 
@@ -34,17 +36,6 @@ class RowAction(models.TextChoices):
     UPDATE = "update", _("Cập nhật")
     UNCHANGED = "unchanged", _("Không thay đổi")
     ERROR = "error", _("Có lỗi")
-
-
-class ImportBatchQuerySet(models.QuerySet):
-    def restrict(self, user, action=None):
-        """Keep the user's own imports that have not expired: an import belongs to its uploader."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self.filter(user=user, expires_at__gt=timezone.now())
-
-    def expired(self):
-        return self.filter(expires_at__lte=timezone.now())
 
 
 class ImportBatch(models.Model):
@@ -74,7 +65,7 @@ class ImportBatch(models.Model):
     imported_at = models.DateTimeField(_("thời điểm nhập xong"), null=True, blank=True)
     expires_at = models.DateTimeField(_("hết hạn lúc"), default=default_expiry, db_index=True)
 
-    objects = ImportBatchQuerySet.as_manager()
+    objects = OwnedUntilExpiryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("lần nhập từ Excel")

@@ -11,6 +11,7 @@ from operator import or_
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from treebeard.mp_tree import MP_NodeManager, MP_NodeQuerySet
 
 from .choices import Role
@@ -157,3 +158,16 @@ class AttachmentQuerySet(ScopedQuerySetMixin, models.QuerySet):
 
 class MembershipQuerySet(ScopedQuerySetMixin, models.QuerySet):
     pass
+
+
+class OwnedUntilExpiryQuerySet(models.QuerySet):
+    """Rows that belong to the user who made them and live until ``expires_at`` (pending imports,
+    generated workbooks): nobody else may see them, whatever their scope."""
+
+    def restrict(self, user, action=None):
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user, expires_at__gt=timezone.now())
+
+    def expired(self):
+        return self.filter(expires_at__lte=timezone.now())

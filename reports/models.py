@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Field, Unit
+from registry.querysets import OwnedUntilExpiryQuerySet
 
 from .measures import TALLY_KEYS
 
@@ -63,16 +64,10 @@ def workbook_expiry():
     return timezone.now() + WORKBOOK_LIFETIME
 
 
-class WorkbookQuerySet(models.QuerySet):
-    def restrict(self, user, action=None):
-        """Keep the user's own workbooks that have not expired: a workbook belongs to who asked for it."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self.filter(user=user, expires_at__gt=timezone.now())
-
+class WorkbookQuerySet(OwnedUntilExpiryQuerySet):
     def purge_expired(self):
         """Delete the expired workbooks and their files. Returns how many."""
-        expired = list(self.filter(expires_at__lte=timezone.now()))
+        expired = list(self.expired())
         for workbook in expired:
             if workbook.file:
                 workbook.file.delete(save=False)

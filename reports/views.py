@@ -16,7 +16,7 @@ from django.views import generic
 from registry.choices import Grade, Kind, Level, RegistrationStatus
 from registry.text import fold
 
-from . import cache, queries, tables, tasks
+from . import cache, queries, services, tables
 from .forms import ReportFilterForm
 from .measures import MEASURE_PARAMS
 from .models import Workbook, WorkbookStatus
@@ -380,14 +380,7 @@ class ExportView(ReportMixin, generic.View):
 
     def post(self, request, *args, **kwargs):
         self.setup_report()
-        Workbook.objects.purge_expired()
-        workbook = Workbook.objects.create(
-            user=request.user,
-            unit=self.root,
-            params=self.period.form_params(),
-            title=f"{self.root.name}, {self.period.label}",
-        )
-        tasks.build_workbook.enqueue(workbook.pk)
+        workbook = services.workbook_request(user=request.user, root=self.root, period=self.period)
         return HttpResponseRedirect(workbook.get_absolute_url())
 
 

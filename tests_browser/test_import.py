@@ -1,13 +1,12 @@
 """Importing a filled template, as a staff member does it in the browser."""
 
-import io
 from importlib import import_module
 
 import pytest
 from django.apps import apps as django_apps
-from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from intake.tests.conftest import fill_template
 from registry.choices import Role
 from registry.models import Initiative
 from registry.tests.conftest import Tree
@@ -18,27 +17,14 @@ PASSWORD = "mat-khau-thu-nghiem"
 
 
 @pytest.fixture
-def editor(settings):
-    # The live server runs in this process: the import's tasks must run at once.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+def editor():
+    # The live server runs in this process: its tasks run at once (the root conftest says so).
     # A transactional test may start after another one flushed the seeded fields: seed again.
     import_module("registry.migrations.0002_seed_fields_award_forms").seed(django_apps, None)
     tree = Tree()
     user = UserFactory(username="canbo_nhap")
     MembershipFactory(user=user, unit=tree.a, role=Role.EDITOR)
     return user
-
-
-def fill(template_path, rows):
-    workbook = load_workbook(template_path)
-    sheet = workbook["Danh sách mô hình"]
-    for offset, values in enumerate(rows):
-        for column, value in enumerate(values, start=1):
-            if value != "":
-                sheet.cell(row=3 + offset, column=column, value=value)
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
 
 
 def test_staff_uploads_a_file_reads_the_preview_confirms_and_finds_the_initiatives(
@@ -80,7 +66,7 @@ def test_staff_uploads_a_file_reads_the_preview_confirms_and_finds_the_initiativ
         ],
     ]
     filled = tmp_path / "danh-sach.xlsx"
-    filled.write_bytes(fill(template, rows))
+    filled.write_bytes(fill_template(template, rows))
 
     page.get_by_label("Tệp Excel (.xlsx)").set_input_files(str(filled))
     page.get_by_role("button", name="Tải lên và kiểm tra").click()

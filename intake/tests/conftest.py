@@ -1,21 +1,9 @@
 import io
 
-import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from registry.exports import SHEET_NAME
-from registry.tests.conftest import Tree
-
-
-@pytest.fixture(autouse=True)
-def _immediate_tasks(settings):
-    # Tasks run in the test's own thread and transaction.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-@pytest.fixture
-def tree(db):
-    return Tree()
+from registry.tests.conftest import tree  # noqa: F401 - the registry's tree of units, as a fixture here
 
 
 def make_xlsx(rows, headers=None, sheet=SHEET_NAME, before=None):
@@ -44,3 +32,16 @@ HEADERS = [
     "Năm",
     "Ngày đăng ký",
 ]
+
+
+def fill_template(template, rows):
+    """Return the bytes of the import template (bytes or a path) with ``rows`` written from row 3."""
+    workbook = load_workbook(io.BytesIO(template) if isinstance(template, bytes) else template)
+    sheet = workbook[SHEET_NAME]
+    for offset, values in enumerate(rows):
+        for column, value in enumerate(values, start=1):
+            if value != "":
+                sheet.cell(row=3 + offset, column=column, value=value)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

@@ -216,47 +216,25 @@ def test_new_initiatives_existing_ones_and_new_years_are_told_apart(tree):
     tree.registration_a.evaluation = Evaluation.EFFECTIVE
     tree.registration_a.evaluated_on = datetime.date(2023, 12, 1)
     tree.registration_a.save()
+    cell = {"code": "BT-CG-NP", "unit": "", "kind": "", "field": "", "grade": "", "level": ""}
+    # The same initiative, new figures for 2023: an update.
+    update_2023 = row(
+        name="Mô hình hiến đất làm đường Bạch Thông", year=2023, date="", people="1.759", **cell
+    )
+    # The same initiative in 2024: a new registration, maintained.
+    maintained_2024 = row(name="Mô hình hiến đất làm đường Bạch Thông", year=2024, **cell)
+    # A new initiative registered in 2024 and 2025 (listed in reverse order).
+    new_rows = [
+        row(name="Mô hình mới hai năm", year=2025, date="10/01/2025"),
+        row(name="Mô hình mới hai năm", year=2024),
+    ]
     content = make_xlsx(
         [
             # The cell's 2023 initiative again, name without diacritics: unchanged.
-            row(
-                code="BT-CG-NP",
-                unit="",
-                name="mo hinh hien dat lam duong bach thong",
-                year=2023,
-                date="01/03/2023",
-                kind="",
-                field="",
-                grade="",
-                level="",
-            ),
-            # The same initiative, new figures for 2023: an update.
-            row(
-                code="BT-CG-NP",
-                unit="",
-                name="Mô hình hiến đất làm đường Bạch Thông",
-                year=2023,
-                date="",
-                kind="",
-                field="",
-                grade="",
-                level="",
-                people="1.759",
-            ),
-            # The same initiative in 2024: a new registration, maintained.
-            row(
-                code="BT-CG-NP",
-                unit="",
-                name="Mô hình hiến đất làm đường Bạch Thông",
-                year=2024,
-                kind="",
-                field="",
-                grade="",
-                level="",
-            ),
-            # A new initiative registered in 2024 and 2025 (listed in reverse order).
-            row(name="Mô hình mới hai năm", year=2025, date="10/01/2025"),
-            row(name="Mô hình mới hai năm", year=2024),
+            row(name="mo hinh hien dat lam duong bach thong", year=2023, date="01/03/2023", **cell),
+            update_2023,
+            maintained_2024,
+            *new_rows,
         ],
         FULL_HEADERS,
     )
@@ -265,35 +243,7 @@ def test_new_initiatives_existing_ones_and_new_years_are_told_apart(tree):
     # Rows 2 and 3 are the same key: the second is a duplicate.
     assert actions == {2: "unchanged", 3: "error", 4: "create", 5: "create", 6: "create"}
 
-    content = make_xlsx(
-        [
-            row(
-                code="BT-CG-NP",
-                unit="",
-                name="Mô hình hiến đất làm đường Bạch Thông",
-                year=2023,
-                date="",
-                kind="",
-                field="",
-                grade="",
-                level="",
-                people="1.759",
-            ),
-            row(
-                code="BT-CG-NP",
-                unit="",
-                name="Mô hình hiến đất làm đường Bạch Thông",
-                year=2024,
-                kind="",
-                field="",
-                grade="",
-                level="",
-            ),
-            row(name="Mô hình mới hai năm", year=2025, date="10/01/2025"),
-            row(name="Mô hình mới hai năm", year=2024),
-        ],
-        FULL_HEADERS,
-    )
+    content = make_xlsx([update_2023, maintained_2024, *new_rows], FULL_HEADERS)
     batch = check(tree.editor_a, content)
     assert batch.counts == {"update": 1, "create": 3}
     update = batch.rows.get(action="update")

@@ -3,14 +3,12 @@ would, uploads, fixes the three rows the preview flags, confirms, and the figure
 exactly those rows."""
 
 import datetime
-import io
 from collections import Counter
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from intake.models import BatchStatus, ImportBatch
 from registry.choices import UnitType
@@ -18,6 +16,8 @@ from registry.exports import COLUMNS
 from registry.models import Registration
 from registry.tests.factories import make_unit
 from reports.tally import tally_current, tally_expected, tally_rebuild
+
+from .conftest import fill_template
 
 pytestmark = pytest.mark.django_db
 
@@ -76,18 +76,6 @@ def lower_unit_rows(tree, town, broken):
     return rows, expected
 
 
-def filled_template(template, rows):
-    workbook = load_workbook(io.BytesIO(template))
-    sheet = workbook["Danh sách mô hình"]
-    for offset, values in enumerate(rows):
-        for column, value in enumerate(values, start=1):
-            if value != "":
-                sheet.cell(row=3 + offset, column=column, value=value)
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
-
-
 def test_a_staff_member_imports_300_rows_after_fixing_the_three_the_preview_flags(tree, client_for):
     town = make_unit("Đảng ủy thị trấn Phủ Thông", tree.a, UnitType.COMMUNE, code="BT-PT")
     client = client_for(tree.editor_a)
@@ -98,7 +86,7 @@ def test_a_staff_member_imports_300_rows_after_fixing_the_three_the_preview_flag
     rows, _expected = lower_unit_rows(tree, town, broken=True)
     client.post(
         reverse("intake:upload"),
-        {"file": SimpleUploadedFile("xa.xlsx", filled_template(template, rows), XLSX)},
+        {"file": SimpleUploadedFile("xa.xlsx", fill_template(template, rows), XLSX)},
     )
     batch = ImportBatch.objects.latest("pk")
     assert batch.counts == {"create": 297, "error": 3}
@@ -114,7 +102,7 @@ def test_a_staff_member_imports_300_rows_after_fixing_the_three_the_preview_flag
     rows, expected = lower_unit_rows(tree, town, broken=False)
     client.post(
         reverse("intake:upload"),
-        {"file": SimpleUploadedFile("xa.xlsx", filled_template(template, rows), XLSX)},
+        {"file": SimpleUploadedFile("xa.xlsx", fill_template(template, rows), XLSX)},
     )
     batch = ImportBatch.objects.latest("pk")
     assert batch.counts == {"create": 300}

@@ -43,15 +43,6 @@ def more_data(tree, fields):
             decision.registrations.add(registration)
 
 
-@pytest.fixture
-def client_of(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
 def download(client, params):
     """Ask for the workbook as the page's button does, follow to its page, download it."""
     asked = client.post(reverse("reports:export_xlsx") + "?" + urlencode(params))
@@ -73,30 +64,30 @@ def test_reports_require_login(client, tree):
 
 
 @pytest.mark.parametrize("name", ["reports:dashboard", "reports:report"])
-def test_a_root_outside_the_scope_answers_404(client_of, user_of_a, tree, name):
-    client = client_of(user_of_a)
+def test_a_root_outside_the_scope_answers_404(client_for, user_of_a, tree, name):
+    client = client_for(user_of_a)
     assert client.get(reverse(name), {"unit": tree.b.pk}).status_code == 404
     assert client.get(reverse(name), {"unit": tree.p.pk}).status_code == 404
     assert client.get(reverse(name), {"unit": tree.a1.pk, "year": 2023}).status_code == 200
 
 
 def test_a_workbook_outside_the_scope_is_refused_and_belongs_to_who_asked(
-    client_of, user_of_a, user_of_b, tree
+    client_for, user_of_a, user_of_b, tree
 ):
-    client = client_of(user_of_a)
+    client = client_for(user_of_a)
     export = reverse("reports:export_xlsx")
     assert client.post(f"{export}?unit={tree.b.pk}").status_code == 404
     assert client.post(f"{export}?unit={tree.p.pk}").status_code == 404
     assert download(client, {"unit": tree.a1.pk, "year": 2023}).status_code == 200
     workbook = Workbook.objects.get()
-    other = client_of(user_of_b)
+    other = client_for(user_of_b)
     assert other.get(reverse("reports:workbook_detail", args=[workbook.pk])).status_code == 404
     assert other.get(reverse("reports:workbook_download", args=[workbook.pk])).status_code == 404
 
 
-def test_asking_for_a_workbook_does_not_make_it_in_the_request(client_of, user_of_a, tree, settings):
+def test_asking_for_a_workbook_does_not_make_it_in_the_request(client_for, user_of_a, tree, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    client = client_of(user_of_a)
+    client = client_for(user_of_a)
     asked = client.post(reverse("reports:export_xlsx") + f"?unit={tree.a.pk}&year=2023")
     page = client.get(asked["Location"])
     assert page.context["workbook"].status == "queued"
@@ -110,8 +101,8 @@ def test_asking_for_a_workbook_does_not_make_it_in_the_request(client_of, user_o
     assert "Tải tệp Excel về" in partial.content.decode() and "every 1s" not in partial.content.decode()
 
 
-def test_dashboard_defaults_to_the_users_unit_and_latest_year_with_data(client_of, user_of_a, tree):
-    response = client_of(user_of_a).get(reverse("reports:dashboard"))
+def test_dashboard_defaults_to_the_users_unit_and_latest_year_with_data(client_for, user_of_a, tree):
+    response = client_for(user_of_a).get(reverse("reports:dashboard"))
     assert response.status_code == 200
     assert response.context["root"] == tree.a
     assert response.context["period"].label == "năm 2023"
@@ -123,8 +114,8 @@ def test_dashboard_defaults_to_the_users_unit_and_latest_year_with_data(client_o
     assert "Huyện ủy B" not in html
 
 
-def test_dashboard_numbers_lead_to_the_registration_list_and_units_re_root(client_of, superuser, tree):
-    response = client_of(superuser).get(reverse("reports:dashboard"), {"unit": tree.p.pk, "year": 2023})
+def test_dashboard_numbers_lead_to_the_registration_list_and_units_re_root(client_for, superuser, tree):
+    response = client_for(superuser).get(reverse("reports:dashboard"), {"unit": tree.p.pk, "year": 2023})
     cards = {card["key"]: card for card in response.context["cards"]}
     list_url = reverse("registry:registration_list")
     assert cards["recognised"]["url"] == f"{list_url}?unit={tree.p.pk}&year=2023&recognised=true"
@@ -153,15 +144,15 @@ def test_numbers_render_the_vietnamese_way():
         )
 
 
-def test_dashboard_says_the_participation_line(client_of, superuser, tree):
-    response = client_of(superuser).get(reverse("reports:dashboard"), {"unit": tree.p.pk, "year": 2023})
+def test_dashboard_says_the_participation_line(client_for, superuser, tree):
+    response = client_for(superuser).get(reverse("reports:dashboard"), {"unit": tree.p.pk, "year": 2023})
     html = response.content.decode()
     assert "(+75,0%)" in html
     assert "Tổng số 7 mô hình của 3/4 chi, đảng bộ trực thuộc; tăng 3 mô hình so với cùng kỳ năm 2022" in html
 
 
-def test_period_picker_accepts_every_kind_of_period(client_of, superuser, tree):
-    client = client_of(superuser)
+def test_period_picker_accepts_every_kind_of_period(client_for, superuser, tree):
+    client = client_for(superuser)
     cases = [
         ({"period": "half", "year": 2023, "half": 1}, "6 tháng đầu năm 2023", 6),
         ({"period": "quarter", "year": 2023, "quarter": 3}, "quý III năm 2023", 1),
@@ -178,8 +169,8 @@ def test_period_picker_accepts_every_kind_of_period(client_of, superuser, tree):
         assert response.context["cards"][0]["value"] == total
 
 
-def test_a_bad_period_shows_the_error_and_the_default_year(client_of, superuser, tree):
-    response = client_of(superuser).get(
+def test_a_bad_period_shows_the_error_and_the_default_year(client_for, superuser, tree):
+    response = client_for(superuser).get(
         reverse("reports:dashboard"), {"unit": tree.p.pk, "period": "range", "date_from": "2023-05-01"}
     )
     assert response.status_code == 200
@@ -187,8 +178,8 @@ def test_a_bad_period_shows_the_error_and_the_default_year(client_of, superuser,
     assert response.context["period"].label == "năm 2023"
 
 
-def test_report_page_shows_bieu_1_with_links_and_the_root_row(client_of, superuser, tree):
-    response = client_of(superuser).get(reverse("reports:report"), {"unit": tree.p.pk, "year": 2023})
+def test_report_page_shows_bieu_1_with_links_and_the_root_row(client_for, superuser, tree):
+    response = client_for(superuser).get(reverse("reports:report"), {"unit": tree.p.pk, "year": 2023})
     assert response.status_code == 200
     rows = {row["unit"]["name"]: row for row in response.context["unit_rows"]}
     list_url = reverse("registry:registration_list")
@@ -207,14 +198,14 @@ def test_report_page_shows_bieu_1_with_links_and_the_root_row(client_of, superus
     assert "đến 31/12/2022" in html
 
 
-def test_navbar_links_to_the_dashboard(client_of, superuser, tree):
-    html = client_of(superuser).get(reverse("reports:report")).content.decode()
+def test_navbar_links_to_the_dashboard(client_for, superuser, tree):
+    html = client_for(superuser).get(reverse("reports:report")).content.decode()
     assert f'href="{reverse("reports:dashboard")}"' in html
     assert "Báo cáo" in html
 
 
-def test_export_downloads_the_workbook_of_the_page(client_of, user_of_a, tree):
-    response = download(client_of(user_of_a), {"unit": tree.a.pk, "year": 2023})
+def test_export_downloads_the_workbook_of_the_page(client_for, user_of_a, tree):
+    response = download(client_for(user_of_a), {"unit": tree.a.pk, "year": 2023})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert 'filename="bao-cao-dan-van-kheo-huyen-uy-a-nam-2023.xlsx"' in response["Content-Disposition"]
@@ -226,29 +217,29 @@ def test_export_downloads_the_workbook_of_the_page(client_of, user_of_a, tree):
 
 @pytest.mark.parametrize("larger", [False, True], ids=["small", "larger"])
 def test_dashboard_query_count_does_not_grow_with_the_data(
-    client_of, user_of_a, tree, request, larger, django_assert_num_queries
+    client_for, user_of_a, tree, request, larger, django_assert_num_queries
 ):
     if larger:
         request.getfixturevalue("more_data")
-    client = client_of(user_of_a)
+    client = client_for(user_of_a)
     with django_assert_num_queries(DASHBOARD_QUERIES):
         assert client.get(reverse("reports:dashboard"), {"unit": tree.a.pk}).status_code == 200
 
 
 @pytest.mark.parametrize("larger", [False, True], ids=["small", "larger"])
 def test_report_query_count_does_not_grow_with_the_data(
-    client_of, user_of_a, tree, request, larger, django_assert_num_queries
+    client_for, user_of_a, tree, request, larger, django_assert_num_queries
 ):
     if larger:
         request.getfixturevalue("more_data")
-    client = client_of(user_of_a)
+    client = client_for(user_of_a)
     with django_assert_num_queries(REPORT_QUERIES):
         assert client.get(reverse("reports:report"), {"unit": tree.a.pk, "year": 2023}).status_code == 200
 
 
 @pytest.mark.parametrize("larger", [False, True], ids=["small", "larger"])
 def test_export_query_count_does_not_grow_with_the_data(
-    client_of, user_of_a, tree, request, larger, django_assert_num_queries
+    client_for, user_of_a, tree, request, larger, django_assert_num_queries
 ):
     if larger:
         request.getfixturevalue("more_data")
@@ -258,13 +249,13 @@ def test_export_query_count_does_not_grow_with_the_data(
         )
 
 
-def test_chart_data_is_plain_json(client_of, superuser, tree):
-    response = client_of(superuser).get(reverse("reports:dashboard"), {"unit": tree.p.pk, "year": 2023})
+def test_chart_data_is_plain_json(client_for, superuser, tree):
+    response = client_for(superuser).get(reverse("reports:dashboard"), {"unit": tree.p.pk, "year": 2023})
     assert json.loads(json.dumps(response.context["chart_data"])) == response.context["chart_data"]
 
 
-def test_the_download_equals_the_screen(client_of, superuser, tree):
-    client = client_of(superuser)
+def test_the_download_equals_the_screen(client_for, superuser, tree):
+    client = client_for(superuser)
     params = {"unit": tree.p.pk, "period": "half", "year": 2023, "half": 1}
     page = client.get(reverse("reports:report"), params).context
     response = download(client, params)
@@ -279,8 +270,8 @@ def test_the_download_equals_the_screen(client_of, superuser, tree):
     assert ws["A6"].value.endswith("6 THÁNG ĐẦU NĂM 2023")
 
 
-def test_expired_workbooks_are_deleted_with_their_files(client_of, user_of_a, tree):
-    client = client_of(user_of_a)
+def test_expired_workbooks_are_deleted_with_their_files(client_for, user_of_a, tree):
+    client = client_for(user_of_a)
     download(client, {"unit": tree.a.pk, "year": 2023})
     old = Workbook.objects.get()
     folder = Path(old.file.path).parent
