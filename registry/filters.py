@@ -155,7 +155,8 @@ class RegistrationFilterSet(StyledFilterSet):
 
     def filter_q(self, qs, name, value):
         # Every word must appear in the initiative's search key (name, person, address, unit).
-        return qs.filter(initiative__in=Initiative.objects.matching(value))
+        ids = Initiative.objects.matching_ids(value)
+        return qs if ids is None else qs.filter(initiative_id__in=ids)
 
     def filter_recognised(self, qs, name, value):
         return qs.filter(recognition_rank__isnull=value != "true")

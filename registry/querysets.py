@@ -8,7 +8,8 @@ the materialized path of the tree (``path`` starts with the unit's path).
 from functools import reduce
 from operator import or_
 
-from django.db import connection, models
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -101,30 +102,42 @@ class InitiativeQuerySet(ScopedQuerySetMixin, SoftDeleteQuerySetMixin, models.Qu
     def matching(self, text):
         """Keep the initiatives whose search key holds every word of ``text`` (diacritics optional).
 
-        On PostgreSQL each word matches a whole word of the key (the last one the start of a
-        word), answered by a full-text index (migrations 0006 and 0008): a substring search
-        over a million keys took seconds even with a trigram index. Elsewhere each word
-        matches anywhere in the key.
+        On PostgreSQL each word matches a whole word of the key, and a word typed with a
+        trailing ``*`` the start of a word (``registry.text.search_terms``), answered by a
+        full-text index (migrations 0006 and 0008): a substring search over a million keys
+        took seconds even with a trigram index, and a prefix makes the index gather every
+        word it starts (a few times slower than whole words). Elsewhere each word matches
+        anywhere in the key.
         """
-        from .text import fold
+        ids = self.matching_ids(text)
+        return self if ids is None else self.filter(pk__in=ids)
 
-        words = fold(text).split()[:12]
-        if not words:
-            return self
-        if connection.vendor == "postgresql":
-            # Whole words, and the start of the last one, which may still be being typed.
-            query = " & ".join([*words[:-1], f"{words[-1]}:*"])
-            return self.filter(
-                pk__in=RawSQL(
-                    "SELECT id FROM registry_initiative "
-                    "WHERE search_words @@ to_tsquery('simple'::regconfig, %s)",
-                    [query],
-                )
+    def matching_ids(self, text):
+        """Return the ids of the initiatives ``matching`` keeps, to filter by, or None for no words.
+
+        On PostgreSQL this is the full-text query itself: filtering registrations by
+        ``initiative_id__in`` it joins them straight to the index's answer.
+        """
+        from .text import search_terms
+
+        terms = search_terms(text)
+        if not terms:
+            return None
+        if self.matches_whole_words():
+            query = " & ".join(f"{word}:*" if prefix else word for word, prefix in terms)
+            return RawSQL(
+                "SELECT id FROM registry_initiative "
+                "WHERE search_words @@ to_tsquery('simple'::regconfig, %s)",
+                [query],
             )
         found = self
-        for word in words:
+        for word, _prefix in terms:
             found = found.filter(search_text__contains=word)
-        return found
+        return found.values("pk")
+
+    def matches_whole_words(self):
+        """Whether ``matching`` tells whole words from parts of words (it does on PostgreSQL)."""
+        return connections[self.db].vendor == "postgresql"
 
 
 class RegistrationQuerySet(ScopedQuerySetMixin, SoftDeleteQuerySetMixin, models.QuerySet):
@@ -171,3 +184,19 @@ class OwnedUntilExpiryQuerySet(models.QuerySet):
 
     def expired(self):
         return self.filter(expires_at__lte=timezone.now())
+
+
+def plain_rows(queryset):
+    """Return the column names and rows of a ``values()`` queryset, read straight from the cursor.
+
+    Without the ORM's per-row iteration: twenty thousand rows of two integers are read some
+    30 ms sooner, fifty sums a row about twice as fast. Only for columns that need no
+    conversion (integers and text).
+    """
+    try:
+        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # a filter that can match nothing, such as .none()
+        return [], []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [column[0] for column in cursor.description], cursor.fetchall()

@@ -42,6 +42,29 @@ def fold(text):
     return _NOT_WORD.sub(" ", stripped).strip().lower()
 
 
+def search_terms(text, limit=12):
+    """Return the folded words of a search as (word, is_prefix) pairs.
+
+    A word typed with a trailing ``*`` ("nguy*") stands for any word that starts with it;
+    the others are whole words. "An-ninh*" gives ("an", False), ("ninh", True).
+    """
+    terms = []
+    for raw in str(text or "").split():
+        words = fold(raw).split()
+        terms += [(word, False) for word in words]
+        if words and raw.endswith("*"):
+            terms[-1] = (words[-1], True)
+    return terms[:limit]
+
+
+def widen_search(text):
+    """Return ``text`` with its last word made a prefix ("nguy" → "nguy*"), or None if it already is."""
+    terms = search_terms(text)
+    if not terms or terms[-1][1]:
+        return None
+    return f"{str(text).rstrip()}*"
+
+
 def sort_key(text):
     """Return a key that sorts Vietnamese names the way Vietnamese readers expect (Đ after D)."""
     key = []

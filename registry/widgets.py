@@ -33,7 +33,9 @@ class Autocomplete(forms.Select):
             "data-clear": _("Bỏ chọn"),
         }
         iterator = self.choices
-        if hasattr(iterator, "queryset") and iterator.queryset.count() > FULL_LIST_LIMIT:
+        # Count no further than the limit: a national scope holds 60.000 units.
+        queryset = getattr(iterator, "queryset", None)
+        if queryset is not None and queryset[: FULL_LIST_LIMIT + 1].count() > FULL_LIST_LIMIT:
             attrs["data-remote"] = "1"
             self.choices = self._chosen_only(iterator, value)
         return super().get_context(name, value, attrs)

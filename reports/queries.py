@@ -12,7 +12,6 @@ behind each count; the drill-down links are built from the same list.
 
 import re
 
-from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -42,7 +41,7 @@ from registry.choices import (
 )
 from registry.chunks import batched
 from registry.models import Decision, Registration, Unit, decision_reference
-from registry.querysets import scope_paths
+from registry.querysets import plain_rows, scope_paths
 
 from .cache import figures as figure_cache
 from .measures import LEVEL_GRADE_MEASURES, MEASURES, TALLY_KEYS
@@ -115,12 +114,8 @@ def _tally_by_period(rows, periods, by=()):
     grouped = {}
     # Run the compiled query directly: the ORM's per-value conversion of some fifty sums a row
     # cost as much as the query itself.
-    query = rows.filter(within).values(*by, grain).annotate(**_TALLY_SUMS).order_by().query
-    sql, params = query.sql_with_params()
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [column[0] for column in cursor.description]
-        fetched = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    names, values = plain_rows(rows.filter(within).values(*by, grain).annotate(**_TALLY_SUMS).order_by())
+    fetched = [dict(zip(names, row, strict=True)) for row in values]
     for row in fetched:
         group = tuple(row[name] for name in by)
         counts = grouped.get(group)

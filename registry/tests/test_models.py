@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from registry.choices import DecisionKind, Kind
 from registry.models import Decision
-from registry.text import fold, sort_key
+from registry.text import fold, search_terms, sort_key, widen_search
 
 from .factories import DecisionFactory, InitiativeFactory, RegistrationFactory, make_unit
 
@@ -66,6 +66,16 @@ def test_a_unit_cannot_close_before_it_opens(unit):
 def test_references_follow_party_and_state_conventions():
     assert Decision(number="123", symbol="QĐ/HU").reference == "123-QĐ/HU"
     assert Decision(number="3970", symbol="QĐ-UBND").reference == "3970/QĐ-UBND"
+
+
+def test_search_terms_are_folded_words_and_a_trailing_star_makes_a_prefix():
+    words = [("hien", False), ("dat", False), ("lam", False), ("duong", False)]
+    assert search_terms("Hiến đất  làm đường") == words
+    assert search_terms("An-ninh* trật tự*") == [("an", False), ("ninh", True), ("trat", False), ("tu", True)]
+    assert search_terms("* “ ”") == []
+    assert widen_search("Bạch Thô ") == "Bạch Thô*"
+    assert widen_search("nguy*") is None
+    assert widen_search("  ") is None
 
 
 def test_fold_ignores_case_diacritics_punctuation_and_spaces():

@@ -189,7 +189,34 @@ def test_search_finds_words_of_the_model_and_of_its_unit_together(tree, client_f
     listing = reverse("registry:registration_list")
     found = client.get(listing, {"q": "hien dat na phai"}).context["object_list"]
     assert [r.initiative for r in found] == [tree.initiative_a]
-    assert list(client.get(listing, {"q": "hien dat cam giang"}).context["object_list"]) == []
+    empty = client.get(listing, {"q": "hien dat cam giang"}, follow=True)
+    assert list(empty.context["object_list"]) == []
+
+
+def test_search_matches_whole_words_where_the_database_can(tree, client_for):
+    flower = RegistrationFactory(initiative=InitiativeFactory(name="Vườn hoa tự quản", unit=tree.cell))
+    activity = RegistrationFactory(initiative=InitiativeFactory(name="Hoạt động tự quản", unit=tree.cell))
+    found = client_for(tree.editor_a).get(reverse("registry:registration_list"), {"q": "hoa tu quan"})
+    if Initiative.objects.matches_whole_words():
+        assert list(found.context["object_list"]) == [flower]
+    else:  # SQLite: every word anywhere in the search key
+        assert set(found.context["object_list"]) == {flower, activity}
+
+
+def test_a_search_that_finds_nothing_is_widened_to_the_start_of_its_last_word(tree, client_for):
+    client = client_for(tree.editor_a)
+    listing = reverse("registry:registration_list")
+    response = client.get(listing, {"q": "Bạch Thô"})
+    if Initiative.objects.matches_whole_words():
+        assert response.status_code == 302
+        assert response.url == f"{listing}?q=B%E1%BA%A1ch+Th%C3%B4%2A"
+        response = client.get(response.url)
+        assert "các mô hình có từ bắt đầu bằng “Thô”" in response.content.decode()
+    assert tree.initiative_a in [r.initiative for r in response.context["object_list"]]
+    # A prefix already: an empty list is shown as it is.
+    nothing = client.get(listing, {"q": "khong co dau*"})
+    assert nothing.status_code == 200
+    assert list(nothing.context["object_list"]) == []
 
 
 def test_renaming_a_unit_renames_it_in_the_search(tree, client_for):

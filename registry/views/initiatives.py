@@ -18,6 +18,7 @@ from registry.filters import RegistrationFilterSet
 from registry.forms import AttachmentForm, InitiativeCreateForm, InitiativeForm, RegistrationForm
 from registry.models import Attachment, Decision, Field, Initiative, Registration
 from registry.querysets import CHANGE, VIEW, scope_paths
+from registry.text import widen_search
 from reports.listcount import DEFAULT_ORDER, list_count
 
 from .mixins import CanChangeMixin, RestoreMixin, ScopedMixin, SoftDeleteMixin, UserFormKwargsMixin
@@ -65,18 +66,44 @@ class RegistrationListView(ScopedMixin, FilterView):
     filterset_class = RegistrationFilterSet
     template_name = "registry/registration_list.html"
     paginate_by = 50
+    list_size = None  # the number of rows, once counted
     export_formats = {"xlsx": exports.xlsx_response, "csv": exports.csv_response}
 
     def get(self, request, *args, **kwargs):
         export = self.export_formats.get(request.GET.get("export", ""))
         if export is None:
-            return super().get(request, *args, **kwargs)
+            response = super().get(request, *args, **kwargs)
+            return self.widened(request) or response
         # The same steps as FilterView.get, without the page: an invalid filter exports nothing.
         filterset = self.get_filterset(self.get_filterset_class())
         valid = not filterset.is_bound or filterset.is_valid() or not self.get_strict()
         queryset = filterset.qs if valid else filterset.queryset.none()
         filename = f"danh-sach-mo-hinh-{timezone.localdate():%Y%m%d}"
         return export(queryset, filename)
+
+    def widened(self, request):
+        """Redirect a search that found nothing to the same search with its last word as a prefix.
+
+        Whole words keep a search precise ("hoa" does not find every "hoạt động"), but a last
+        word typed in part ("nguy" for "Nguyễn") would find nothing: it is widened, said so,
+        and the address shows the ``*`` the reader can type themselves.
+        """
+        query = request.GET.get("q", "")
+        wider = widen_search(query)
+        if self.list_size != 0 or wider is None or not Initiative.objects.matches_whole_words():
+            return None
+        messages.info(
+            request,
+            _(
+                "Không có mô hình nào chứa đủ các từ “%(query)s”: dưới đây là các mô hình "
+                "có từ bắt đầu bằng “%(word)s”."
+            )
+            % {"query": query.strip(), "word": query.split()[-1]},
+        )
+        params = request.GET.copy()
+        params["q"] = wider
+        params.pop("page", None)
+        return HttpResponseRedirect(f"{request.path}?{params.urlencode()}")
 
     def get_queryset(self):
         return (
@@ -94,6 +121,7 @@ class RegistrationListView(ScopedMixin, FilterView):
         else:
             cleaned = filterset.form.cleaned_data if filterset.is_valid() else None
         count, self.count_capped, ids = list_count(self.request.user, cleaned, queryset)
+        self.list_size = count
         return CountedPaginator(queryset, per_page, count=count, ids=ids, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -55,7 +55,7 @@ class SuggestView(View):
         rows = (
             Initiative.objects.restrict(user, VIEW)
             .alive()
-            .matching(" ".join(words))
+            .matching(" ".join(words) + "*")  # the last word may still be being typed
             .order_by("name", "pk")
             .values("pk", "name", "unit__name")[:LIMIT]
         )
