@@ -285,6 +285,15 @@ def page_rows(pages, t):
         (f"Danh sách mô hình, trang {vn(deep)}", f"{listing}?page={deep}"),
         ("Danh sách mô hình, tìm “bach thong” (không dấu)", f"{listing}?q=bach+thong"),
         ("Danh sách mô hình, tìm “hien dat lam duong”", f"{listing}?q=hien+dat+lam+duong"),
+        (
+            "Danh sách mô hình, tìm “hien dat lam duong”, trang 200",
+            f"{listing}?q=hien+dat+lam+duong&page=200",
+        ),
+        (
+            f"Danh sách mô hình, tìm “hien dat lam duong”, {province.name}, năm {last}",
+            f"{listing}?q=hien+dat+lam+duong&unit={province.pk}&year={last}",
+        ),
+        ("Danh sách mô hình, tìm “nguyen van” (hơn 30.000 dòng)", f"{listing}?q=nguyen+van"),
         ("Chi tiết mô hình", reverse("registry:initiative_detail", args=[t["initiative"].pk])),
         ("Django admin: danh sách đăng ký, trang đầu", "/quan-tri/registry/registration/"),
         (f"Django admin: lọc năm {year}", f"/quan-tri/registry/registration/?year={year}"),
@@ -818,11 +827,17 @@ def write_doc(text):
 
 
 def postgres_version():
+    """Return the server's version and the settings the figures depend on most."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
-        return cursor.fetchone()[0].split()[0]
+        version = cursor.fetchone()[0].split()[0]
+        settings = []
+        for name in ("shared_buffers", "effective_cache_size", "work_mem"):
+            cursor.execute(f"SHOW {name}")
+            settings.append(f"{name} = {cursor.fetchone()[0]}")
+    return f"{version} ({', '.join(settings)})"
 
 
 def main():

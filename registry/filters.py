@@ -1,6 +1,7 @@
 """FilterSets, reused by the list pages, the reports' drill-downs and the exports."""
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,7 @@ from .choices import (
 )
 from .forms import DateInput, unit_label, use_autocomplete
 from .models import Decision, Field, Initiative, Registration, Unit
-from .widgets import Autocomplete
+from .widgets import Autocomplete, QuickSelect
 
 
 def scoped_units(request):
@@ -89,6 +90,8 @@ class StyledFilterSet(django_filters.FilterSet):
             widget.attrs.setdefault(
                 "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
             )
+            if type(widget) is forms.Select:
+                widget.__class__ = QuickSelect  # the same list, written without a template per option
         return form
 
 
@@ -97,7 +100,11 @@ class RegistrationFilterSet(StyledFilterSet):
 
     primary_filters = ("q", "unit", "year", "field", "kind", "status")
 
-    q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_q")
+    q = django_filters.CharFilter(
+        label=_("Tìm kiếm"),
+        method="filter_q",
+        widget=forms.TextInput(attrs={"placeholder": _("Không cần dấu; “nguy*”: các từ bắt đầu bằng nguy")}),
+    )
     unit = UnitFilter(label=_("Đơn vị (cả các đơn vị trực thuộc)"), path_lookup="unit__path")
     year = django_filters.NumberFilter(label=_("Năm"))
     year_from = django_filters.NumberFilter(field_name="year", lookup_expr="gte", label=_("Từ năm"))

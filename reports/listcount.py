@@ -31,10 +31,11 @@ _BY_PARAMS = {frozenset(m.params.items()): m.key for m in TALLY_MEASURES}
 
 
 def list_count(user, cleaned_data, queryset):
-    """Return (count, capped, ids) for the list of ``queryset``.
+    """Return (count, capped, keys) for the list of ``queryset``.
 
-    ``count`` is the number of rows, cut at ``CAP`` when ``capped``. ``ids`` are, when they
-    were read anyway, every row's id in the list's order: the page is then a slice of them.
+    ``count`` is the number of rows, cut at ``CAP`` when ``capped``. ``keys`` are, when they
+    were read anyway, every row's (year, id), in no order: the newest first are the list's
+    order, and a page is taken from them.
     ``cleaned_data`` is None when the filters were not valid (the list is then empty).
     """
     count = None if cleaned_data is None else tally_count(user, cleaned_data)
@@ -46,8 +47,7 @@ def list_count(user, cleaned_data, queryset):
         # here is faster than in the database, which would sort before it could stop).
         _names, rows = plain_rows(queryset.order_by().values("year", "pk")[: CAP + 1])
         if len(rows) <= CAP:
-            rows.sort(reverse=True)  # newest first: by year, then by id
-            return len(rows), False, [pk for _year, pk in rows]
+            return len(rows), False, rows
         return CAP, True, None
     count = queryset.order_by()[: CAP + 1].count()
     return min(count, CAP), count > CAP, None

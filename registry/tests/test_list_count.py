@@ -64,6 +64,19 @@ def test_other_filters_are_counted_exactly_below_the_cap(client_for):
         assert not response.context["count_capped"]
 
 
+@pytest.mark.parametrize("query", ["q=chi+bo", "renewed=false"])
+def test_pages_taken_from_the_counted_rows_follow_the_lists_order(client_for, query):
+    client = client_for(user("quantri"))
+    first = client.get(f"{URL}?{query}")
+    expected = list(first.context["filter"].qs.values_list("pk", flat=True))
+    assert first.context["paginator"].count == len(expected) > 50, query
+    listed = []
+    for number in range(1, first.context["paginator"].num_pages + 1):
+        page = client.get(f"{URL}?{query}&page={number}").context["page_obj"]
+        listed += [registration.pk for registration in page.object_list]
+    assert listed == expected
+
+
 def test_a_count_over_the_cap_says_more_than(client_for, monkeypatch):
     monkeypatch.setattr(listcount, "CAP", 5)
     response = client_for(user("quantri")).get(f"{URL}?q=chi+bo")

@@ -1,5 +1,7 @@
 """Initiatives (mô hình), their yearly registrations and attachments."""
 
+import heapq
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -23,14 +25,18 @@ from reports.listcount import DEFAULT_ORDER, list_count
 
 from .mixins import CanChangeMixin, RestoreMixin, ScopedMixin, SoftDeleteMixin, UserFormKwargsMixin
 
+# What a row of the model list shows besides the registration.
+LIST_JOINS = ("initiative__field", "unit")
+
 
 class CountedPaginator(Paginator):
     """A paginator given its count, so that it does not count the rows itself."""
 
-    def __init__(self, object_list, per_page, *, count, ids=None, **kwargs):
+    def __init__(self, object_list, per_page, *, count, rows, keys=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.known_count = count
-        self.ids = ids  # every row's id in order, when already read
+        self.rows = rows  # the rows to read a page's ids from, with their joins and no filter
+        self.keys = keys  # every row's (year, id) in no order, when already read
 
     @cached_property
     def count(self):
@@ -46,11 +52,18 @@ class CountedPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        if self.ids is not None:
-            ids = self.ids[bottom:top]
+        if self.keys is not None:
+            # Newest first (by year, then id): on the first pages, only the rows down to the page
+            # are ordered.
+            if top * 4 < len(self.keys):
+                newest = heapq.nlargest(top, self.keys)
+            else:
+                newest = sorted(self.keys, reverse=True)
+            ids = [pk for _year, pk in newest[bottom:top]]
         else:
             ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        found = {row.pk: row for row in self.object_list.filter(pk__in=ids).order_by()}
+        # The ids passed the filters and the scope: the search is not run a second time.
+        found = {row.pk: row for row in self.rows.filter(pk__in=ids)}
         return self._get_page([found[pk] for pk in ids if pk in found], number, self)
 
 
@@ -109,7 +122,7 @@ class RegistrationListView(ScopedMixin, FilterView):
         return (
             super()
             .get_queryset()
-            .select_related("initiative__field", "unit")
+            .select_related(*LIST_JOINS)
             # Newest first, along the (year, id) index: no sort of the whole list.
             .order_by(*DEFAULT_ORDER)
         )
@@ -120,9 +133,10 @@ class RegistrationListView(ScopedMixin, FilterView):
             cleaned = {}
         else:
             cleaned = filterset.form.cleaned_data if filterset.is_valid() else None
-        count, self.count_capped, ids = list_count(self.request.user, cleaned, queryset)
+        count, self.count_capped, keys = list_count(self.request.user, cleaned, queryset)
         self.list_size = count
-        return CountedPaginator(queryset, per_page, count=count, ids=ids, **kwargs)
+        rows = Registration.objects.select_related(*LIST_JOINS)
+        return CountedPaginator(queryset, per_page, count=count, rows=rows, keys=keys, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

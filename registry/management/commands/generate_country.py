@@ -885,13 +885,20 @@ def reset_sequences():
             cursor.execute(sql)
 
 
-def analyze():
+def analyze(vacuum=False, tables=()):
+    """Give the planner the new rows' statistics; with ``vacuum``, mark the pages all-visible too.
+
+    Without VACUUM after a bulk load, every index-only scan (the list's count, the
+    registrations of a model) still reads the table pages, and the full-text index keeps its
+    pending list. VACUUM cannot run in a transaction (the tests'): ANALYZE alone then.
+    """
     if connection.vendor != "postgresql":
         return
     models = [Unit, Initiative, Registration, Decision, Decision.registrations.through]
+    statement = "VACUUM (ANALYZE)" if vacuum and not connection.in_atomic_block else "ANALYZE"
     with connection.cursor() as cursor:
-        for model in models:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        for table in [*(model._meta.db_table for model in models), *tables]:
+            cursor.execute(f"{statement} {connection.ops.quote_name(table)}")
 
 
 def vn_number(value):
@@ -974,6 +981,8 @@ class Command(BaseCommand):
         if tally_rebuild is not None and not options["skip_tally"]:
             tally_rebuild()
             self.log(f"Đã tính lại bảng số liệu tổng hợp ({self.elapsed(started)}).")
+        analyze(vacuum=True, tables=["reports_tally"] if tally_rebuild is not None else [])
+        self.log(f"VACUUM ANALYZE ({self.elapsed(started)}).")
         counts = generator.counts
         self.stdout.write(
             self.style.SUCCESS(
