@@ -3,10 +3,14 @@
 When the list's filters are dimensions of the tally (unit, years, field) and at most one
 measure (kind, status, grade, level, evaluation, recognition, commendation, as the report's
 drill-down links set them), the count is a sum over a few hundred tally rows. Any other filter
-(a search, dates, "renewed", ...) is counted in the database, up to ``CAP`` rows: the list then
-says "more than 30.000" and the reader narrows the filter.
+(a search, dates, "renewed", ...) is counted in the database, up to ``CAP`` rows (``BROAD_CAP``
+when the database expects far more): the list then says "more than 30.000" (or 10.000) and
+the reader narrows the filter.
 """
 
+import json
+
+from django.db import connections
 from django.db.models import Sum
 
 from registry.models import Unit
@@ -15,8 +19,10 @@ from registry.querysets import plain_rows, scope_paths
 from .measures import TALLY_MEASURES
 from .models import Tally
 
-# Up to this many rows are read (ids and years only) to count and order them in one pass.
+# Up to this many rows are read (ids and years only) to count and order them in one pass;
+# only up to BROAD_CAP when the database expects far more (see row_cap).
 CAP = 30_000
+BROAD_CAP = 10_000
 # The model list's default order, newest first (see RegistrationListView).
 DEFAULT_ORDER = ("-year", "-pk")
 
@@ -41,16 +47,32 @@ def list_count(user, cleaned_data, queryset):
     count = None if cleaned_data is None else tally_count(user, cleaned_data)
     if count is not None:
         return count, False, None
+    rows = queryset.order_by().values("year", "pk")
+    cap = row_cap(rows)
     if tuple(queryset.query.order_by) == DEFAULT_ORDER:
         # One pass reads the matching rows' years and ids, in no order (a search matching
         # twenty thousand rows: one query instead of a count and a sorted page; sorting them
         # here is faster than in the database, which would sort before it could stop).
-        _names, rows = plain_rows(queryset.order_by().values("year", "pk")[: CAP + 1])
-        if len(rows) <= CAP:
-            return len(rows), False, rows
-        return CAP, True, None
-    count = queryset.order_by()[: CAP + 1].count()
-    return min(count, CAP), count > CAP, None
+        _names, keys = plain_rows(rows[: cap + 1])
+        if len(keys) <= cap:
+            return len(keys), False, keys
+        return cap, True, None
+    count = rows[: cap + 1].count()
+    return min(count, cap), count > cap, None
+
+
+def row_cap(rows):
+    """Return how many rows to read at most: ``CAP``, or ``BROAD_CAP`` for a list expected far longer.
+
+    Rows read past the cap are only thrown away, and a list capped anyway is shown from an
+    index walk: when PostgreSQL's planner expects more than ``CAP`` rows (“nguyen van”:
+    some 120.000), reading 10.000 rows instead of 30.000 saves tens of milliseconds. A
+    wrong estimate costs only time: the rows and the count shown stay exact below the cap.
+    """
+    if connections[rows.db].vendor != "postgresql" or rows.query.is_empty():
+        return CAP
+    plan = json.loads(rows.explain(format="json"))
+    return min(BROAD_CAP, CAP) if plan[0]["Plan"]["Plan Rows"] > CAP else CAP
 
 
 def tally_count(user, cleaned_data):

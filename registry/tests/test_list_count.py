@@ -2,8 +2,9 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 
-from registry.models import Field, Unit
+from registry.models import Field, Registration, Unit
 from reports import listcount
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
@@ -83,6 +84,20 @@ def test_a_count_over_the_cap_says_more_than(client_for, monkeypatch):
     assert response.context["count_capped"]
     assert response.context["paginator"].count == 5
     assert "Hơn <strong>5</strong>" in response.content.decode()
+
+
+def test_fewer_rows_are_read_when_the_database_expects_far_more_than_the_cap(monkeypatch):
+    rows = Registration.objects.values("year", "pk")
+    total = rows.count()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE registry_registration")  # the planner then expects every row
+    monkeypatch.setattr(listcount, "BROAD_CAP", 3)
+    monkeypatch.setattr(listcount, "CAP", total // 2)
+    assert listcount.row_cap(rows) == (3 if connection.vendor == "postgresql" else total // 2)
+    monkeypatch.setattr(listcount, "CAP", total * 2)
+    assert listcount.row_cap(rows) == total * 2
+    assert listcount.row_cap(rows.none()) == total * 2
 
 
 def test_an_invalid_filter_lists_and_counts_nothing(client_for):
