@@ -62,7 +62,10 @@ def widen_search(text):
     terms = search_terms(text)
     if not terms or terms[-1][1]:
         return None
-    return f"{str(text).rstrip()}*"
+    tokens = str(text).split()
+    last = max(index for index, token in enumerate(tokens) if fold(token))  # not trailing punctuation
+    tokens[last] += "*"
+    return " ".join(tokens)
 
 
 def sort_key(text):

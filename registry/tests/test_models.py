@@ -74,6 +74,8 @@ def test_search_terms_are_folded_words_and_a_trailing_star_makes_a_prefix():
     assert search_terms("An-ninh* trật tự*") == [("an", False), ("ninh", True), ("trat", False), ("tu", True)]
     assert search_terms("* “ ”") == []
     assert widen_search("Bạch Thô ") == "Bạch Thô*"
+    assert widen_search("“Bạch  Thô” !") == "“Bạch Thô”* !"
+    assert search_terms(widen_search("“Bạch  Thô” !"))[-1] == ("tho", True)
     assert widen_search("nguy*") is None
     assert widen_search("  ") is None
 

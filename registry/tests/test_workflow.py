@@ -213,6 +213,8 @@ def test_a_search_that_finds_nothing_is_widened_to_the_start_of_its_last_word(tr
         response = client.get(response.url)
         assert "các mô hình có từ bắt đầu bằng “Thô”" in response.content.decode()
     assert tree.initiative_a in [r.initiative for r in response.context["object_list"]]
+    # Nothing listed because a filter is wrong: the form says so, the search is not widened.
+    assert client.get(listing, {"q": "khong co dau", "year": "abc"}).status_code == 200
     # A prefix already: an empty list is shown as it is.
     nothing = client.get(listing, {"q": "khong co dau*"})
     assert nothing.status_code == 200

@@ -20,7 +20,7 @@ from registry.filters import RegistrationFilterSet
 from registry.forms import AttachmentForm, InitiativeCreateForm, InitiativeForm, RegistrationForm
 from registry.models import Attachment, Decision, Field, Initiative, Registration
 from registry.querysets import CHANGE, VIEW, scope_paths
-from registry.text import widen_search
+from registry.text import fold, widen_search
 from reports.listcount import DEFAULT_ORDER, list_count
 
 from .mixins import CanChangeMixin, RestoreMixin, ScopedMixin, SoftDeleteMixin, UserFormKwargsMixin
@@ -103,15 +103,21 @@ class RegistrationListView(ScopedMixin, FilterView):
         """
         query = request.GET.get("q", "")
         wider = widen_search(query)
-        if self.list_size != 0 or wider is None or not Initiative.objects.matches_whole_words():
+        if (
+            self.list_size != 0
+            or wider is None
+            or not self.filterset.is_valid()  # nothing listed for another reason: the form says it
+            or not Initiative.objects.matches_whole_words()
+        ):
             return None
+        last_word = [word for word in query.split() if fold(word)][-1]
         messages.info(
             request,
             _(
                 "Không có mô hình nào chứa đủ các từ “%(query)s”: dưới đây là các mô hình "
                 "có từ bắt đầu bằng “%(word)s”."
             )
-            % {"query": query.strip(), "word": query.split()[-1]},
+            % {"query": query.strip(), "word": last_word},
         )
         params = request.GET.copy()
         params["q"] = wider

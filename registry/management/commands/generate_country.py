@@ -981,7 +981,10 @@ class Command(BaseCommand):
         if tally_rebuild is not None and not options["skip_tally"]:
             tally_rebuild()
             self.log(f"Đã tính lại bảng số liệu tổng hợp ({self.elapsed(started)}).")
-        analyze(vacuum=True, tables=["reports_tally"] if tally_rebuild is not None else [])
+        tally_tables = (
+            [apps.get_model("reports", "Tally")._meta.db_table] if apps.is_installed("reports") else []
+        )
+        analyze(vacuum=True, tables=tally_tables)
         self.log(f"VACUUM ANALYZE ({self.elapsed(started)}).")
         counts = generator.counts
         self.stdout.write(
