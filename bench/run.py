@@ -876,7 +876,7 @@ def main():
         )
     setup_django()
     generated = ensure_data(args)
-    from reports.cache import renew_all
+    from registry.tally import renew_all
 
     renew_all()  # no figure cached by an earlier run: the first requests are really the first
     t = targets()

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry import services as registry_services
+from registry import tally
 from registry.choices import Evaluation, Level, RegistrationStatus
 from registry.chunks import batched
 from registry.models import Initiative, Registration, Unit
 from registry.querysets import CHANGE
 from registry.text import fold
-from reports import tally
 
 from .checks import INITIATIVE_KEYS, REGISTRATION_KEYS, Checker
 from .models import BatchStatus, ImportBatch, ImportRow, RowAction

@@ -13,9 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports import tally
-
-from . import recognition
+from . import recognition, tally
 from .choices import RegistrationStatus
 from .models import Decision, Initiative, Registration, SoftDeletable, Unit, initiative_search_text
 

@@ -5,7 +5,7 @@ Every function starts from ``restrict(user)``, lets the database count with
 data. The same functions feed the dashboard, the report page and the Excel workbook, so the
 download always equals the screen.
 
-The measures counted for any set of registrations are listed once, in ``reports.measures``,
+The measures counted for any set of registrations are listed once, in ``registry.measures``,
 together with the registration list's GET parameters that select exactly the registrations
 behind each count; the drill-down links are built from the same list.
 """
@@ -40,12 +40,11 @@ from registry.choices import (
     UnitType,
 )
 from registry.chunks import batched
-from registry.models import Decision, Registration, Unit, decision_reference
+from registry.measures import LEVEL_GRADE_MEASURES, MEASURES, TALLY_KEYS
+from registry.models import Decision, Registration, Tally, Unit, decision_reference
 from registry.querysets import plain_rows, scope_paths
 
 from .cache import figures as figure_cache
-from .measures import LEVEL_GRADE_MEASURES, MEASURES, TALLY_KEYS
-from .models import Tally
 
 PARTY_UNIT_TYPES = {
     UnitType.PROVINCE,

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from registry.choices import Grade, Kind, Level, RegistrationStatus
+from registry.measures import MEASURE_PARAMS
 from registry.text import fold
 
 from . import cache, queries, services, tables
 from .forms import ReportFilterForm
-from .measures import MEASURE_PARAMS
 from .models import Workbook, WorkbookStatus
 from .periods import PeriodKind
 

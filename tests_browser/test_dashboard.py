@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from registry.choices import Kind, Role, UnitType
+from registry.tally import tally_rebuild
 from registry.tests.factories import (
     InitiativeFactory,
     MembershipFactory,
@@ -14,7 +15,6 @@ from registry.tests.factories import (
     UserFactory,
     make_unit,
 )
-from reports.tally import tally_rebuild
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

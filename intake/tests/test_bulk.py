@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 
 from registry.choices import RegistrationStatus
 from registry.models import Field, Registration
+from registry.tally import tally_current, tally_expected, tally_rebuild
 from registry.tests.factories import InitiativeFactory, RegistrationFactory
-from reports.tally import tally_current, tally_expected, tally_rebuild
 
 pytestmark = pytest.mark.django_db
 

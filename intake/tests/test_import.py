@@ -11,8 +11,8 @@ from intake import services
 from intake.models import BatchStatus, RowAction
 from registry.choices import Evaluation, Kind, RegistrationStatus
 from registry.models import Field, Initiative, Registration
+from registry.tally import tally_current, tally_expected, tally_rebuild
 from registry.tests.factories import InitiativeFactory, RegistrationFactory
-from reports.tally import tally_current, tally_expected, tally_rebuild
 
 from .conftest import make_xlsx
 

@@ -14,8 +14,8 @@ from intake.models import BatchStatus, ImportBatch
 from registry.choices import UnitType
 from registry.exports import COLUMNS
 from registry.models import Registration
+from registry.tally import tally_current, tally_expected, tally_rebuild
 from registry.tests.factories import make_unit
-from reports.tally import tally_current, tally_expected, tally_rebuild
 
 from .conftest import fill_template
 

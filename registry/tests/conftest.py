@@ -57,7 +57,7 @@ class Tree:
 
 @pytest.fixture
 def tree(db):
-    from reports.tally import tally_rebuild
+    from registry.tally import tally_rebuild
 
     built = Tree()
     tally_rebuild()  # the factories wrote around the services

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from registry import listcount
 from registry.models import Field, Registration, Unit
-from reports import listcount
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
 

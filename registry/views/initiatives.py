@@ -21,8 +21,8 @@ from registry.forms import AttachmentForm, InitiativeCreateForm, InitiativeForm,
 from registry.models import Attachment, Decision, Field, Initiative, Registration
 from registry.querysets import CHANGE, VIEW, scope_paths
 from registry.text import fold, widen_search
-from reports.listcount import DEFAULT_ORDER, list_count
 
+from ..listcount import DEFAULT_ORDER, list_count
 from .mixins import CanChangeMixin, RestoreMixin, ScopedMixin, SoftDeleteMixin, UserFormKwargsMixin
 
 # What a row of the model list shows besides the registration.

@@ -21,6 +21,7 @@ import pytest
 
 from registry.choices import DecisionKind, Evaluation, Grade, Kind, Level, RegistrationStatus, Role, UnitType
 from registry.models import AwardForm, Field
+from registry.tally import tally_rebuild
 from registry.tests.factories import (
     DecisionFactory,
     InitiativeFactory,
@@ -29,7 +30,6 @@ from registry.tests.factories import (
     UserFactory,
     make_unit,
 )
-from reports.tally import tally_rebuild
 
 
 def register(unit, *, year=2023, kind=Kind.COLLECTIVE, field, status=RegistrationStatus.NEW, **extra):

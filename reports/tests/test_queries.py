@@ -7,9 +7,9 @@ from django.http import Http404
 from django.test import RequestFactory
 
 from registry.filters import RegistrationFilterSet
+from registry.measures import MEASURES
 from registry.models import Registration
 from reports import queries
-from reports.measures import MEASURES
 from reports.periods import Period
 
 Y2023 = Period.year(2023)

@@ -9,8 +9,8 @@ from django.db.models import F
 from registry import recognition, services
 from registry.choices import DecisionKind, Evaluation, Grade, Kind, Level, UnitType
 from registry.models import AwardForm, Decision, Field, Initiative, Registration
+from registry.tally import tally_current, tally_expected, tally_rebuild
 from registry.tests.factories import UserFactory, make_unit
-from reports.tally import tally_current, tally_expected, tally_rebuild
 
 pytestmark = pytest.mark.django_db
 

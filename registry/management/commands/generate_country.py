@@ -40,7 +40,8 @@ from registry.choices import (
     StandardField,
     UnitType,
 )
-from registry.models import AwardForm, Decision, Field, Initiative, Registration, Unit
+from registry.models import AwardForm, Decision, Field, Initiative, Registration, Tally, Unit
+from registry.tally import tally_rebuild
 from registry.text import fold
 
 from . import _country_data as data
@@ -53,14 +54,6 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 COPY_BATCH = 20_000
 INSERT_BATCH = 5_000
 SMALL = {"province_codes": data.SMALL_PROVINCES, "communes": 6, "cells": 4, "registrations": 2_000}
-
-try:  # the summary table of counts kept ready, when the project has it
-    from registry.tally import tally_rebuild
-except ImportError:
-    try:
-        from reports.tally import tally_rebuild
-    except ImportError:
-        tally_rebuild = None
 
 
 def step(number):
@@ -978,13 +971,10 @@ class Command(BaseCommand):
         reset_sequences()
         analyze()  # before the tally: its queries need the planner's statistics of the new rows
         self.log(f"Đã ghi xong, ANALYZE ({self.elapsed(started)}).")
-        if tally_rebuild is not None and not options["skip_tally"]:
+        if not options["skip_tally"]:
             tally_rebuild()
             self.log(f"Đã tính lại bảng số liệu tổng hợp ({self.elapsed(started)}).")
-        tally_tables = (
-            [apps.get_model("reports", "Tally")._meta.db_table] if apps.is_installed("reports") else []
-        )
-        analyze(vacuum=True, tables=tally_tables)
+        analyze(vacuum=True, tables=[Tally._meta.db_table])
         self.log(f"VACUUM ANALYZE ({self.elapsed(started)}).")
         counts = generator.counts
         self.stdout.write(

@@ -51,7 +51,7 @@ from registry.models import (
     Unit,
     initiative_search_text,
 )
-from reports.tally import tally_rebuild
+from registry.tally import tally_rebuild
 
 SEED = 2026
 PASSWORD = "danvan2026"

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
-from . import querysets
-from .choices import (
+from .. import querysets
+from ..choices import (
     AttachmentKind,
     DecisionKind,
     Evaluation,
@@ -21,7 +21,7 @@ from .choices import (
     StandardField,
     UnitType,
 )
-from .text import fold
+from ..text import fold
 
 
 def decision_reference(number, symbol):
@@ -468,3 +468,22 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.unit} ({self.get_role_display()})"
+
+
+from .counts import Revision, Tally  # noqa: E402  (the counts point at the models above)
+
+__all__ = [
+    "Attachment",
+    "AwardForm",
+    "Decision",
+    "Field",
+    "Initiative",
+    "Membership",
+    "Registration",
+    "Revision",
+    "SoftDeletable",
+    "Tally",
+    "Unit",
+    "decision_reference",
+    "initiative_search_text",
+]

@@ -10,6 +10,7 @@ kept with successors instead), so a registration's ancestors never change.
 ``tally_expected()`` gives what the tally should hold, for the tests that compare the two.
 """
 
+import uuid
 from collections import defaultdict
 from contextlib import contextmanager
 
@@ -17,11 +18,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max
 from django.db.models.functions import ExtractQuarter, ExtractYear, Substr
 
-from registry.models import Registration, Unit
-
-from . import cache
 from .measures import TALLY_KEYS, TALLY_MEASURES
-from .models import Tally
+from .models import Registration, Revision, Tally, Unit
 
 KEY_FIELDS = ("unit_id", "year", "quarter", "field_id")
 
@@ -97,7 +95,7 @@ def _apply(before, after):
                 total[index] += value
     for (unit, year, quarter, field), delta in deltas.items():
         _add(unit, year, quarter, field, delta)
-    cache.renew({key[0] for key in deltas})
+    renew({key[0] for key in deltas})
     Tally.objects.filter(unit_id__in={key[0] for key in deltas}, total=0).delete()
 
 
@@ -183,7 +181,7 @@ def tally_rebuild():
     Bulk loads bypass the services, so the columns registrations keep are refreshed first.
     Then one INSERT … SELECT per depth of the tree: the rows never leave the database.
     """
-    from registry.services import registrations_sync
+    from .services import registrations_sync
 
     registrations_sync()
     Tally.objects.all().delete()
@@ -201,5 +199,50 @@ def tally_rebuild():
                 + f" FROM ({select}) grouped JOIN {unit} unit ON unit.path = grouped.ancestor",
                 params,
             )
-    cache.renew_all()
+    renew_all()
     return Tally.objects.count()
+
+
+# ---------------------------------------------------------------------------------------------
+# Revision tokens: the report figures are cached under a root's token (``reports.cache``)
+
+
+def new_token():
+    return uuid.uuid4().hex
+
+
+def token_of(root):
+    """Return the root unit's revision token, or None when it has none. One query a request.
+
+    Read once per request: kept on the root unit instance the request loaded.
+    """
+    if "_revision_token" not in root.__dict__:
+        root.__dict__["_revision_token"] = (
+            Revision.objects.filter(unit_id=root.pk).values_list("token", flat=True).first()
+        )
+    return root.__dict__["_revision_token"]
+
+
+def renew(unit_ids):
+    """Give the units new tokens (inside the write's transaction). Two queries."""
+    unit_ids = set(unit_ids)
+    if not unit_ids:
+        return
+    token = new_token()
+    Revision.objects.filter(unit_id__in=unit_ids).update(token=token)
+    Revision.objects.bulk_create(
+        [Revision(unit_id=unit_id, token=token) for unit_id in unit_ids], ignore_conflicts=True
+    )
+
+
+def renew_all():
+    """Give every unit that has counts a new token (after the tally is rebuilt)."""
+    token = new_token()
+    Revision.objects.all().delete()
+    Revision.objects.bulk_create(
+        (
+            Revision(unit_id=unit_id, token=token)
+            for unit_id in Tally.objects.values_list("unit_id", flat=True).distinct()
+        ),
+        batch_size=5000,
+    )

@@ -13,11 +13,9 @@ import json
 from django.db import connections
 from django.db.models import Sum
 
-from registry.models import Unit
-from registry.querysets import plain_rows, scope_paths
-
 from .measures import TALLY_MEASURES
-from .models import Tally
+from .models import Tally, Unit
+from .querysets import plain_rows, scope_paths
 
 # Up to this many rows are read (ids and years only) to count and order them in one pass;
 # only up to BROAD_CAP when the database expects far more (see row_cap).
