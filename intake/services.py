@@ -224,14 +224,14 @@ def import_apply(*, user, batch: ImportBatch, progress=None) -> tuple[int, int]:
     if unit_ids - allowed:
         raise PermissionDenied(_("Tệp có dòng của đơn vị bạn không còn được cập nhật. Hãy tải tệp lên lại."))
     # The report's counts kept ready change for every (unit, year) the rows name, and for
-    # every year of an existing initiative whose kind, field or grade a row may change.
+    # every year of an existing initiative whose kind, field or grade a row may change. The
+    # initiatives are locked first, as every write does (``registry.services.lock_rows``).
+    existing = rows.exclude(initiative_id_checked=None).values_list("initiative_id_checked", flat=True)
+    registry_services.lock_rows(Initiative, existing)
     pairs = set(rows.values_list("unit_id_checked", "year").distinct())
-    pairs |= tally.pairs_of(
-        Registration.objects.filter(
-            initiative_id__in=rows.exclude(initiative_id_checked=None).values("initiative_id_checked")
-        )
-    )
-    with tally.tracking(pairs):
+    with tally.tracking(
+        pairs, stored=lambda: tally.pairs_of(Registration.objects.filter(initiative_id__in=existing))
+    ):
         return _write_rows(user, rows, progress)
 
 
@@ -345,21 +345,31 @@ def rollover(*, user, registrations, registered_on: datetime.date | None = None)
     registrations = allowed.filter(pk__in=registrations.values("pk"))
     create, _exist = rollover_plan(registrations)
     made = []
-    for source in create:
-        year = source.year + 1
-        if not registered_on or registered_on.year not in (year - 1, year):
-            registered_on = datetime.date(year, 1, 1)
-        new = Registration(
-            year=year,
-            unit=source.unit,
-            registered_on=registered_on,
-            status=RegistrationStatus.MAINTAINED,
-            level=source.level,
-        )
-        made.append(
-            registry_services.registration_create(user=user, initiative=source.initiative, registration=new)
-        )
+    # One lock and one count for the whole selection, in the order every write takes them.
+    registry_services.lock_rows(Initiative, [source.initiative_id for source in create])
+    with tally.tracking({(source.unit_id, source.year + 1) for source in create}):
+        for source in create:
+            made.append(_roll_over(user, source, registered_on))
     return made
+
+
+def _roll_over(user, source, registered_on):
+    """Register ``source``'s initiative as maintained in the next year, on the user's date when it fits.
+
+    The date is the caller's for every row: a selection spanning several years gives each
+    year the user's date or, when it does not fit that year, its own 1 January.
+    """
+    year = source.year + 1
+    if not registered_on or registered_on.year not in (year - 1, year):
+        registered_on = datetime.date(year, 1, 1)
+    new = Registration(
+        year=year,
+        unit=source.unit,
+        registered_on=registered_on,
+        status=RegistrationStatus.MAINTAINED,
+        level=source.level,
+    )
+    return registry_services.registration_create(user=user, initiative=source.initiative, registration=new)
 
 
 # Bulk changes on the model list ----------------------------------------------------------
@@ -375,7 +385,10 @@ def initiatives_set(*, user, registrations, **values) -> int:
         .distinct()
     )
     changed = 0
-    with tally.tracking(tally.pairs_of(Registration.objects.filter(initiative__in=initiatives))):
+    registry_services.lock_rows(Initiative, initiatives.values_list("pk", flat=True))
+    with tally.tracking(
+        (), stored=lambda: tally.pairs_of(Registration.objects.filter(initiative__in=initiatives))
+    ):
         for initiative in initiatives:
             if all(getattr(initiative, key) == value for key, value in values.items()):
                 continue
@@ -392,11 +405,11 @@ def initiatives_set(*, user, registrations, **values) -> int:
 def registrations_delete(*, user, registrations) -> list[int]:
     """Soft-delete registrations the user may change; return their keys for the undo."""
     pks = []
-    for registration in (
-        Registration.objects.restrict(user, CHANGE).alive().filter(pk__in=registrations.values("pk"))
-    ):
-        registry_services.soft_delete(user=user, obj=registration)
-        pks.append(registration.pk)
+    chosen = Registration.objects.restrict(user, CHANGE).alive().filter(pk__in=registrations.values("pk"))
+    with tally.tracking((), stored=lambda: tally.pairs_of(chosen)):
+        for registration in chosen:
+            registry_services.soft_delete(user=user, obj=registration)
+            pks.append(registration.pk)
     return pks
 
 
@@ -404,9 +417,11 @@ def registrations_delete(*, user, registrations) -> list[int]:
 def registrations_restore(*, user, pks) -> int:
     """Undo ``registrations_delete``."""
     restored = 0
-    for registration in (
+    chosen = (
         Registration.objects.restrict(user, CHANGE).deleted().filter(pk__in=pks, initiative__is_deleted=False)
-    ):
-        registry_services.restore(user=user, obj=registration)
-        restored += 1
+    )
+    with tally.tracking((), stored=lambda: tally.pairs_of(chosen)):
+        for registration in chosen:
+            registry_services.restore(user=user, obj=registration)
+            restored += 1
     return restored

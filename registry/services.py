@@ -18,6 +18,18 @@ from .choices import RegistrationStatus
 from .models import Decision, Initiative, Registration, SoftDeletable, Unit, initiative_search_text
 
 
+def lock_rows(model, pks):
+    """Lock rows of ``model`` until the end of the transaction, in ascending order. One query.
+
+    The record a write starts from (an initiative, a decision) is locked before the tally's
+    unit locks, always in this order, so that its registrations cannot change while the
+    write counts them, and no two writers wait for each other in a circle.
+    """
+    pks = sorted({pk for pk in pks if pk is not None})
+    if pks:
+        list(model._base_manager.select_for_update().filter(pk__in=pks).order_by("pk").values_list("pk"))
+
+
 def _save(obj, *, user):
     obj._history_user = user
     obj.full_clean()
@@ -76,6 +88,7 @@ def initiative_create(
 @transaction.atomic
 def registration_create(*, user, initiative: Initiative, registration: Registration) -> Registration:
     """Register ``initiative`` for the registration's year; status defaults from its history."""
+    lock_rows(Initiative, [initiative.pk])
     registration.initiative = initiative
     registration.initiative_deleted = initiative.is_deleted
     if not registration.status:
@@ -88,27 +101,27 @@ def registration_create(*, user, initiative: Initiative, registration: Registrat
 @transaction.atomic
 def registration_update(*, user, registration: Registration) -> Registration:
     """Save an edited registration (its year or unit may have changed)."""
-    before = Registration.objects.filter(pk=registration.pk).values_list("unit_id", "year")
-    with tally.tracking({*before, (registration.unit_id, registration.year)}):
+    stored = Registration.objects.filter(pk=registration.pk)
+    with tally.tracking({(registration.unit_id, registration.year)}, stored=lambda: tally.pairs_of(stored)):
         return _save(registration, user=user)
 
 
 @transaction.atomic
 def initiative_update(*, user, initiative: Initiative) -> Initiative:
     """Save an edited initiative; its kind, field or grade count in every year it was registered."""
-    with tally.tracking(tally.pairs_of(initiative.registrations.all())):
+    lock_rows(Initiative, [initiative.pk])
+    with tally.tracking((), stored=lambda: tally.pairs_of(initiative.registrations.all())):
         return _save(initiative, user=user)
 
 
 def _affected_pairs(obj):
-    """Return the (unit, year) pairs whose counts change when ``obj`` changes state."""
+    """Lock ``obj`` and return a function giving the (unit, year) pairs whose counts change with its state."""
     if isinstance(obj, Registration):
-        return {(obj.unit_id, obj.year)}
-    if isinstance(obj, Initiative):
-        return tally.pairs_of(obj.registrations.all())
-    if isinstance(obj, Decision):
-        return tally.pairs_of(obj.registrations.all())
-    return set()
+        return lambda: tally.pairs_of(Registration.objects.filter(pk=obj.pk))
+    if isinstance(obj, Initiative | Decision):
+        lock_rows(type(obj), [obj.pk])
+        return lambda: tally.pairs_of(obj.registrations.all())
+    return set
 
 
 @transaction.atomic
@@ -116,7 +129,7 @@ def decision_create(*, user, decision: Decision, registrations=()) -> Decision:
     """Record a decision and the registrations it covers."""
     decision.created_by = user
     registrations = list(registrations)
-    with tally.tracking(tally.pairs_of(registrations)):
+    with tally.tracking((), stored=lambda: tally.pairs_of(registrations)):
         _save(decision, user=user)
         if registrations:
             decision.registrations.add(*registrations)
@@ -127,7 +140,8 @@ def decision_create(*, user, decision: Decision, registrations=()) -> Decision:
 @transaction.atomic
 def decision_update(*, user, decision: Decision) -> Decision:
     """Save an edited decision; its kind and level decide how its registrations count."""
-    with tally.tracking(tally.pairs_of(decision.registrations.all())):
+    lock_rows(Decision, [decision.pk])
+    with tally.tracking((), stored=lambda: tally.pairs_of(decision.registrations.all())):
         _save(decision, user=user)
         recognition.refresh(decision.registrations.all())
     return decision
@@ -137,7 +151,8 @@ def decision_update(*, user, decision: Decision) -> Decision:
 def decision_set_registrations(*, user, decision: Decision, add=(), remove=()) -> Decision:
     """Add and remove covered registrations, recording the change in the decision's history."""
     add, remove = list(add), list(remove)
-    with tally.tracking(tally.pairs_of(add + remove)):
+    lock_rows(Decision, [decision.pk])
+    with tally.tracking((), stored=lambda: tally.pairs_of(add + remove)):
         if add:
             decision.registrations.add(*add)
         if remove:
@@ -155,7 +170,7 @@ def soft_delete(*, user, obj: SoftDeletable) -> SoftDeletable:
     obj.deleted_at = timezone.now()
     obj.deleted_by = user
     obj._history_user = user
-    with tally.tracking(_affected_pairs(obj)):
+    with tally.tracking((), stored=_affected_pairs(obj)):
         obj.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
         if isinstance(obj, Decision):
             recognition.refresh(obj.registrations.all())
@@ -171,7 +186,7 @@ def restore(*, user, obj: SoftDeletable) -> SoftDeletable:
     obj.deleted_at = None
     obj.deleted_by = None
     obj._history_user = user
-    with tally.tracking(_affected_pairs(obj)):
+    with tally.tracking((), stored=_affected_pairs(obj)):
         obj.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])
         if isinstance(obj, Decision):
             recognition.refresh(obj.registrations.all())

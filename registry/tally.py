@@ -10,6 +10,7 @@ kept with successors instead), so a registration's ancestors never change.
 ``tally_expected()`` gives what the tally should hold, for the tests that compare the two.
 """
 
+import threading
 import uuid
 from collections import defaultdict
 from contextlib import contextmanager
@@ -121,17 +122,65 @@ def _add(unit, year, quarter, field, delta):
         row.update(**increments)
 
 
+# Every tracked write holds a lock per registering unit it counts, from its first count to its
+# commit. Under READ COMMITTED two writers that counted the same unit's rows before and after
+# themselves, unlocked, each counted the row the other committed in between (20 creations in
+# one unit, four at a time, added 31). The locks are PostgreSQL advisory locks, taken in
+# ascending order so that two writers never wait for each other in a circle; they do not touch
+# the unit rows, which other writes update. SQLite runs one writing transaction at a time
+# (``transaction_mode`` IMMEDIATE in the settings), which gives the same guarantee.
+LOCK_SPACE = 7421
+_active = threading.local()
+
+
+def _lock(unit_ids):
+    """Take the tally locks of ``unit_ids`` until the end of the transaction. One query."""
+    if not unit_ids or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_advisory_xact_lock(%s, unit_id)) FROM "
+            "(SELECT unit_id FROM unnest(%s::integer[]) AS unit_id ORDER BY unit_id) AS ordered",
+            [LOCK_SPACE, sorted(unit_ids)],
+        )
+
+
 @contextmanager
-def tracking(pairs):
+def tracking(pairs, *, stored=None):
     """Keep the tally in step with a write that may change the registrations of ``pairs``.
 
     Must run inside the write's transaction. ``pairs`` must name every (registering unit,
     year) the write can change, before and after it: an edit that moves a registration to
-    another year or unit names both.
+    another year or unit names both. ``stored``, when given, returns the pairs as the database
+    holds them; it is asked again once the locks are held (a registration moved by another
+    writer meanwhile), and the pairs it adds are locked too.
+
+    Inside another ``tracking()`` whose pairs cover these, it does nothing: the outer one
+    counts the whole write.
     """
-    pairs = set(pairs)
+    if not connection.in_atomic_block:
+        raise RuntimeError("tally.tracking() must run inside the write's transaction")
+    pairs = set(pairs) | (stored() if stored else set())
+    outer = getattr(_active, "pairs", None)
+    if outer is not None:
+        if not pairs <= outer:
+            raise RuntimeError(f"tally.tracking(): {sorted(pairs - outer)} not covered by the outer write")
+        yield
+        return
+    locked = set()
+    while True:
+        _lock({unit for unit, _year in pairs} - locked)
+        locked |= {unit for unit, _year in pairs}
+        more = (stored() - pairs) if stored else set()
+        if not more:
+            break
+        pairs |= more
     before = _snapshot(pairs)
-    yield
+    _active.pairs = pairs
+    try:
+        yield
+    finally:
+        _active.pairs = None
     _apply(before, _snapshot(pairs))
 
 
