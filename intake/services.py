@@ -13,8 +13,8 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registry import lineage, tally
 from registry import services as registry_services
-from registry import tally
 from registry.choices import Evaluation, Level, RegistrationStatus
 from registry.chunks import batched
 from registry.models import Initiative, Registration, Unit
@@ -254,6 +254,7 @@ def _write_rows(user, rows, progress):
             .values_list("initiative_id", "first")
         )
         history = _History(user)
+        units = Unit.objects.in_bulk({row.unit_id_checked for row in chunk})
         for row in chunk:
             data = row.data
             if row.action == RowAction.UPDATE:
@@ -292,6 +293,7 @@ def _write_rows(user, rows, progress):
                 initiative_deleted=initiative.is_deleted,
                 year=row.year,
                 unit_id=row.unit_id_checked,
+                carrier=lineage.carrier_of(units[row.unit_id_checked], initiative.pk),
                 status=status,
                 level=data.get("level") or Level.GRASSROOTS,
                 evaluation=data.get("evaluation") or Evaluation.PENDING,

@@ -87,3 +87,19 @@ class Role(models.TextChoices):
 class AttachmentKind(models.TextChoices):
     PHOTO = "photo", _("Hình ảnh")
     DOCUMENT = "document", _("Văn bản")
+
+
+class ChangeKind(models.TextChoices):
+    """What happened to a unit in a reorganisation (each closes the old unit on the day before)."""
+
+    MERGE = "merge", _("Hợp nhất, sáp nhập")
+    SPLIT = "split", _("Chia tách")
+    DISSOLVE = "dissolve", _("Giải thể")
+    RENAME = "rename", _("Đổi tên, đổi loại hình")
+    MOVE = "move", _("Chuyển trực thuộc")
+
+
+class ReorganisationStatus(models.TextChoices):
+    DRAFT = "draft", _("Đang chuẩn bị")
+    APPLIED = "applied", _("Đã thực hiện")
+    UNDONE = "undone", _("Đã hoàn tác")

@@ -15,7 +15,8 @@ from django.db.models import Sum
 
 from .measures import TALLY_MEASURES
 from .models import Tally, Unit
-from .querysets import plain_rows, scope_paths
+from .querysets import plain_rows
+from .scope import scope_of
 
 # Up to this many rows are read (ids and years only) to count and order them in one pass;
 # only up to BROAD_CAP when the database expects far more (see row_cap).
@@ -100,11 +101,10 @@ def tally_count(user, cleaned_data):
 
 def _roots(user, unit):
     """The units whose whole subtrees are the list's rows, or None when the user sees only part."""
-    paths = scope_paths(user)
+    scope = scope_of(user)
     if unit is not None:
-        if paths is None or any(unit.path.startswith(path) for path in paths):
-            return [unit]
-        return None  # the user sees only part of the unit's subtree: count the rows
+        return [unit] if scope.covers(unit) else None  # else: the user sees part of it, count the rows
+    paths = scope.paths()
     if paths is None:
         return Unit.objects.filter(depth=1)
     return Unit.objects.filter(path__in=paths)

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import recognition, tally
+from . import lineage, recognition, tally
 from .choices import RegistrationStatus
 from .models import Decision, Initiative, Registration, SoftDeletable, Unit, initiative_search_text
 
@@ -94,6 +94,7 @@ def registration_create(*, user, initiative: Initiative, registration: Registrat
     if not registration.status:
         registration.status = registration_default_status(initiative=initiative, year=registration.year)
     registration.created_by = user
+    registration.carrier = lineage.carrier_of(registration.unit, initiative.pk)
     with tally.tracking({(registration.unit_id, registration.year)}):
         return _save(registration, user=user)
 
@@ -102,6 +103,7 @@ def registration_create(*, user, initiative: Initiative, registration: Registrat
 def registration_update(*, user, registration: Registration) -> Registration:
     """Save an edited registration (its year or unit may have changed)."""
     stored = Registration.objects.filter(pk=registration.pk)
+    registration.carrier = lineage.carrier_of(registration.unit, registration.initiative_id)
     with tally.tracking({(registration.unit_id, registration.year)}, stored=lambda: tally.pairs_of(stored)):
         return _save(registration, user=user)
 

@@ -1,13 +1,19 @@
-"""Keep the tally exactly equal to the live counts.
+"""Keep the counts kept ready exactly equal to the live counts, in both structures.
+
+``Tally`` counts each registration under the unit that registered it and every unit above
+("as reported": the tree as it stood); ``CurrentTally`` under the unit that carries it on
+today (``Registration.carrier``) and every unit above that ("in today's structure"). Units are
+never moved in the tree, so a unit's ancestors never change.
 
 Every write that can change a count runs inside ``tracking(pairs)``, where ``pairs`` are the
-(registering unit, year) pairs it may touch: the registrations of those pairs are counted
-before and after the write, and the difference is added to the tally rows of the unit and of
-every unit above it, in the same transaction. Units are never moved in the tree (history is
-kept with successors instead), so a registration's ancestors never change.
+(registering unit, year) pairs it may touch: the registrations of those pairs are counted,
+by registering unit and carrier, before and after the write, and the differences are added to
+the rows of the units above, in the same transaction. A reorganisation, which changes the
+carriers of many registrations at once, recounts the rows above the old and new carriers
+(``current_refresh``).
 
-``tally_rebuild()`` recomputes everything from the registrations (after a bulk load), and
-``tally_expected()`` gives what the tally should hold, for the tests that compare the two.
+``tally_rebuild()`` recomputes everything from the registrations (after a bulk load),
+``tally_expected()`` gives what a table should hold and ``tally_check()`` compares and repairs.
 """
 
 import threading
@@ -20,9 +26,14 @@ from django.db.models import Count, F, Max
 from django.db.models.functions import ExtractQuarter, ExtractYear, Substr
 
 from .measures import TALLY_KEYS, TALLY_MEASURES
-from .models import Registration, Revision, Tally, Unit
+from .models import CurrentTally, Registration, Revision, Tally, Unit
 
 KEY_FIELDS = ("unit_id", "year", "quarter", "field_id")
+REPORTED = "reported"  # as reported: under the registering unit
+CURRENT = "current"  # today's structure: under the unit that carries it on
+STRUCTURES = (REPORTED, CURRENT)
+MODELS = {REPORTED: Tally, CURRENT: CurrentTally}
+UNIT_PATH = {REPORTED: "unit__path", CURRENT: "carrier__path"}
 
 
 def pairs_of(registrations):
@@ -44,19 +55,25 @@ def _counted(queryset, group_by):
 
 
 def _snapshot(pairs):
-    """Return the counts of the registrations of ``pairs``, by registering unit, year, quarter, field."""
+    """Count the registrations of ``pairs`` by registering unit, carrier, year, quarter and field."""
     if not pairs:
         return {}
     units = {unit for unit, _year in pairs}
     years = {year for _unit, year in pairs}
     rows = _counted(
         Registration.objects.alive().filter(unit_id__in=units, year__in=years),
-        ["unit_id", "year", "quarter", "initiative__field_id"],
+        ["unit_id", "carrier_id", "year", "quarter", "initiative__field_id"],
     )
     snapshot = {}
     for row in rows:
         if (row["unit_id"], row["year"]) in pairs:
-            key = (row["unit_id"], row["year"], row["quarter"], row["initiative__field_id"])
+            key = (
+                row["unit_id"],
+                row["carrier_id"],
+                row["year"],
+                row["quarter"],
+                row["initiative__field_id"],
+            )
             snapshot[key] = [row[name] for name in TALLY_KEYS]
     return snapshot
 
@@ -74,43 +91,46 @@ def _ancestor_ids(unit_ids):
 
 
 def _apply(before, after):
-    """Add the difference between two snapshots to the tally rows of every unit above."""
-    deltas = defaultdict(lambda: [0] * len(TALLY_KEYS))
-    changed = {
-        key: [
-            new - old
-            for new, old in zip(
-                after.get(key, [0] * len(TALLY_KEYS)), before.get(key, [0] * len(TALLY_KEYS)), strict=True
-            )
-        ]
-        for key in before.keys() | after.keys()
-    }
-    changed = {key: delta for key, delta in changed.items() if any(delta)}
+    """Add the difference between two snapshots to the rows of every unit above, in both tables."""
+    zero = [0] * len(TALLY_KEYS)
+    changed = {}
+    for key in before.keys() | after.keys():
+        delta = [new - old for new, old in zip(after.get(key, zero), before.get(key, zero), strict=True)]
+        if any(delta):
+            changed[key] = delta
     if not changed:
         return
-    ancestors = _ancestor_ids({key[0] for key in changed})
-    for (unit, year, quarter, field), delta in changed.items():
-        for ancestor in ancestors[unit]:
-            total = deltas[(ancestor, year, quarter, field)]
-            for index, value in enumerate(delta):
-                total[index] += value
-    for (unit, year, quarter, field), delta in deltas.items():
-        _add(unit, year, quarter, field, delta)
-    renew({key[0] for key in deltas})
-    Tally.objects.filter(unit_id__in={key[0] for key in deltas}, total=0).delete()
+    ancestors = _ancestor_ids({key[0] for key in changed} | {key[1] for key in changed if key[1]})
+    renewed = set()
+    for structure in STRUCTURES:
+        deltas = defaultdict(lambda: [0] * len(TALLY_KEYS))
+        for (unit, carrier, year, quarter, field), delta in changed.items():
+            counted = unit if structure == REPORTED else carrier
+            if counted is None:  # nothing carries it on today (dissolved at the top)
+                continue
+            for ancestor in ancestors[counted]:
+                total = deltas[(ancestor, year, quarter, field)]
+                for index, value in enumerate(delta):
+                    total[index] += value
+        model = MODELS[structure]
+        for (unit, year, quarter, field), delta in deltas.items():
+            _add(model, unit, year, quarter, field, delta)
+        model.objects.filter(unit_id__in={key[0] for key in deltas}, total=0).delete()
+        renewed |= {key[0] for key in deltas}
+    renew(renewed)
 
 
-def _add(unit, year, quarter, field, delta):
-    """Add ``delta`` to one tally row, creating it if needed; safe under concurrent writers."""
+def _add(model, unit, year, quarter, field, delta):
+    """Add ``delta`` to one row, creating it if needed; safe under concurrent writers."""
     if not any(delta):
         return
-    row = Tally.objects.filter(unit_id=unit, year=year, quarter=quarter, field_id=field)
+    row = model.objects.filter(unit_id=unit, year=year, quarter=quarter, field_id=field)
     increments = {name: F(name) + value for name, value in zip(TALLY_KEYS, delta, strict=True) if value}
     if row.update(**increments):
         return
     try:
         with transaction.atomic():
-            Tally.objects.create(
+            model.objects.create(
                 unit_id=unit,
                 year=year,
                 quarter=quarter,
@@ -184,72 +204,166 @@ def tracking(pairs, *, stored=None):
     _apply(before, _snapshot(pairs))
 
 
-def _by_ancestor(depth):
-    """Registrations counted by their ancestor at ``depth`` (its path), year, quarter and field."""
+def _by_ancestor(depth, structure=REPORTED):
+    """Registrations counted by their (or their carrier's) ancestor at ``depth``, year, quarter, field."""
+    path = UNIT_PATH[structure]
     return _counted(
         Registration.objects.alive()
-        .filter(unit__depth__gte=depth)
-        .annotate(
-            ancestor=Substr("unit__path", 1, Unit.steplen * depth), field_key=F("initiative__field_id")
-        ),
+        .filter(**{f"{path.split('__')[0]}__depth__gte": depth})
+        .annotate(ancestor=Substr(path, 1, Unit.steplen * depth), field_key=F("initiative__field_id")),
         ["ancestor", "year", "quarter", "field_key"],
     )
 
 
-def _expected_rows():
-    """Yield (key, counts) of what the tally should hold, computed from the registrations.
+def _expected_rows(structure=REPORTED):
+    """Yield (key, counts) of what a table should hold, computed from the registrations.
 
     One query per depth of the tree: each groups the registrations by the ancestor at that
-    depth (a prefix of the registering unit's path). Rows stream, so memory stays flat.
+    depth (a prefix of the registering unit's or carrier's path). Rows stream, so memory stays flat.
     """
     max_depth = Unit.objects.aggregate(depth=Max("depth"))["depth"] or 0
     for depth in range(1, max_depth + 1):
         ids = dict(Unit.objects.filter(depth=depth).values_list("path", "pk"))
-        for row in _by_ancestor(depth).iterator(chunk_size=5000):
+        for row in _by_ancestor(depth, structure).iterator(chunk_size=5000):
             key = (ids[row["ancestor"]], row["year"], row["quarter"], row["field_key"])
             yield key, [row[name] for name in TALLY_KEYS]
 
 
-def tally_expected():
-    """Return what the tally should hold: {key: [counts]}."""
-    return dict(_expected_rows())
+def tally_expected(structure=REPORTED):
+    """Return what the table of ``structure`` should hold: {key: [counts]}."""
+    return dict(_expected_rows(structure))
 
 
-def tally_current():
-    """Return what the tally holds: {key: [counts]}."""
+def tally_current(structure=REPORTED):
+    """Return what the table of ``structure`` holds: {key: [counts]}."""
     return {
         (row["unit_id"], row["year"], row["quarter"], row["field_id"]): [row[name] for name in TALLY_KEYS]
-        for row in Tally.objects.values(*KEY_FIELDS, *TALLY_KEYS)
+        for row in MODELS[structure].objects.values(*KEY_FIELDS, *TALLY_KEYS)
     }
+
+
+def _insert_counts(table, structure, depth, unit_paths=None):
+    """INSERT … SELECT the counts of the units at ``depth`` (those of ``unit_paths`` only, if given)."""
+    quote = connection.ops.quote_name
+    counts = ", ".join(quote(name) for name in TALLY_KEYS)
+    rows = _by_ancestor(depth, structure)
+    if unit_paths is not None:
+        rows = rows.filter(ancestor__in=unit_paths)
+    select, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(table)} (unit_id, year, quarter, field_id, {counts}) "
+            'SELECT unit.id, grouped."year", grouped.quarter, grouped.field_key, '
+            + ", ".join(f"grouped.{quote(name)}" for name in TALLY_KEYS)
+            + f" FROM ({select}) grouped JOIN {quote(Unit._meta.db_table)} unit"
+            " ON unit.path = grouped.ancestor",
+            params,
+        )
 
 
 @transaction.atomic
 def tally_rebuild():
-    """Recompute the whole tally from the registrations (after a bulk load). Returns the row count.
+    """Recompute both tables from the registrations (after a bulk load). Returns the row count.
 
-    Bulk loads bypass the services, so the columns registrations keep are refreshed first.
-    Then one INSERT … SELECT per depth of the tree: the rows never leave the database.
+    Bulk loads bypass the services, so the columns registrations keep (recognition, the
+    initiative's deletion, the carrier) are refreshed first. Then one INSERT … SELECT per
+    depth of the tree and per table: the rows never leave the database.
     """
+    from .lineage import carriers_sync
     from .services import registrations_sync
 
     registrations_sync()
-    Tally.objects.all().delete()
-    quote = connection.ops.quote_name
-    counts = ", ".join(quote(name) for name in TALLY_KEYS)
-    tally, unit = quote(Tally._meta.db_table), quote(Unit._meta.db_table)
+    carriers_sync()
     max_depth = Unit.objects.aggregate(depth=Max("depth"))["depth"] or 0
-    with connection.cursor() as cursor:
+    for structure in STRUCTURES:
+        MODELS[structure].objects.all().delete()
         for depth in range(1, max_depth + 1):
-            select, params = _by_ancestor(depth).query.sql_with_params()
-            cursor.execute(
-                f"INSERT INTO {tally} (unit_id, year, quarter, field_id, {counts}) "
-                'SELECT unit.id, grouped."year", grouped.quarter, grouped.field_key, '
-                + ", ".join(f"grouped.{quote(name)}" for name in TALLY_KEYS)
-                + f" FROM ({select}) grouped JOIN {unit} unit ON unit.path = grouped.ancestor",
-                params,
-            )
+            _insert_counts(MODELS[structure]._meta.db_table, structure, depth)
     renew_all()
     return Tally.objects.count()
+
+
+# Above this many units a partial recount costs more than recounting the whole table.
+REFRESH_LIMIT = 400
+
+
+def current_refresh(unit_ids):
+    """Recount today's structure for ``unit_ids`` and every unit above them (after carriers changed).
+
+    Must run inside the transaction that changed the carriers.
+    """
+    unit_ids = {pk for pk in unit_ids if pk is not None}
+    if not unit_ids:
+        return
+    ancestors = {pk for chain in _ancestor_ids(unit_ids).values() for pk in chain}
+    table = CurrentTally._meta.db_table
+    if len(ancestors) > REFRESH_LIMIT:
+        CurrentTally.objects.all().delete()
+        targets = None
+    else:
+        CurrentTally.objects.filter(unit_id__in=ancestors).delete()
+        targets = defaultdict(list)
+        for depth, path in Unit.objects.filter(pk__in=ancestors).values_list("depth", "path"):
+            targets[depth].append(path)
+    max_depth = Unit.objects.aggregate(depth=Max("depth"))["depth"] or 0
+    for depth in range(1, max_depth + 1):
+        if targets is None:
+            _insert_counts(table, CURRENT, depth)
+        elif targets.get(depth):
+            _insert_counts(table, CURRENT, depth, targets[depth])
+    if targets is None:
+        renew_all()
+    else:
+        renew(ancestors)
+
+
+def tally_check(*, repair=False):
+    """Compare both tables with a recount; with ``repair``, rewrite the rows that differ.
+
+    Returns {structure: (rows held, rows expected, rows that differ)}. The recount goes to a
+    temporary table and the comparison is one query, so the rows never leave the database.
+    """
+    quote = connection.ops.quote_name
+    keys = " AND ".join(f"held.{name} = fresh.{name}" for name in KEY_FIELDS)
+    same = " AND ".join(f"held.{quote(name)} = fresh.{quote(name)}" for name in TALLY_KEYS)
+    report = {}
+    max_depth = Unit.objects.aggregate(depth=Max("depth"))["depth"] or 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for structure in STRUCTURES:
+            table = quote(MODELS[structure]._meta.db_table)
+            cursor.execute("DROP TABLE IF EXISTS recount")
+            cursor.execute(f"CREATE TEMPORARY TABLE recount AS SELECT * FROM {table} WHERE 1 = 0")
+            for depth in range(1, max_depth + 1):
+                _insert_counts("recount", structure, depth)
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            held = cursor.fetchone()[0]
+            cursor.execute("SELECT count(*) FROM recount")
+            expected = cursor.fetchone()[0]
+            wrong = (
+                f"SELECT held.id FROM {table} held LEFT JOIN recount fresh ON {keys} "
+                f"WHERE fresh.unit_id IS NULL OR NOT ({same})"
+            )
+            missing = (
+                f"SELECT fresh.unit_id FROM recount fresh LEFT JOIN {table} held ON {keys} "
+                "WHERE held.id IS NULL"
+            )
+            cursor.execute(f"SELECT count(*) FROM ({wrong}) w")
+            differ = cursor.fetchone()[0]
+            cursor.execute(f"SELECT count(*) FROM ({missing}) m")
+            differ += cursor.fetchone()[0]
+            if repair and differ:
+                cursor.execute(f"DELETE FROM {table} WHERE id IN ({wrong})")
+                names = [quote(name) for name in (*KEY_FIELDS, *TALLY_KEYS)]
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(names)}) "
+                    f"SELECT {', '.join('fresh.' + name for name in names)} "
+                    f"FROM recount fresh LEFT JOIN {table} held ON {keys} WHERE held.id IS NULL"
+                )
+            cursor.execute("DROP TABLE recount")
+            report[structure] = (held, expected, differ)
+    if repair and any(differ for _held, _expected, differ in report.values()):
+        renew_all()
+    return report
 
 
 # ---------------------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ from registry.chunks import batched
 from registry.measures import LEVEL_GRADE_MEASURES, MEASURES, TALLY_KEYS
 from registry.models import Decision, Registration, Tally, Unit, decision_reference
 from registry.querysets import plain_rows, scope_paths
+from registry.scope import scope_of
 
 from .cache import figures as figure_cache
 
@@ -174,8 +175,9 @@ def _with_change(current, previous):
 
 
 def default_root(user):
-    """Return the user's own unit (the highest one in scope; for a superuser, the first root)."""
-    return Unit.objects.restrict(user).order_by("depth", "path").first()
+    """Return the user's own unit: their highest membership, an open one first (superuser: the first root)."""
+    units = list(scope_of(user).top_units().order_by("depth", "path")[:50])
+    return next((unit for unit in units if unit.valid_to is None), units[0] if units else None)
 
 
 def report_root(user, unit_id=None):
@@ -201,8 +203,7 @@ def default_year(user, root, today=None):
 
 def _sees_whole_subtree(user, root):
     """Whether ``user`` may see every unit under ``root`` (the tally counts whole subtrees)."""
-    paths = scope_paths(user)
-    return paths is None or any(root.path.startswith(path) for path in paths)
+    return scope_of(user).covers(root)
 
 
 def registrations(user, root, period=None):
@@ -416,7 +417,7 @@ def picker_units(user, root):
     """Return the root's ancestors within the user's scope and the user's own top units. One query."""
     steplen = Unit.steplen
     ancestor_paths = [root.path[: steplen * depth] for depth in range(1, root.depth)]
-    paths = scope_paths(user)
+    paths = scope_paths(user, own=True)
     tops = Q(depth=1) if paths is None else Q(path__in=paths)
     units = list(
         Unit.objects.restrict(user)

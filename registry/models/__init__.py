@@ -233,6 +233,18 @@ class Registration(SoftDeletable):
         related_name="registrations",
         help_text=_("Đơn vị đăng ký như tại thời điểm đăng ký."),
     )
+    # The unit that carries the registration on in today's structure: the registering unit
+    # while it is open, else its successor through every reorganisation since (see
+    # ``registry.lineage``). Kept by the services; reports "in today's structure" count by it.
+    carrier = models.ForeignKey(
+        Unit,
+        verbose_name=_("đơn vị kế thừa hiện nay"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="carried_registrations",
+        editable=False,
+    )
     registered_on = models.DateField(_("ngày đăng ký"))
     status = models.CharField(_("hình thức đăng ký"), max_length=20, choices=RegistrationStatus.choices)
     level = models.CharField(_("cấp đăng ký"), max_length=20, choices=Level.choices)
@@ -261,7 +273,9 @@ class Registration(SoftDeletable):
     initiative_deleted = models.BooleanField(default=False, editable=False)
 
     # The kept columns follow the decisions and the initiative, whose own history records the change.
-    history = HistoricalRecords(excluded_fields=["recognition_rank", "is_commended", "initiative_deleted"])
+    history = HistoricalRecords(
+        excluded_fields=["recognition_rank", "is_commended", "initiative_deleted", "carrier"]
+    )
     objects = querysets.RegistrationQuerySet.as_manager()
 
     class Meta:
@@ -286,6 +300,7 @@ class Registration(SoftDeletable):
         ]
         indexes = [
             models.Index(fields=["year", "unit"], name="registration_year_unit"),
+            models.Index(fields=["year", "carrier"], name="registration_year_carrier"),
             # The model list's default order (newest year, then newest row) walks this index.
             models.Index(
                 fields=["year", "id"],
@@ -470,19 +485,24 @@ class Membership(models.Model):
         return f"{self.user} – {self.unit} ({self.get_role_display()})"
 
 
-from .counts import Revision, Tally  # noqa: E402  (the counts point at the models above)
+from .counts import CurrentTally, Revision, Tally  # noqa: E402  (they point at the models above)
+from .lineage import Lineage, Reorganisation, Transfer  # noqa: E402
 
 __all__ = [
     "Attachment",
     "AwardForm",
+    "CurrentTally",
     "Decision",
     "Field",
     "Initiative",
+    "Lineage",
     "Membership",
     "Registration",
+    "Reorganisation",
     "Revision",
     "SoftDeletable",
     "Tally",
+    "Transfer",
     "Unit",
     "decision_reference",
     "initiative_search_text",

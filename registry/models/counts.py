@@ -12,7 +12,7 @@ from django.db import models
 from ..measures import TALLY_KEYS
 
 
-class Tally(models.Model):
+class Counts(models.Model):
     """Registrations of a unit's subtree, counted per year, registration quarter and field."""
 
     unit = models.ForeignKey("registry.Unit", on_delete=models.CASCADE, related_name="+")
@@ -21,6 +21,25 @@ class Tally(models.Model):
     # quarter-aligned ranges are answered from the tally.
     quarter = models.PositiveIntegerField()
     field = models.ForeignKey("registry.Field", on_delete=models.CASCADE, related_name="+")
+
+    # One count column per measure: the list lives in registry.measures, next to the filters
+    # that define each measure, so adding a measure adds its column (and a migration).
+    for _key in TALLY_KEYS:
+        locals()[_key] = models.PositiveIntegerField(default=0)
+    del _key
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.unit_id}/{self.year}/{self.quarter}/{self.field_id}: {self.total}"
+
+
+class Tally(Counts):
+    """The counts "as reported": each registration under the unit that registered it and above.
+
+    The tree as it stood: a unit closed in 2025 keeps its registrations of 2019 – 2025.
+    """
 
     class Meta:
         constraints = [
@@ -32,14 +51,24 @@ class Tally(models.Model):
             models.Index(fields=["unit", "quarter"], name="tally_unit_quarter"),
         ]
 
-    def __str__(self):
-        return f"{self.unit_id}/{self.year}/{self.quarter}/{self.field_id}: {self.total}"
 
+class CurrentTally(Counts):
+    """The counts "in today's structure": each registration under the unit that carries it on now.
 
-# One count column per measure: the list lives in registry.measures, next to the filters that
-# define each measure, so adding a measure adds its column (and a migration).
-for _key in TALLY_KEYS:
-    models.PositiveIntegerField(default=0).contribute_to_class(Tally, _key)
+    A registration of a commune merged in 2025 counts under the new commune and the new
+    province, in every year (``Registration.carrier``).
+    """
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "quarter", "field"], name="current_tally_key_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "year"], name="current_tally_unit_year"),
+            models.Index(fields=["unit", "quarter"], name="current_tally_unit_quarter"),
+        ]
 
 
 class Revision(models.Model):

@@ -19,7 +19,8 @@ from registry.choices import Grade
 from registry.filters import RegistrationFilterSet
 from registry.forms import AttachmentForm, InitiativeCreateForm, InitiativeForm, RegistrationForm
 from registry.models import Attachment, Decision, Field, Initiative, Registration
-from registry.querysets import CHANGE, VIEW, scope_paths
+from registry.querysets import CHANGE, VIEW
+from registry.scope import scope_of
 from registry.text import fold, widen_search
 
 from ..listcount import DEFAULT_ORDER, list_count
@@ -152,7 +153,7 @@ class RegistrationListView(ScopedMixin, FilterView):
         context["query_string"] = query.urlencode()
         context["count_capped"] = self.count_capped
         # Whether to offer the bulk actions; the actions themselves restrict to CHANGE again.
-        context["can_change"] = scope_paths(self.request.user, CHANGE) != []
+        context["can_change"] = scope_of(self.request.user).may_change_anything()
         context["bulk_fields"] = Field.objects.active()
         context["bulk_grades"] = Grade.choices
         return context

@@ -14,18 +14,21 @@ from registry import services
 from registry.choices import Role
 from registry.forms import UnitChoiceField, UnitForm
 from registry.models import Membership, Registration, Unit
-from registry.querysets import MANAGE, scope_paths
+from registry.querysets import MANAGE
 from registry.text import fold
 
 from .mixins import CanChangeMixin, ScopedMixin, UserFormKwargsMixin
 
 
 def scope_roots(user):
-    """Return the top units of the user's scope, in tree order."""
+    """Return the top units of the user's scope, their own first, then the units they carry on."""
+    from registry.querysets import scope_paths
+
     paths = scope_paths(user)
     if paths is None:
         return Unit.objects.get_root_nodes()
-    return Unit.objects.filter(path__in=paths)
+    own = set(scope_paths(user, own=True))
+    return sorted(Unit.objects.filter(path__in=paths), key=lambda unit: (unit.path not in own, unit.path))
 
 
 class UnitListView(generic.TemplateView):

@@ -1,0 +1,230 @@
+"""Who carries on whom: the lineage of units across reorganisations, and the rules it obeys.
+
+A unit closed by a reorganisation is carried on by the successors its ``Lineage`` rows name:
+one for a merge, a rename or a move, several for a split (the model's assigned part, else the
+main one), none for a dissolution (then, like a unit closed together with its parent, by
+whatever carries on its parent). ``carrier_of`` follows these steps to the unit open today;
+registrations keep it in ``Registration.carrier``, which the reports "in today's structure"
+count by. Every lineage question of the application is answered here.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .choices import ReorganisationStatus
+
+APPLIED = ReorganisationStatus.APPLIED
+
+
+def today():
+    return timezone.localdate()
+
+
+def is_open(unit, day):
+    """Whether ``unit`` (an instance or a dict with valid_from/valid_to) existed on ``day``."""
+    valid_from, valid_to = (
+        (unit["valid_from"], unit["valid_to"]) if isinstance(unit, dict) else (unit.valid_from, unit.valid_to)
+    )
+    return (valid_from is None or valid_from <= day) and (valid_to is None or valid_to >= day)
+
+
+class LineageError(ValidationError):
+    """A lineage that cannot be: a loop, a unit succeeding itself, dates that contradict."""
+
+
+class Lineages:
+    """Every applied lineage row and model transfer, with the units, read once for many questions.
+
+    For the writes that recompute many carriers at once (a reorganisation, a rebuild): one
+    query each for the units, the lineage and the transfers; everything else is in memory.
+    """
+
+    def __init__(self, day=None):
+        from .models import Lineage, Transfer, Unit
+
+        self.day = day or today()
+        self.units = {
+            row["pk"]: row for row in Unit.objects.order_by().values("pk", "path", "valid_from", "valid_to")
+        }
+        self.by_path = {row["path"]: pk for pk, row in self.units.items()}
+        self.links = {}
+        for link in (
+            Lineage.objects.filter(reorganisation__status=APPLIED, effective_on__lte=self.day)
+            .order_by("pk")
+            .values("predecessor_id", "successor_id", "is_main", "reorganisation_id")
+        ):
+            self.links.setdefault(link["predecessor_id"], []).append(link)
+        self.transfers = {
+            (row["reorganisation_id"], row["initiative_id"]): row["to_unit_id"]
+            for row in Transfer.objects.filter(reorganisation__status=APPLIED).values(
+                "reorganisation_id", "initiative_id", "to_unit_id"
+            )
+        }
+
+    def parent(self, pk):
+        path = self.units[pk]["path"]
+        from .models import Unit
+
+        return self.by_path.get(path[: -Unit.steplen]) if len(path) > Unit.steplen else None
+
+    def carrier(self, pk, initiative_id=None):
+        """Return the id of the unit that carries ``pk`` on (for ``initiative_id``), or None."""
+        seen = set()
+        while pk is not None and not is_open(self.units[pk], self.day):
+            if pk in seen:
+                raise LineageError(_("Lịch sử kế thừa của đơn vị tạo thành vòng lặp."))
+            seen.add(pk)
+            pk = self.step(pk, initiative_id)
+        return pk
+
+    def step(self, pk, initiative_id=None):
+        """Return the unit one step after the closed unit ``pk``."""
+        links = self.links.get(pk)
+        if not links:
+            return self.parent(pk)  # closed with its parent: carried on with it
+        chosen = _choose(links, lambda reorganisation: self.transfers.get((reorganisation, initiative_id)))
+        return chosen if chosen is not None else self.parent(pk)
+
+    def splits_on_the_way(self, pk):
+        """Whether the walk from ``pk`` passes a split (then the carrier depends on the model)."""
+        seen = set()
+        while pk is not None and not is_open(self.units[pk], self.day) and pk not in seen:
+            seen.add(pk)
+            if len(self.links.get(pk, ())) > 1:
+                return True
+            pk = self.step(pk)
+        return False
+
+
+def _choose(links, transfer_of):
+    """The successor among ``links`` (rows of one closed unit): the model's part, else the main one."""
+    if len(links) == 1:
+        return links[0]["successor_id"]
+    successors = {link["successor_id"] for link in links}
+    assigned = transfer_of(links[0]["reorganisation_id"])
+    if assigned in successors:
+        return assigned
+    main = [link for link in links if link["is_main"]] or links
+    return main[0]["successor_id"]
+
+
+def carrier_of(unit, initiative_id=None, day=None):
+    """Return the unit that carries ``unit`` on today (itself while it is open), or None.
+
+    The common case, an open unit, costs no query; a closed one a few per step.
+    """
+    from .models import Lineage, Transfer, Unit
+
+    day = day or today()
+    seen = set()
+    while unit is not None and not is_open(unit, day):
+        if unit.pk in seen:
+            raise LineageError(_("Lịch sử kế thừa của đơn vị tạo thành vòng lặp."))
+        seen.add(unit.pk)
+        links = list(
+            Lineage.objects.filter(predecessor=unit, reorganisation__status=APPLIED, effective_on__lte=day)
+            .order_by("pk")
+            .values("predecessor_id", "successor_id", "is_main", "reorganisation_id")
+        )
+        chosen = None
+        if links:
+            chosen = _choose(
+                links,
+                lambda reorganisation: (
+                    Transfer.objects.filter(reorganisation_id=reorganisation, initiative_id=initiative_id)
+                    .values_list("to_unit_id", flat=True)
+                    .first()
+                ),
+            )
+        unit = Unit.objects.get(pk=chosen) if chosen is not None else unit.get_parent()
+    return unit
+
+
+def predecessor_paths(paths):
+    """Return the paths of every unit whose lineage leads into the subtrees of ``paths``.
+
+    The staff of the new Tỉnh ủy Thái Nguyên read old Bắc Kạn's and old Thái Nguyên's history.
+    One query (a recursive one); ``registry.querysets.scope_paths`` runs the same walk
+    together with the user's memberships.
+    """
+    from .models import Lineage
+
+    found, frontier = set(), set(paths)
+    while frontier:
+        rows = Lineage.objects.filter(reorganisation__status=APPLIED).filter(
+            _under("successor__path", frontier)
+        )
+        new = set(rows.values_list("predecessor__path", flat=True)) - found - set(paths)
+        found |= new
+        frontier = new
+    return found
+
+
+def _under(lookup, paths):
+    query = Q(pk__in=[])
+    for path in paths:
+        query |= Q(**{f"{lookup}__startswith": path})
+    return query
+
+
+def day_before(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=1)
+
+
+def carriers_sync(unit_ids=None, found=None):
+    """Set ``Registration.carrier`` from the lineage, for the registrations of ``unit_ids`` (or all).
+
+    For bulk loads and reorganisations. Registrations of open units are carried by their own
+    unit (one UPDATE); those of closed units by the unit the lineage leads to, one UPDATE per
+    carrier, per model where a split makes it depend on the model. Returns the ids of every
+    carrier before and after, whose counts in today's structure may have changed.
+    """
+    from .models import Registration
+
+    found = found or Lineages()
+    registrations = Registration.objects.all()
+    if unit_ids is not None:
+        registrations = registrations.filter(unit_id__in=set(unit_ids))
+    touched = set(registrations.exclude(carrier=None).values_list("carrier_id", flat=True).distinct())
+    closed = {pk for pk, row in found.units.items() if not is_open(row, found.day)}
+    wanted = set(found.units) if unit_ids is None else set(unit_ids)
+    open_units = wanted - closed
+    if unit_ids is None:
+        registrations.exclude(unit_id__in=closed).exclude(carrier_id=F("unit_id")).update(
+            carrier_id=F("unit_id")
+        )
+    elif open_units:
+        registrations.filter(unit_id__in=open_units).exclude(carrier_id=F("unit_id")).update(
+            carrier_id=F("unit_id")
+        )
+    by_carrier, split = {}, []
+    for pk in wanted & closed:
+        if found.splits_on_the_way(pk):
+            split.append(pk)
+        else:
+            by_carrier.setdefault(found.carrier(pk), []).append(pk)
+    for carrier, pks in by_carrier.items():
+        for chunk in _chunks(pks):
+            Registration.objects.filter(unit_id__in=chunk).exclude(carrier_id=carrier).update(
+                carrier_id=carrier
+            )
+    per_model = {}
+    for pk, unit, initiative in Registration.objects.filter(unit_id__in=split).values_list(
+        "pk", "unit_id", "initiative_id"
+    ):
+        per_model.setdefault(found.carrier(unit, initiative), []).append(pk)
+    for carrier, pks in per_model.items():
+        for chunk in _chunks(pks):
+            Registration.objects.filter(pk__in=chunk).update(carrier_id=carrier)
+    touched |= open_units | set(by_carrier) | set(per_model)
+    return {pk for pk in touched if pk is not None}
+
+
+def _chunks(items, size=5000):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,521 @@
+"""Reorganisations of the unit tree: check, preview, apply and undo a plan.
+
+A plan (``Reorganisation.plan``) lists steps, each closing old units on the day before the
+plan's effective date and naming the units that carry them on, existing or new:
+
+    {"steps": [{"kind": "merge", "olds": [12, 13], "targets": [{"new": "a"}]},
+               {"kind": "split", "olds": [14], "targets": [{"unit": 20}, {"new": "b"}],
+                "assign": {"5301": 1}},
+               {"kind": "dissolve", "olds": [15], "targets": []}],
+     "new_units": {"a": {"name": "Đảng ủy xã Quang Thuận", "unit_type": "commune",
+                         "code": "", "parent": {"unit": 3}}, ...}}
+
+``targets[0]`` is the main successor; ``assign`` gives, for a split, the target index of an
+open model (by id) that the main part does not carry. Applying a plan closes the old units and
+their subtrees, opens the new units, records the lineage, hands the open models and the
+memberships of the closed units to the units that carry them on, and recounts the figures "in
+today's structure"; all in one transaction. Undoing it is possible while nothing was registered
+or decided under its new units.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import lineage, tally
+from .choices import ChangeKind, ReorganisationStatus, UnitType
+from .models import (
+    Decision,
+    Initiative,
+    Lineage,
+    Membership,
+    Registration,
+    Reorganisation,
+    Transfer,
+    Unit,
+    initiative_search_text,
+)
+from .services import lock_rows
+
+# A model counts as open (carried on by the successor) when it was registered in the year of
+# the reorganisation or the year before; older ones stay with the unit as it was.
+OPEN_YEARS = 2
+TARGET_COUNT = {
+    ChangeKind.MERGE: (1, 1),
+    ChangeKind.RENAME: (1, 1),
+    ChangeKind.MOVE: (1, 1),
+    ChangeKind.SPLIT: (2, None),
+    ChangeKind.DISSOLVE: (0, 1),
+}
+
+
+class PlanError(ValidationError):
+    """A plan that cannot be applied; ``messages`` says what is wrong, step by step."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking
+
+
+def check(reorganisation: Reorganisation) -> list[str]:
+    """Return what is wrong with the plan, one message per problem (an empty list when it can be applied)."""
+    plan, day = reorganisation.plan or {}, reorganisation.effective_on
+    errors = []
+    steps = plan.get("steps") or []
+    new_units = plan.get("new_units") or {}
+    if not steps:
+        return [_("Kế hoạch chưa có bước sắp xếp nào.")]
+    if reorganisation.status != ReorganisationStatus.DRAFT:
+        errors.append(_("Kế hoạch này đã được thực hiện hoặc hoàn tác: không thực hiện lại được."))
+    if day > lineage.today():
+        errors.append(
+            _("Ngày có hiệu lực %(day)s chưa đến: chỉ thực hiện kế hoạch từ ngày đó trở đi.")
+            % {"day": f"{day:%d/%m/%Y}"}
+        )
+    ids = {pk for step in steps for pk in step.get("olds", [])}
+    ids |= {ref["unit"] for step in steps for ref in step.get("targets", []) if "unit" in ref}
+    ids |= {spec["parent"]["unit"] for spec in new_units.values() if "unit" in (spec.get("parent") or {})}
+    units = Unit.objects.in_bulk(ids)
+    closing = defaultdict(list)
+    for number, step in enumerate(steps, start=1):
+        errors += _check_step(number, step, units, new_units, day)
+        for pk in step.get("olds", []):
+            closing[pk].append(number)
+    for pk, numbers in closing.items():
+        if len(numbers) > 1 and pk in units:
+            errors.append(
+                _("“%(unit)s” có ở nhiều bước (%(steps)s): mỗi đơn vị chỉ được sắp xếp một lần.")
+                % {"unit": units[pk].name, "steps": ", ".join(map(str, numbers))}
+            )
+    for number, step in enumerate(steps, start=1):
+        for ref in step.get("targets", []):
+            if ref.get("unit") in closing:
+                errors.append(
+                    _("Bước %(step)s: “%(unit)s” vừa được kế thừa vừa bị sắp xếp trong cùng kế hoạch.")
+                    % {"step": number, "unit": units[ref["unit"]].name}
+                )
+    errors += _check_new_units(new_units, units, closing, day)
+    errors += _check_records_after(units, closing, day)
+    return errors
+
+
+def _check_step(number, step, units, new_units, day):
+    errors = []
+    kind = step.get("kind")
+    prefix = _("Bước %(step)s") % {"step": number}
+    if kind not in ChangeKind.values:
+        return [_("%(prefix)s: hình thức sắp xếp “%(kind)s” không có.") % {"prefix": prefix, "kind": kind}]
+    olds, targets = step.get("olds") or [], step.get("targets") or []
+    if not olds:
+        errors.append(_("%(prefix)s: chưa chọn đơn vị cũ.") % {"prefix": prefix})
+    if kind != ChangeKind.MERGE and len(olds) > 1:
+        errors.append(_("%(prefix)s: chỉ hợp nhất mới gộp nhiều đơn vị cũ.") % {"prefix": prefix})
+    low, high = TARGET_COUNT[ChangeKind(kind)]
+    if len(targets) < low or (high is not None and len(targets) > high):
+        errors.append(
+            {
+                ChangeKind.SPLIT: _("%(prefix)s: chia tách phải có ít nhất hai đơn vị mới."),
+                ChangeKind.DISSOLVE: _("%(prefix)s: giải thể chỉ chuyển mô hình cho nhiều nhất một đơn vị."),
+            }.get(kind, _("%(prefix)s: phải có đúng một đơn vị kế thừa."))
+            % {"prefix": prefix}
+        )
+    for ref in targets:
+        if "new" in ref and ref["new"] not in new_units:
+            errors.append(
+                _("%(prefix)s: đơn vị mới “%(ref)s” chưa được khai báo.") % {"prefix": prefix, **ref}
+            )
+    for pk in olds:
+        unit = units.get(pk)
+        if unit is None:
+            errors.append(_("%(prefix)s: không có đơn vị mã số %(pk)s.") % {"prefix": prefix, "pk": pk})
+            continue
+        if not lineage.is_open(unit, lineage.day_before(day)):
+            errors.append(
+                _("%(prefix)s: “%(unit)s” không còn hoạt động ngày %(day)s, không sắp xếp được nữa.")
+                % {"prefix": prefix, "unit": unit.name, "day": f"{lineage.day_before(day):%d/%m/%Y}"}
+            )
+        for ref in targets:
+            target = units.get(ref.get("unit"))
+            if target is None:
+                continue
+            if target.pk == unit.pk:
+                errors.append(
+                    _("%(prefix)s: “%(unit)s” không thể kế thừa chính nó.")
+                    % {"prefix": prefix, "unit": unit.name}
+                )
+            elif target.path.startswith(unit.path):
+                errors.append(
+                    _("%(prefix)s: “%(target)s” trực thuộc “%(unit)s”, không kế thừa được đơn vị cấp trên.")
+                    % {"prefix": prefix, "target": target.name, "unit": unit.name}
+                )
+            elif unit.pk in _predecessors_of(target):
+                errors.append(
+                    _("%(prefix)s: “%(target)s” đã kế thừa từ “%(unit)s”: lịch sử sẽ thành vòng lặp.")
+                    % {"prefix": prefix, "target": target.name, "unit": unit.name}
+                )
+            elif not lineage.is_open(target, day):
+                errors.append(
+                    _("%(prefix)s: “%(target)s” không hoạt động ngày %(day)s nên không kế thừa được.")
+                    % {"prefix": prefix, "target": target.name, "day": f"{day:%d/%m/%Y}"}
+                )
+    return errors
+
+
+def _predecessors_of(unit):
+    """Ids of every unit ``unit`` carries on, through any number of reorganisations."""
+    found, frontier = set(), {unit.pk}
+    while frontier:
+        frontier = (
+            set(Lineage.objects.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True))
+            - found
+        )
+        found |= frontier
+    return found
+
+
+def _check_new_units(new_units, units, closing, day):
+    errors = []
+    codes = [spec.get("code") for spec in new_units.values() if spec.get("code")]
+    taken = set(Unit.objects.filter(code__in=codes).values_list("code", flat=True))
+    for ref, spec in new_units.items():
+        name = (spec.get("name") or "").strip()
+        label = name or ref
+        if not name:
+            errors.append(_("Đơn vị mới “%(ref)s”: chưa có tên.") % {"ref": ref})
+        if spec.get("unit_type") not in UnitType.values:
+            errors.append(_("Đơn vị mới “%(unit)s”: loại đơn vị không hợp lệ.") % {"unit": label})
+        code = spec.get("code")
+        if code and (code in taken or codes.count(code) > 1):
+            errors.append(
+                _("Đơn vị mới “%(unit)s”: mã “%(code)s” đã được dùng.") % {"unit": label, "code": code}
+            )
+        parent = spec.get("parent") or {}
+        if "new" in parent:
+            if parent["new"] not in new_units or parent["new"] == ref:
+                errors.append(_("Đơn vị mới “%(unit)s”: đơn vị cấp trên không hợp lệ.") % {"unit": label})
+        elif "unit" in parent:
+            above = units.get(parent["unit"])
+            if above is None or not lineage.is_open(above, day) or above.pk in closing:
+                errors.append(
+                    _("Đơn vị mới “%(unit)s”: đơn vị cấp trên phải còn hoạt động từ ngày %(day)s.")
+                    % {"unit": label, "day": f"{day:%d/%m/%Y}"}
+                )
+        else:
+            errors.append(_("Đơn vị mới “%(unit)s”: chưa chọn đơn vị cấp trên.") % {"unit": label})
+    return errors
+
+
+def _check_records_after(units, closing, day):
+    """A unit cannot close before its last registration or decision (its subtree's included)."""
+    errors = []
+    for pk in closing:
+        unit = units.get(pk)
+        if unit is None:
+            continue
+        inside = Q(unit__path__startswith=unit.path)
+        last = (
+            Registration.objects.alive().filter(inside).aggregate(day=Max("registered_on"), year=Max("year"))
+        )
+        decided = Decision.objects.alive().filter(issuing_unit__path__startswith=unit.path)
+        last_decision = decided.aggregate(day=Max("signed_on"))["day"]
+        if (last["day"] and last["day"] >= day) or (last["year"] and last["year"] > day.year):
+            errors.append(
+                _("“%(unit)s” còn đăng ký mô hình ngày %(last)s, sau ngày có hiệu lực %(day)s.")
+                % {"unit": unit.name, "last": f"{last['day']:%d/%m/%Y}", "day": f"{day:%d/%m/%Y}"}
+            )
+        if last_decision and last_decision >= day:
+            errors.append(
+                _("“%(unit)s” còn quyết định ký ngày %(last)s, sau ngày có hiệu lực %(day)s.")
+                % {"unit": unit.name, "last": f"{last_decision:%d/%m/%Y}", "day": f"{day:%d/%m/%Y}"}
+            )
+    return errors
+
+
+# ---------------------------------------------------------------------------------------------
+# Applying
+
+
+def _closing_units(plan, day):
+    """The old units of the plan and their subtrees still open the day before: {pk: unit}."""
+    olds = Unit.objects.filter(pk__in=[pk for step in plan["steps"] for pk in step["olds"]])
+    inside = Q(pk__in=[])
+    for unit in olds:
+        inside |= Q(path__startswith=unit.path)
+    return {unit.pk: unit for unit in Unit.objects.filter(inside).open_on(lineage.day_before(day))}
+
+
+def _open_initiatives(unit_ids, day):
+    """The alive models of ``unit_ids`` registered in the reorganisation's year or the year before."""
+    return (
+        Initiative.objects.alive()
+        .filter(unit_id__in=unit_ids, registrations__year__gte=day.year - OPEN_YEARS + 1)
+        .distinct()
+    )
+
+
+@transaction.atomic
+def apply(*, user, reorganisation: Reorganisation) -> Reorganisation:
+    """Apply a checked plan in one transaction; raise PlanError (nothing written) when it cannot be."""
+    lock_rows(Reorganisation, [reorganisation.pk])
+    reorganisation.refresh_from_db()
+    errors = check(reorganisation)
+    if errors:
+        raise PlanError(errors)
+    plan, day = reorganisation.plan, reorganisation.effective_on
+    closing = _closing_units(plan, day)
+    new_ids = _create_units(user, plan["new_units"], day)
+
+    def target_id(ref):
+        return ref["unit"] if "unit" in ref else new_ids[ref["new"]]
+
+    closed_before = {}
+    for unit in closing.values():
+        closed_before[unit.pk] = unit.valid_to.isoformat() if unit.valid_to else None
+        unit.valid_to = lineage.day_before(day)
+        unit._history_user = user
+        unit.save(update_fields=["valid_to"])
+    for step in plan["steps"]:
+        targets = [target_id(ref) for ref in step["targets"]]
+        for pk in step["olds"]:
+            for index, successor in enumerate(targets or [None]):
+                Lineage.objects.create(
+                    reorganisation=reorganisation,
+                    kind=step["kind"],
+                    predecessor_id=pk,
+                    successor_id=successor,
+                    effective_on=day,
+                    is_main=index == 0,
+                )
+            if targets:  # the main successor, shown on the unit's page and used by the import
+                Unit.objects.filter(pk=pk).update(successor_id=targets[0])
+        for initiative, index in (step.get("assign") or {}).items():
+            Transfer.objects.create(
+                reorganisation=reorganisation,
+                initiative_id=int(initiative),
+                from_unit_id=step["olds"][0],
+                to_unit_id=targets[int(index)],
+            )
+    reorganisation.status = ReorganisationStatus.APPLIED
+    reorganisation.applied_at, reorganisation.applied_by = timezone.now(), user
+    reorganisation.plan = {
+        **plan,
+        "applied": {
+            "new_units": new_ids,
+            "closed_before": {str(pk): value for pk, value in closed_before.items()},
+            "memberships": [],
+        },
+    }
+    reorganisation.save()
+    found = lineage.Lineages()
+    _transfer_initiatives(user, reorganisation, closing, found, day)
+    reorganisation.plan["applied"]["memberships"] = _carry_memberships(user, closing, found)
+    reorganisation.save(update_fields=["plan"])
+    recarry(set(closing), found)
+    return reorganisation
+
+
+def _create_units(user, specs, day):
+    """Create the plan's new units, parents first. Returns {ref: pk}."""
+    from .services import unit_create
+
+    created, pending = {}, dict(specs)
+    while pending:
+        ready = {
+            ref: spec
+            for ref, spec in pending.items()
+            if "unit" in spec["parent"] or spec["parent"]["new"] in created
+        }
+        if not ready:
+            raise PlanError([_("Các đơn vị mới lấy nhau làm cấp trên thành vòng lặp.")])
+        for ref, spec in ready.items():
+            parent_ref = spec["parent"]
+            parent = Unit.objects.get(
+                pk=parent_ref["unit"] if "unit" in parent_ref else created[parent_ref["new"]]
+            )
+            unit = Unit(
+                name=spec["name"].strip(),
+                short_name=spec.get("short_name", ""),
+                unit_type=spec["unit_type"],
+                code=spec.get("code", ""),
+                valid_from=day,
+            )
+            created[ref] = unit_create(user=user, parent=parent, unit=unit).pk
+            del pending[ref]
+    return created
+
+
+def _transfer_initiatives(user, reorganisation, closing, found, day):
+    """Hand each open model of a closed unit to the unit that carries it on."""
+    assigned = dict(
+        Transfer.objects.filter(reorganisation=reorganisation).values_list("initiative_id", "to_unit_id")
+    )
+    names = dict(Unit.objects.values_list("pk", "search_name").filter(pk__in=set(found.units)))
+    moved = []
+    for initiative in _open_initiatives(closing, day).select_for_update(of=("self",)).order_by("pk"):
+        to_unit = found.carrier(initiative.unit_id, initiative.pk)
+        if to_unit is None or to_unit == initiative.unit_id:
+            continue
+        if initiative.pk not in assigned:
+            Transfer.objects.create(
+                reorganisation=reorganisation,
+                initiative=initiative,
+                from_unit_id=initiative.unit_id,
+                to_unit_id=to_unit,
+            )
+        else:
+            Transfer.objects.filter(reorganisation=reorganisation, initiative=initiative).update(
+                from_unit_id=initiative.unit_id, to_unit_id=to_unit
+            )
+        initiative.unit_id = to_unit
+        initiative.search_text = initiative_search_text(
+            initiative.name, initiative.person_name, initiative.address, names.get(to_unit, "")
+        )
+        initiative._history_user = user
+        initiative._change_reason = str(reorganisation)
+        moved.append(initiative)
+    for initiative in moved:
+        initiative.save(update_fields=["unit", "search_text", "updated_at"])
+    return moved
+
+
+def _carry_memberships(user, closing, found):
+    """Move the memberships of closed units to the units that carry them on, with the same role."""
+    from .choices import Role
+
+    rank = {Role.VIEWER: 1, Role.EDITOR: 2, Role.ADMIN: 3}
+    carried = []
+    for membership in Membership.objects.filter(unit_id__in=closing).order_by("pk"):
+        target = found.carrier(membership.unit_id)
+        if target is None:
+            continue
+        existing = Membership.objects.filter(user_id=membership.user_id, unit_id=target).first()
+        record = {
+            "user": membership.user_id,
+            "from": membership.unit_id,
+            "to": target,
+            "role": membership.role,
+            "created": None,
+            "raised_from": None,
+        }
+        if existing is None:
+            new = Membership(user_id=membership.user_id, unit_id=target, role=membership.role)
+            new._history_user = user
+            new.save()
+            record["created"] = new.pk
+        elif rank[Role(existing.role)] < rank[Role(membership.role)]:
+            record["raised_from"] = existing.role
+            existing.role = membership.role
+            existing._history_user = user
+            existing.save(update_fields=["role"])
+        membership._history_user = user
+        membership.delete()
+        carried.append(record)
+    return carried
+
+
+def recarry(unit_ids, found=None):
+    """Recompute the carriers of the registrations of ``unit_ids``, and today's counts above them."""
+    tally.current_refresh(lineage.carriers_sync(unit_ids, found))
+
+
+# ---------------------------------------------------------------------------------------------
+# Undoing
+
+
+def undo_blockers(reorganisation: Reorganisation) -> list[str]:
+    """Return why the reorganisation cannot be undone (empty when it can)."""
+    if reorganisation.status != ReorganisationStatus.APPLIED:
+        return [_("Chỉ hoàn tác được kế hoạch đã thực hiện.")]
+    new_ids = list((reorganisation.plan.get("applied") or {}).get("new_units", {}).values())
+    errors = []
+    inside = Q(pk__in=[])
+    for unit in Unit.objects.filter(pk__in=new_ids):
+        inside |= Q(path__startswith=unit.path)
+    subtree = Unit.objects.filter(inside)
+    if Registration.objects.filter(unit__in=subtree).exists():
+        errors.append(_("Đã có mô hình đăng ký tại đơn vị mới: không hoàn tác được."))
+    if Decision.objects.filter(issuing_unit__in=subtree).exists():
+        errors.append(_("Đơn vị mới đã ban hành quyết định: không hoàn tác được."))
+    if subtree.exclude(pk__in=new_ids).exists():
+        errors.append(_("Đơn vị mới đã có đơn vị trực thuộc được tạo sau: không hoàn tác được."))
+    closed = [int(pk) for pk in (reorganisation.plan.get("applied") or {}).get("closed_before", {})]
+    if (
+        Lineage.objects.filter(predecessor__in=[*closed, *new_ids])
+        .exclude(reorganisation=reorganisation)
+        .exists()
+    ):
+        errors.append(
+            _("Đơn vị của kế hoạch này đã được sắp xếp tiếp ở kế hoạch sau: hãy hoàn tác kế hoạch sau trước.")
+        )
+    return errors
+
+
+@transaction.atomic
+def undo(*, user, reorganisation: Reorganisation) -> Reorganisation:
+    """Undo an applied reorganisation: reopen the old units, take back the models and memberships."""
+    lock_rows(Reorganisation, [reorganisation.pk])
+    reorganisation.refresh_from_db()
+    errors = undo_blockers(reorganisation)
+    if errors:
+        raise PlanError(errors)
+    applied = reorganisation.plan["applied"]
+    new_ids = set(applied["new_units"].values())
+    for transfer in Transfer.objects.filter(reorganisation=reorganisation).select_related("initiative"):
+        initiative = transfer.initiative
+        if initiative.unit_id != transfer.to_unit_id:
+            continue  # moved again since: leave it where it is now
+        initiative.unit_id = transfer.from_unit_id
+        initiative.search_text = initiative_search_text(
+            initiative.name,
+            initiative.person_name,
+            initiative.address,
+            Unit.objects.values_list("search_name", flat=True).get(pk=transfer.from_unit_id),
+        )
+        initiative._history_user = user
+        initiative.save(update_fields=["unit", "search_text", "updated_at"])
+    for record in applied.get("memberships", []):
+        if record["created"]:
+            Membership.objects.filter(pk=record["created"]).delete()
+        elif record["raised_from"]:
+            Membership.objects.filter(user_id=record["user"], unit_id=record["to"]).update(
+                role=record["raised_from"]
+            )
+        Membership.objects.get_or_create(
+            user_id=record["user"], unit_id=record["from"], defaults={"role": record["role"]}
+        )
+    Transfer.objects.filter(reorganisation=reorganisation).delete()
+    old_ids = {int(pk) for pk in applied["closed_before"]}
+    Lineage.objects.filter(reorganisation=reorganisation).delete()
+    Unit.objects.filter(pk__in=old_ids, successor_id__in=new_ids | _targets(reorganisation)).update(
+        successor=None
+    )
+    for pk, valid_to in applied["closed_before"].items():
+        unit = Unit.objects.get(pk=int(pk))
+        unit.valid_to = datetime.date.fromisoformat(valid_to) if valid_to else None
+        unit._history_user = user
+        unit.save(update_fields=["valid_to"])
+    found = lineage.Lineages()
+    touched = set(Registration.objects.filter(carrier_id__in=new_ids).values_list("carrier_id", flat=True))
+    recarry(old_ids, found)
+    for unit in Unit.objects.filter(pk__in=new_ids).order_by("-depth"):
+        tally.current_refresh({unit.pk} | touched)
+        unit._history_user = user
+        unit.delete()
+    reorganisation.status = ReorganisationStatus.UNDONE
+    reorganisation.undone_at = timezone.now()
+    reorganisation.save(update_fields=["status", "undone_at"])
+    return reorganisation
+
+
+def _targets(reorganisation):
+    return {
+        ref["unit"]
+        for step in reorganisation.plan.get("steps", [])
+        for ref in step.get("targets", [])
+        if "unit" in ref
+    }
