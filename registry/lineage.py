@@ -140,7 +140,10 @@ def carrier_of(unit, initiative_id=None, day=None):
                     .first()
                 ),
             )
-        unit = Unit.objects.get(pk=chosen) if chosen is not None else unit.get_parent()
+        if chosen is not None:
+            unit = Unit.objects.get(pk=chosen)
+        else:  # dissolved, or closed with its parent: carried on with the parent
+            unit = Unit.objects.filter(path=unit.path[: -Unit.steplen]).first() if unit.depth > 1 else None
     return unit
 
 

@@ -127,7 +127,8 @@ def _check_step(number, step, units, new_units, day):
     for ref in targets:
         if "new" in ref and ref["new"] not in new_units:
             errors.append(
-                _("%(prefix)s: đơn vị mới “%(ref)s” chưa được khai báo.") % {"prefix": prefix, **ref}
+                _("%(prefix)s: đơn vị mới “%(ref)s” chưa được khai báo.")
+                % {"prefix": prefix, "ref": ref["new"]}
             )
     for pk in olds:
         unit = units.get(pk)
@@ -251,11 +252,8 @@ def _closing_units(plan, day):
 
 def _open_initiatives(unit_ids, day):
     """The alive models of ``unit_ids`` registered in the reorganisation's year or the year before."""
-    return (
-        Initiative.objects.alive()
-        .filter(unit_id__in=unit_ids, registrations__year__gte=day.year - OPEN_YEARS + 1)
-        .distinct()
-    )
+    recent = Registration.objects.filter(year__gte=day.year - OPEN_YEARS + 1, is_deleted=False)
+    return Initiative.objects.alive().filter(unit_id__in=unit_ids, pk__in=recent.values("initiative_id"))
 
 
 @transaction.atomic

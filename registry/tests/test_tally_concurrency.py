@@ -17,7 +17,7 @@ from django.db import connection
 from registry import services
 from registry.choices import DecisionKind, Kind, Level, StandardField, UnitType
 from registry.models import Decision, Field, Initiative, Registration
-from registry.tally import tally_current, tally_expected
+from registry.tally import CURRENT, REPORTED, tally_current, tally_expected
 from registry.tests.factories import UserFactory, make_unit
 
 pytestmark = [
@@ -43,12 +43,13 @@ def in_threads(jobs, workers=4):
 
 
 def assert_tally_equals_recount():
-    current, expected = tally_current(), tally_expected()
-    assert current == expected, {
-        key: (current.get(key), expected.get(key))
-        for key in current.keys() | expected.keys()
-        if current.get(key) != expected.get(key)
-    }
+    for structure in (REPORTED, CURRENT):
+        current, expected = tally_current(structure), tally_expected(structure)
+        assert current == expected, {
+            (structure, key): (current.get(key), expected.get(key))
+            for key in current.keys() | expected.keys()
+            if current.get(key) != expected.get(key)
+        }
 
 
 @pytest.fixture

@@ -1,0 +1,360 @@
+"""Reorganisations: the plan's checks, merge, split, dissolution, undo; counts in both structures.
+
+The tree: a province with a district of three communes (a cell under the first), each with
+models registered in 2023 and 2024, reorganised on 01/07/2025 as the 2025 reform did.
+"""
+
+import datetime
+import random
+
+import pytest
+
+from registry import reorganisations, services
+from registry.choices import ChangeKind, Level, ReorganisationStatus, Role, UnitType
+from registry.models import (
+    Decision,
+    Field,
+    Initiative,
+    Lineage,
+    Membership,
+    Registration,
+    Reorganisation,
+    Unit,
+)
+from registry.tally import CURRENT, REPORTED, tally_current, tally_expected
+from registry.tests.factories import UserFactory, make_unit
+
+pytestmark = pytest.mark.django_db
+REFORM = datetime.date(2025, 7, 1)
+
+
+def assert_counts_exact():
+    for structure in (REPORTED, CURRENT):
+        assert tally_current(structure) == tally_expected(structure), structure
+    stale = [
+        (registration.pk, registration.carrier_id)
+        for registration in Registration.objects.select_related("unit")
+        if registration.unit.valid_to is None and registration.carrier_id != registration.unit_id
+    ]
+    assert stale == []
+
+
+def register(unit, name, years=(2023, 2024)):
+    initiative = services.initiative_create(
+        user=None,
+        initiative=Initiative(name=name, unit=unit, field=Field.objects.first()),
+        year=years[0],
+        registered_on=datetime.date(years[0], 3, 1),
+        level=Level.COMMUNE,
+    )
+    for year in years[1:]:
+        services.registration_create(
+            user=None,
+            initiative=initiative,
+            registration=Registration(
+                year=year, unit=unit, registered_on=datetime.date(year, 3, 1), level=Level.COMMUNE
+            ),
+        )
+    return initiative
+
+
+@pytest.fixture
+def tree():
+    province = make_unit("Tỉnh ủy Bắc Kạn", unit_type=UnitType.PROVINCE, code="BK")
+    district = make_unit("Huyện ủy Bạch Thông", province, UnitType.DISTRICT, code="BT")
+    communes = [
+        make_unit(f"Đảng ủy xã {name}", district, UnitType.COMMUNE, code=f"BT-{number}")
+        for number, name in enumerate(["Quang Thuận", "Dương Phong", "Đôn Phong"], start=1)
+    ]
+    cell = make_unit("Chi bộ thôn Nà Phải", communes[0], UnitType.CELL, code="BT-1-1")
+    other = make_unit("Huyện ủy Chợ Đồn", province, UnitType.DISTRICT, code="CD")
+    models = {
+        "cell": register(cell, "Mô hình hiến đất làm đường"),
+        "c1": register(communes[0], "Mô hình nuôi heo đất"),
+        "c2": register(communes[1], "Mô hình tuyến đường hoa"),
+        "c2_old": register(communes[1], "Mô hình đã dừng", years=(2022,)),
+        "c3a": register(communes[2], "Mô hình chè an toàn"),
+        "c3b": register(communes[2], "Mô hình thu gom rác thải nhựa, thôn Khuổi Chủ"),
+        "district": register(district, "Mô hình dân vận khéo của huyện"),
+        "other": register(other, "Mô hình Chợ Đồn"),
+    }
+    editor = UserFactory(username="bientap_quangthuan")
+    Membership.objects.create(user=editor, unit=communes[0], role=Role.EDITOR)
+    viewer = UserFactory(username="xem_tinh")
+    Membership.objects.create(user=viewer, unit=province, role=Role.VIEWER)
+    return {
+        "province": province,
+        "district": district,
+        "communes": communes,
+        "cell": cell,
+        "other": other,
+        "models": models,
+        "editor": editor,
+        "viewer": viewer,
+        "admin": UserFactory(username="quantri", is_superuser=True),
+    }
+
+
+def plan(steps, new_units=None, day=REFORM, title="Sắp xếp đơn vị hành chính cấp xã"):
+    return Reorganisation.objects.create(
+        title=title, effective_on=day, plan={"steps": steps, "new_units": new_units or {}}
+    )
+
+
+def new_commune(name, parent, code=""):
+    return {"name": name, "unit_type": UnitType.COMMUNE, "code": code, "parent": {"unit": parent.pk}}
+
+
+def merge_plan(tree):
+    c1, c2, _c3 = tree["communes"]
+    return plan(
+        [{"kind": ChangeKind.MERGE, "olds": [c1.pk, c2.pk], "targets": [{"new": "bt"}]}],
+        {"bt": new_commune("Đảng ủy xã Bạch Thông", tree["province"], "BK-BT25")},
+    )
+
+
+def test_a_merge_closes_the_old_communes_and_carries_their_history_on(tree):
+    c1, c2, c3 = tree["communes"]
+    reorganisation = reorganisations.apply(user=tree["admin"], reorganisation=merge_plan(tree))
+    new = Unit.objects.get(code="BK-BT25")
+    for unit in (c1, c2, tree["cell"]):
+        unit.refresh_from_db()
+        assert unit.valid_to == datetime.date(2025, 6, 30)
+    c3.refresh_from_db()
+    assert (
+        c3.valid_to is None
+        and new.valid_from == REFORM
+        and new.path[: -Unit.steplen] == tree["province"].path
+    )
+    assert reorganisation.status == ReorganisationStatus.APPLIED
+    assert set(Lineage.objects.values_list("predecessor_id", "successor_id")) == {
+        (c1.pk, new.pk),
+        (c2.pk, new.pk),
+    }
+    models = tree["models"]
+    for key in ("cell", "c1", "c2"):
+        models[key].refresh_from_db()
+        assert models[key].unit == new  # open models go to the new commune
+    models["c2_old"].refresh_from_db()
+    assert models["c2_old"].unit == c2  # a model not registered since 2022 stays as it was
+    # Registrations keep the unit as it was; today's structure counts them under the new commune.
+    assert set(Registration.objects.filter(initiative=models["c1"]).values_list("unit_id", flat=True)) == {
+        c1.pk
+    }
+    assert set(Registration.objects.filter(initiative=models["c1"]).values_list("carrier_id", flat=True)) == {
+        new.pk
+    }
+    current = tally_current(CURRENT)
+    assert (
+        sum(counts[0] for (unit, year, *_), counts in current.items() if unit == new.pk and year == 2024) == 3
+    )
+    assert not any(unit == new.pk for unit, *_ in tally_current(REPORTED))
+    assert_counts_exact()
+
+
+def test_memberships_go_to_the_successor_and_its_staff_read_the_predecessors(tree):
+    reorganisations.apply(user=tree["admin"], reorganisation=merge_plan(tree))
+    new = Unit.objects.get(code="BK-BT25")
+    editor = type(tree["editor"]).objects.get(pk=tree["editor"].pk)
+    assert list(editor.memberships.values_list("unit_id", "role")) == [(new.pk, Role.EDITOR)]
+    seen = set(Registration.objects.restrict(editor).values_list("initiative__name", flat=True))
+    assert seen == {
+        "Mô hình hiến đất làm đường",
+        "Mô hình nuôi heo đất",
+        "Mô hình tuyến đường hoa",
+        "Mô hình đã dừng",
+    }
+    # Editors of the successor may correct the predecessors' past records.
+    assert Registration.objects.restrict(editor, "change").filter(unit=tree["communes"][1]).exists()
+    assert not Registration.objects.restrict(editor).filter(unit=tree["communes"][2]).exists()
+    assert not Unit.objects.restrict(editor).filter(pk=tree["district"].pk).exists()
+
+
+def test_a_split_hands_each_model_to_its_part(tree):
+    c3 = tree["communes"][2]
+    models = tree["models"]
+    reorganisations.apply(
+        user=tree["admin"],
+        reorganisation=plan(
+            [
+                {
+                    "kind": ChangeKind.SPLIT,
+                    "olds": [c3.pk],
+                    "targets": [{"new": "a"}, {"new": "b"}],
+                    "assign": {str(models["c3b"].pk): 1},
+                }
+            ],
+            {
+                "a": new_commune("Đảng ủy xã Phong Quang", tree["province"]),
+                "b": new_commune("Đảng ủy xã Khuổi Chủ", tree["province"]),
+            },
+        ),
+    )
+    main, part = (
+        Unit.objects.get(name="Đảng ủy xã Phong Quang"),
+        Unit.objects.get(name="Đảng ủy xã Khuổi Chủ"),
+    )
+    for key, unit in (("c3a", main), ("c3b", part)):
+        models[key].refresh_from_db()
+        assert models[key].unit == unit
+        assert set(models[key].registrations.values_list("carrier_id", flat=True)) == {unit.pk}
+    assert_counts_exact()
+
+
+def test_the_abolished_district_s_own_models_count_under_the_province(tree):
+    district = tree["district"]
+    c1, c2, c3 = tree["communes"]
+    reorganisations.apply(
+        user=tree["admin"],
+        reorganisation=plan(
+            [
+                {"kind": ChangeKind.DISSOLVE, "olds": [district.pk], "targets": []},
+                {"kind": ChangeKind.MERGE, "olds": [c1.pk, c2.pk], "targets": [{"new": "a"}]},
+                {"kind": ChangeKind.MOVE, "olds": [c3.pk], "targets": [{"new": "b"}]},
+            ],
+            {
+                "a": new_commune("Đảng ủy xã Bạch Thông", tree["province"]),
+                "b": new_commune("Đảng ủy xã Đôn Phong", tree["province"]),
+            },
+        ),
+    )
+    own = Registration.objects.filter(initiative=tree["models"]["district"])
+    assert set(own.values_list("carrier_id", flat=True)) == {tree["province"].pk}
+    moved = Unit.objects.get(name="Đảng ủy xã Đôn Phong", valid_from=REFORM)
+    assert moved.path[: -Unit.steplen] == tree["province"].path
+    assert_counts_exact()
+
+
+def test_undo_restores_everything_while_nothing_was_registered_under_the_new_units(tree):
+    before_units = set(Unit.objects.values_list("pk", "valid_to"))
+    before_models = set(Initiative.objects.values_list("pk", "unit_id"))
+    before_members = set(Membership.objects.values_list("user_id", "unit_id", "role"))
+    reorganisation = reorganisations.apply(user=tree["admin"], reorganisation=merge_plan(tree))
+    reorganisations.undo(user=tree["admin"], reorganisation=reorganisation)
+    assert set(Unit.objects.values_list("pk", "valid_to")) == before_units
+    assert set(Initiative.objects.values_list("pk", "unit_id")) == before_models
+    assert set(Membership.objects.values_list("user_id", "unit_id", "role")) == before_members
+    assert not Lineage.objects.exists()
+    reorganisation.refresh_from_db()
+    assert reorganisation.status == ReorganisationStatus.UNDONE
+    assert_counts_exact()
+
+
+def test_undo_is_refused_once_a_new_unit_has_registered(tree):
+    reorganisation = reorganisations.apply(user=tree["admin"], reorganisation=merge_plan(tree))
+    register(Unit.objects.get(code="BK-BT25"), "Mô hình mới", years=(2026,))
+    with pytest.raises(reorganisations.PlanError, match="Đã có mô hình đăng ký tại đơn vị mới"):
+        reorganisations.undo(user=tree["admin"], reorganisation=reorganisation)
+    assert Unit.objects.filter(code="BK-BT25").exists()
+
+
+def merge_into(old, target):
+    return {"kind": "merge", "olds": [old.pk], "targets": [{"unit": target.pk}]}
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda t: [merge_into(t["communes"][0], t["communes"][0])],
+         "không thể kế thừa chính nó"),
+        (lambda t: [merge_into(t["district"], t["communes"][0])],
+         "không kế thừa được đơn vị cấp trên"),
+        (lambda t: [{"kind": "split", "olds": [t["communes"][0].pk], "targets": [{"unit": t["other"].pk}]}],
+         "chia tách phải có ít nhất hai đơn vị mới"),
+        (lambda t: [merge_into(t["communes"][0], t["other"]),
+                    {"kind": "dissolve", "olds": [t["communes"][0].pk], "targets": []}],
+         "mỗi đơn vị chỉ được sắp xếp một lần"),
+        (lambda t: [merge_into(t["communes"][0], t["communes"][1]),
+                    {"kind": "dissolve", "olds": [t["communes"][1].pk], "targets": []}],
+         "vừa được kế thừa vừa bị sắp xếp"),
+        (lambda t: [{"kind": "merge", "olds": [t["communes"][0].pk], "targets": [{"new": "x"}]}],
+         "chưa được khai báo"),
+    ],
+)  # fmt: skip
+def test_a_plan_that_cannot_be_is_refused_with_its_reason(tree, make, message):
+    reorganisation = plan(make(tree))
+    assert any(message in error for error in reorganisations.check(reorganisation))
+    with pytest.raises(reorganisations.PlanError):
+        reorganisations.apply(user=tree["admin"], reorganisation=reorganisation)
+    assert not Lineage.objects.exists()
+    assert Unit.objects.filter(valid_to__isnull=False).count() == 0
+
+
+def test_a_unit_cannot_close_before_its_last_registration_or_in_the_future(tree):
+    c1 = tree["communes"][0]
+    step = [{"kind": "merge", "olds": [c1.pk], "targets": [{"unit": tree["communes"][1].pk}]}]
+    early = plan(step, day=datetime.date(2024, 1, 1))
+    assert any("còn đăng ký mô hình ngày 01/03/2024" in error for error in reorganisations.check(early))
+    later = plan(step, day=datetime.date.today() + datetime.timedelta(days=30))
+    assert any("chưa đến" in error for error in reorganisations.check(later))
+
+
+def test_a_loop_in_the_lineage_is_refused(tree):
+    c1, c2, _c3 = tree["communes"]
+    reorganisations.apply(
+        user=tree["admin"],
+        reorganisation=plan([{"kind": "merge", "olds": [c1.pk], "targets": [{"unit": c2.pk}]}]),
+    )
+    # c1 is closed: only an open unit can be reorganised, and c2 cannot go back into it.
+    again = plan(
+        [{"kind": "merge", "olds": [c2.pk], "targets": [{"unit": c1.pk}]}], day=datetime.date(2026, 1, 1)
+    )
+    errors = reorganisations.check(again)
+    assert any("không hoạt động ngày 01/01/2026" in error for error in errors)
+
+
+def test_random_writes_and_reorganisations_keep_both_structures_exact(tree):
+    rng = random.Random(11)
+    admin = tree["admin"]
+    open_units = lambda: list(Unit.objects.filter(valid_to=None).exclude(pk=tree["province"].pk))  # noqa: E731
+    applied = []
+    for step in range(24):
+        action = rng.choice(["register", "register", "edit", "decide", "merge", "split", "undo"])
+        units = open_units()
+        if action == "register":
+            register(rng.choice(units), f"Mô hình {step}", years=(2026,))
+        elif action == "edit":
+            initiative = rng.choice(list(Initiative.objects.all()))
+            initiative.field = rng.choice(list(Field.objects.all()))
+            services.initiative_update(user=admin, initiative=initiative)
+        elif action == "decide":
+            services.decision_create(
+                user=admin,
+                decision=Decision(
+                    kind="recognition",
+                    number=str(step),
+                    symbol="QĐ/TU",
+                    signed_on=datetime.date(2026, 12, 1),
+                    issuing_unit=tree["province"],
+                    issuer_name="Ban Thường vụ Tỉnh ủy",
+                    level=Level.PROVINCE,
+                    title="Công nhận",
+                ),
+                registrations=rng.sample(list(Registration.objects.all()), 3),
+            )
+        elif action in ("merge", "split") and len(units) >= 2:
+            day = datetime.date(2026, 12, 2) if Registration.objects.filter(year=2026).exists() else REFORM
+            day = max([day, *[u.valid_from for u in units if u.valid_from]])
+            if day > datetime.date.today():
+                continue
+            old = rng.choice([u for u in units if u.unit_type != UnitType.PROVINCE])
+            if action == "merge":
+                steps = [{"kind": "merge", "olds": [old.pk], "targets": [{"new": "n"}]}]
+                news = {"n": new_commune(f"Đơn vị mới {step}", tree["province"])}
+            else:
+                steps = [{"kind": "split", "olds": [old.pk], "targets": [{"new": "a"}, {"new": "b"}]}]
+                news = {
+                    "a": new_commune(f"Phần A {step}", tree["province"]),
+                    "b": new_commune(f"Phần B {step}", tree["province"]),
+                }
+            reorganisation = plan(steps, news, day=day, title=f"Kế hoạch {step}")
+            if not reorganisations.check(reorganisation):
+                applied.append(reorganisations.apply(user=admin, reorganisation=reorganisation))
+        elif action == "undo" and applied:
+            last = applied[-1]
+            if not reorganisations.undo_blockers(last):
+                reorganisations.undo(user=admin, reorganisation=last)
+                applied.pop()
+        assert_counts_exact()
+    statuses = set(Reorganisation.objects.values_list("status", flat=True))
+    assert ReorganisationStatus.APPLIED in statuses  # the walk did reorganise
