@@ -1,6 +1,6 @@
 """Load the demo data set: the situations of the five press reports in ``/work/shared/seeds``.
 
-The figures the reports quote come out exactly (``registry/tests/test_demo.py`` checks them):
+The figures the reports quote come out exactly (``demo/tests/test_demo.py`` checks them):
 
 1. Thành ủy Bắc Kạn, 2023: 278 models of 35/40 subordinate units, 116 maintained and 162 new;
    191 in 2022 (87 fewer).

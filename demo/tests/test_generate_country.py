@@ -6,9 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Exists, F, OuterRef, Q
 
+from demo.management.commands import _country_data as data
+from demo.management.commands.generate_country import ROOT_CODE, reset_registry
 from registry.choices import DecisionKind, Kind, RegistrationStatus, UnitType
-from registry.management.commands import _country_data as data
-from registry.management.commands.generate_country import ROOT_CODE, reset_registry
 from registry.models import Decision, Initiative, Registration, Unit
 from registry.text import fold
 
