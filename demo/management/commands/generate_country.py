@@ -31,6 +31,8 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
 
+from demo.data import MEN, PHRASES, SURNAMES, WOMEN
+from demo.reset import delete_demo
 from registry.choices import (
     DecisionKind,
     Evaluation,
@@ -44,7 +46,6 @@ from registry.models import AwardForm, Decision, Field, Initiative, Registration
 from registry.text import fold
 
 from . import _country_data as data
-from .load_demo import MEN, PHRASES, SURNAMES, WOMEN, delete_demo
 
 ROOT_CODE = "VN"
 ROOT_NAME = "Ban Dân vận Trung ương"

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count, F, Min, Q
 
-from demo.management.commands.load_demo import PASSWORD, REFORM_END, REFORM_START
+from demo.data import PASSWORD, REFORM_END, REFORM_START
 from registry.choices import DecisionKind, Evaluation, Grade, Kind, Level, RegistrationStatus, Role, UnitType
 from registry.models import Decision, Initiative, Membership, Registration, Unit
 
