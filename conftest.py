@@ -52,7 +52,7 @@ def demo_data(django_db_setup, django_db_blocker):
 
     from django.core.management import call_command
 
-    from registry.management.commands.load_demo import delete_demo
+    from demo.reset import delete_demo
 
     with django_db_blocker.unblock():
         call_command("load_demo", stdout=StringIO())

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "registry",
     "reports",
     "intake",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""Tables read by ``generate_country``: the 63 provinces before 1/7/2025 and what they became.
+"""Tables read by ``demo.country``: the 63 provinces before 1/7/2025 and what they became.
 
 The 34 provinces and 3.321 communes after the reform come from the ``vietnam-provinces``
 package; this module adds what the package does not hold: the old provinces with the new
@@ -10,6 +10,8 @@ import datetime
 
 from registry.choices import Level, UnitType
 
+ROOT_CODE = "VN"
+ROOT_NAME = "Ban Dân vận Trung ương"
 REFORM_END = datetime.date(2025, 6, 30)
 REFORM_START = datetime.date(2025, 7, 1)
 
@@ -99,6 +101,8 @@ CAPITALS = {
 # Provinces of the small preset: two mergers of the demo's press reports (Bắc Kạn into Thái
 # Nguyên, Yên Bái and Lào Cai into Lào Cai).
 SMALL_PROVINCES = (19, 15)
+# The small preset (``generate_country --small``), for the tests: about 2.000 registrations.
+SMALL = {"province_codes": SMALL_PROVINCES, "communes": 6, "cells": 4, "registrations": 2_000}
 
 # Relative weights of the fields (migration 0002's names): the four standard fields more
 # often than the local variants, and the four standard fields unevenly in total.

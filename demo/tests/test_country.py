@@ -6,9 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Exists, F, OuterRef, Q
 
+from demo import country_data as data
+from demo.reset import reset_registry
 from registry.choices import DecisionKind, Kind, RegistrationStatus, UnitType
-from registry.management.commands import _country_data as data
-from registry.management.commands.generate_country import ROOT_CODE, reset_registry
 from registry.models import Decision, Initiative, Registration, Unit
 from registry.text import fold
 
@@ -57,7 +57,7 @@ def test_old_provinces_table_maps_63_provinces_onto_the_34_of_2025():
 def test_the_tree_has_no_problems_and_a_few_hundred_units():
     assert Unit.objects.find_problems() == ([], [], [], [], [])
     assert 150 <= Unit.objects.count() <= 600
-    root = Unit.objects.get(code=ROOT_CODE)
+    root = Unit.objects.get(code=data.ROOT_CODE)
     assert root.depth == 1 and root.name == "Ban Dân vận Trung ương"
     new_provinces = Unit.objects.filter(depth=2, valid_from=data.REFORM_START)
     assert sorted(new_provinces.values_list("name", flat=True)) == ["Tỉnh ủy Lào Cai", "Tỉnh ủy Thái Nguyên"]

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count, F, Min, Q
 
+from demo.data import PASSWORD, REFORM_END, REFORM_START
 from registry.choices import DecisionKind, Evaluation, Grade, Kind, Level, RegistrationStatus, Role, UnitType
-from registry.management.commands.load_demo import PASSWORD, REFORM_END, REFORM_START
 from registry.models import Decision, Initiative, Membership, Registration, Unit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
