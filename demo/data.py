@@ -468,6 +468,7 @@ NEW_THAI_NGUYEN = [
         [WARD, "phường Trưng Vương", "phường Túc Duyên", "phường Hoàng Văn Thụ"],
     ),
     ("xã Đại Từ", "TN-DT", ["thị trấn Hùng Sơn", "xã Tân Linh", "xã Khôi Kỳ", "xã Mỹ Yên"]),
+    ("xã Quân Chu", "TN-DT", []),
 ]
 NEW_LAO_CAI = [
     (
@@ -478,6 +479,28 @@ NEW_LAO_CAI = [
     ("phường Lào Cai", "LC-TP", ["phường Cốc Lếu", "phường Kim Tân", "phường Duyên Hải"]),
     ("phường Sa Pa", "LC-SP", ["phường Sa Pa", "xã Tả Phìn"]),
 ]
+# The reform, province by province: (new name, new code, old provinces, new communes (name,
+# old district, old communes), units moved under the new province (old code, new name, code)).
+NEW_PROVINCES = [
+    (
+        "Tỉnh ủy Thái Nguyên",
+        "TN25",
+        ["BK", "TN"],
+        NEW_THAI_NGUYEN,
+        [("TN-UBND", "Ủy ban nhân dân tỉnh Thái Nguyên", "TN25-UBND")],
+    ),
+    (
+        "Tỉnh ủy Lào Cai",
+        "LC25",
+        ["YB", "LC"],
+        NEW_LAO_CAI,
+        [("YB-DUK", "Đảng bộ các cơ quan Đảng tỉnh Lào Cai", "LC25-DCQ")],
+    ),
+]
+# A commune split between two new ones (old district, commune, the new ones, the main first).
+SPLITS = [("TN-DT", "xã Khôi Kỳ", ["xã Đại Từ", "xã Quân Chu"])]
+# Abolished districts whose own models and staff go to one new commune (the others' go to the province).
+DISSOLVED_WITH_SUCCESSOR = {"BK-BT": "xã Phủ Thông"}
 
 # Models told in full, as the registration form asks; "results" goes to the last registration.
 SHOWCASES = {
@@ -605,14 +628,18 @@ DECISIONS = [
 ]
 
 # (username, role or None for the Django superuser, unit code)
+# The logins, on the units they had before the reform: the reform carries them to the units of
+# today (quantri → the new Tỉnh ủy Thái Nguyên, bientap → xã Phủ Thông, thainguyen → the new
+# Tỉnh ủy Thái Nguyên, yenbai → Đảng bộ các cơ quan Đảng tỉnh Lào Cai).
 DEMO_USERS = [
     ("admin", None, None),
     ("quantri", Role.ADMIN, "BK"),
     ("bientap", Role.EDITOR, "BK-BT"),
-    ("xem", Role.VIEWER, "BK-TP"),
     ("thainguyen", Role.VIEWER, "TN"),
     ("yenbai", Role.EDITOR, "YB-DUK"),
 ]
+# Given after the reform a unit it closed, to show what such a user sees.
+DEMO_USERS_AFTER_REFORM = [("xem", Role.VIEWER, "BK-TP")]
 
 # When in the year a model is registered: (first day, last day) as (month, day).
 EARLY, FIRST_HALF, SECOND_HALF = "early", "first_half", "second_half"

@@ -218,5 +218,8 @@ class Generator:
         """Write the generated models and registrations, a few hundred rows per query."""
         # Without history rows: writing them would double the load time, and a model's history
         # starts with its first real change.
-        Initiative.objects.bulk_create(self.initiatives, batch_size=500)
-        Registration.objects.bulk_create(self.registrations, batch_size=500)
+        # Twice: before the reorganisations (the old units' models) and after (the new units').
+        Initiative.objects.bulk_create([item for item in self.initiatives if item.pk is None], batch_size=500)
+        Registration.objects.bulk_create(
+            [item for item in self.registrations if item.pk is None], batch_size=500
+        )

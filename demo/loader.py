@@ -150,12 +150,13 @@ class DemoLoader(Generator):
             decision = Decision.objects.create(**values)
             decision.registrations.add(*covered)
 
-    def add_users(self):
-        """Create the demo logins, with their memberships, all with the password ``data.PASSWORD``."""
+    def add_users(self, users):
+        """Create demo logins, with their memberships, all with the password ``data.PASSWORD``."""
         # Hash once, as set_password() would: a hash costs a second or two, and one salt shared
         # by demo logins whose password is printed anyway protects nothing less.
         password = make_password(data.PASSWORD)
-        for username, role, code in data.DEMO_USERS:
+        created = {}
+        for username, role, code in users:
             user, _ = get_user_model().objects.get_or_create(username=username)
             user.password = password
             user.is_superuser = user.is_staff = role is None
@@ -164,9 +165,17 @@ class DemoLoader(Generator):
                 Membership.objects.get_or_create(
                     user=user, unit=self.tree.by_code[code], defaults={"role": role}
                 )
+            created[username] = user
+        return created
 
     def load(self):
-        """Load everything; return what was created, for the summary."""
+        """Load everything; return what was created, for the summary.
+
+        The models of the old units come first; then the reorganisations hand the open ones and
+        the staff of the old units to the new units, as they would on a real site; then the
+        new units register theirs. One viewer is given a unit closed by the reform afterwards,
+        to show what such a user sees.
+        """
         self.tree.build_tree()
         self.load_bac_kan_city()
         self.load_bach_thong()
@@ -174,10 +183,13 @@ class DemoLoader(Generator):
         self.load_thai_nguyen()
         self.load_ward()
         self.load_others()
+        self.save()
+        users = self.add_users(data.DEMO_USERS)
+        self.tree.reorganise(users["admin"], self.rng)
         self.load_after_reform()
         self.save()
         self.add_decisions()
-        self.add_users()
+        self.add_users(data.DEMO_USERS_AFTER_REFORM)
         return {
             "đơn vị": len(self.tree.by_code),
             "mô hình": len(self.initiatives),
@@ -204,20 +216,25 @@ def load_demo(*, reset=False, log=print):
 
 
 def logins_table():
-    """Return the demo logins as lines of a plain-text table."""
-    units = {
-        unit.code: unit for unit in Unit.objects.filter(code__in=[code for _, _, code in data.DEMO_USERS])
+    """Return the demo logins, with their units as they are now, as lines of a plain-text table."""
+    usernames = [username for username, _, _ in data.DEMO_USERS + data.DEMO_USERS_AFTER_REFORM]
+    memberships = {
+        membership.user.username: membership
+        for membership in Membership.objects.filter(user__username__in=usernames).select_related(
+            "user", "unit"
+        )
     }
     rows = [("Tên đăng nhập", "Vai trò", "Đơn vị", "Mật khẩu")]
-    for username, role, code in data.DEMO_USERS:
-        if role is None:
+    for username in usernames:
+        membership = memberships.get(username)
+        if membership is None:
             rows.append((username, "Quản trị hệ thống", "Toàn bộ; quản trị Django /quan-tri/", data.PASSWORD))
             continue
-        unit = units.get(code)
-        label = f"{unit.name} [{unit.code}]" if unit else code
-        if unit and unit.valid_to:
+        unit = membership.unit
+        label = f"{unit.name} [{unit.code}]"
+        if unit.valid_to:
             label += f" (đến {unit.valid_to:%d/%m/%Y})"
-        rows.append((username, Role(role).label, label, data.PASSWORD))
+        rows.append((username, Role(membership.role).label, label, data.PASSWORD))
     widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
     lines = [
         "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()

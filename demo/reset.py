@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from registry.models import AwardForm, CurrentTally, Field, Tally
 from registry.tally import tally_rebuild
 
-from .data import DEMO_USERS
+from .data import DEMO_USERS, DEMO_USERS_AFTER_REFORM
 
 __all__ = ["delete_demo", "reset_registry", "tally_rebuild", "tally_tables"]
 
@@ -34,7 +34,8 @@ def delete_demo():
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
-    get_user_model().objects.filter(username__in=[username for username, _, _ in DEMO_USERS]).delete()
+    demo_users = [username for username, _, _ in DEMO_USERS + DEMO_USERS_AFTER_REFORM]
+    get_user_model().objects.filter(username__in=demo_users).delete()
 
 
 def reset_registry(log):

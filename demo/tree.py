@@ -1,15 +1,18 @@
 """The demo's tree of units, before and after the reform of 01/07/2025.
 
-Every unit of the four old provinces closes on 30/06/2025; the new Thái Nguyên and Lào Cai
-start on 01/07/2025 as their successors. How the reform is built (``build_tree`` and
-``merge``) is in this module only.
+``build_tree`` creates the units as they were; once their models are written, ``reorganise``
+applies the merge of 2020 and the reform of 2025 through the reorganisation service, as an
+administrator would: the four old provinces close on 30/06/2025, the new Thái Nguyên and Lào
+Cai open on 01/07/2025 with their merged communes (one commune split between two), and the open
+models and the staff go to the units that carry them on.
 """
 
 import datetime
 from collections import defaultdict
 
-from registry.choices import UnitType
-from registry.models import Unit
+from registry import reorganisations
+from registry.choices import ChangeKind, UnitType
+from registry.models import Registration, Reorganisation, Unit
 
 from . import data
 
@@ -81,18 +84,8 @@ class DemoTree:
         name = party_name(row)
         return next(unit for unit in self.below[parent.pk] if unit.name == name)
 
-    def merge(self, olds, *, into, on):
-        """Close ``olds`` and their subtrees on ``on``, with ``into`` as the successor."""
-        for old in olds:
-            for unit in self.below[old.pk]:
-                if unit.valid_to is None or unit.valid_to > on:
-                    unit.valid_to = on
-                    unit.save(update_fields=["valid_to"])
-            old.successor = into
-            old.save(update_fields=["successor"])
-
     def build_tree(self):
-        """Create the units before and after the reform of 01/07/2025."""
+        """Create the units as they were before the reform of 01/07/2025 (the old provinces close then)."""
         root = Unit.objects.add_root(
             {"name": "Ban Dân vận Trung ương", "unit_type": UnitType.CENTRAL, "code": data.ROOT_CODE}
         )
@@ -102,11 +95,11 @@ class DemoTree:
         self.add_rows(city, data.BAC_KAN_CITY_COMMUNES + data.BAC_KAN_CITY_OFFICES + data.BAC_KAN_CITY_IDLE)
         bach_thong = self.unit(bac_kan, "Huyện ủy Bạch Thông", "BK-BT")
         self.add_rows(bach_thong, data.BACH_THONG_COMMUNES + data.BACH_THONG_OFFICES + data.BACH_THONG_IDLE)
-        self.merge(
-            [self.find(bach_thong, "xã Phương Linh")],
-            into=self.find(bach_thong, "thị trấn Phủ Thông"),
-            on=datetime.date(2020, 1, 31),
-        )
+        # Merged into Phủ Thông on 01/02/2020 (``reorganise`` records it); no model after that day.
+        phuong_linh = self.find(bach_thong, "xã Phương Linh")
+        for unit in self.below[phuong_linh.pk]:
+            unit.valid_to = datetime.date(2020, 1, 31)
+            unit.save(update_fields=["valid_to"])
         self.add_districts(bac_kan, data.BAC_KAN_DISTRICTS)
         thai_nguyen = self.unit(root, "Tỉnh ủy Thái Nguyên", "TN", valid_to=data.REFORM_END)
         self.add_districts(thai_nguyen, data.THAI_NGUYEN_DISTRICTS)
@@ -118,13 +111,105 @@ class DemoTree:
         lao_cai = self.unit(root, "Tỉnh ủy Lào Cai", "LC", valid_to=data.REFORM_END)
         self.add_districts(lao_cai, data.LAO_CAI_DISTRICTS)
 
-        for name, code, olds, table in [
-            ("Tỉnh ủy Thái Nguyên", "TN25", [bac_kan, thai_nguyen], data.NEW_THAI_NGUYEN),
-            ("Tỉnh ủy Lào Cai", "LC25", [yen_bai, lao_cai], data.NEW_LAO_CAI),
-        ]:
-            province = self.unit(root, name, code, valid_from=data.REFORM_START, valid_to=None)
-            self.merge(olds, into=province, on=data.REFORM_END)
-            self.add_rows(province, [row for row, _, _ in table])
-            for (_, district_code, old_rows), commune in zip(table, self.children[province.pk], strict=True):
+    # The reorganisations, through the same service an administrator uses ---------------------
+
+    def reorganise(self, user, rng):
+        """Apply the merge of 2020 and the reform of 01/07/2025 as reorganisation plans.
+
+        Run once the models of the old units are written: the plans hand their open models and
+        their staff's memberships to the new units. Returns the plans applied.
+        """
+        bach_thong = self.by_code["BK-BT"]
+        plans = [
+            self.plan(
+                "Sáp nhập xã Phương Linh vào thị trấn Phủ Thông",
+                datetime.date(2020, 2, 1),
+                [
+                    _merge(
+                        [self.find(bach_thong, "xã Phương Linh")],
+                        {"unit": self.find(bach_thong, "thị trấn Phủ Thông").pk},
+                    )
+                ],
+                {},
+            )
+        ]
+        for province_name, code, olds, table, moves in data.NEW_PROVINCES:
+            steps, new_units = (
+                [],
+                {code: _new(party_name(province_name), code, {"unit": self.by_code[data.ROOT_CODE].pk})},
+            )
+            steps.append(_merge([self.by_code[old] for old in olds], {"new": code}))
+            split = {(district, old): parts for district, old, parts in data.SPLITS}
+            for number, (row, district_code, old_rows) in enumerate(table, start=1):
+                ref = f"{code}-{number:02d}"
+                new_units[ref] = _new(party_name(row), ref, {"new": code})
                 district = self.by_code[district_code]
-                self.merge([self.find(district, old) for old in old_rows], into=commune, on=data.REFORM_END)
+                merged = [self.find(district, old) for old in old_rows if (district_code, old) not in split]
+                if merged:
+                    steps.append(_merge(merged, {"new": ref}))
+            refs = {
+                party_name(row): f"{code}-{number:02d}" for number, (row, _d, _o) in enumerate(table, start=1)
+            }
+            for district_code, old, parts in data.SPLITS:
+                if district_code not in {d for _row, d, _olds in table}:
+                    continue
+                unit = self.find(self.by_code[district_code], old)
+                steps.append(self.split(unit, [{"new": refs[party_name(part)]} for part in parts], rng))
+            for old_code, target in data.DISSOLVED_WITH_SUCCESSOR.items():
+                if old_code.split("-")[0] in olds:
+                    steps.append(
+                        {
+                            "kind": ChangeKind.DISSOLVE,
+                            "olds": [self.by_code[old_code].pk],
+                            "targets": [{"new": refs[party_name(target)]}],
+                        }
+                    )
+            for old_code, name, new_code in moves:
+                new_units[new_code] = _new(name, new_code, {"new": code})
+                steps.append(
+                    {
+                        "kind": ChangeKind.MOVE,
+                        "olds": [self.by_code[old_code].pk],
+                        "targets": [{"new": new_code}],
+                    }
+                )
+            plans.append(
+                self.plan(
+                    f"Hợp nhất tỉnh, sắp xếp đơn vị hành chính cấp xã: {party_name(province_name)}",
+                    data.REFORM_START,
+                    steps,
+                    new_units,
+                )
+            )
+        for plan in plans:
+            reorganisations.apply(user=user, reorganisation=plan)
+            for pk in plan.plan["applied"]["new_units"].values():
+                unit = Unit.objects.get(pk=pk)
+                self.remember(unit, Unit.objects.get(path=unit.path[: -Unit.steplen]))
+        return plans
+
+    def plan(self, title, day, steps, new_units):
+        return Reorganisation.objects.create(
+            title=title, effective_on=day, plan={"steps": steps, "new_units": new_units}
+        )
+
+    def split(self, unit, targets, rng):
+        """A split of ``unit``: every second of its open models goes to the second part."""
+        recent = Registration.objects.filter(
+            unit__in=self.below[unit.pk], year__gte=data.REFORM_START.year - 1
+        )
+        models = sorted(set(recent.values_list("initiative_id", flat=True)))
+        return {
+            "kind": ChangeKind.SPLIT,
+            "olds": [unit.pk],
+            "targets": targets,
+            "assign": {str(pk): 1 for pk in models[1::2]},
+        }
+
+
+def _merge(olds, target):
+    return {"kind": ChangeKind.MERGE, "olds": [unit.pk for unit in olds], "targets": [target]}
+
+
+def _new(name, code, parent):
+    return {"name": name, "unit_type": unit_type_of(name), "code": code, "parent": parent}

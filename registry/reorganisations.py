@@ -309,11 +309,14 @@ def apply(*, user, reorganisation: Reorganisation) -> Reorganisation:
         },
     }
     reorganisation.save()
-    found = lineage.Lineages()
-    _transfer_initiatives(user, reorganisation, closing, found, day)
-    reorganisation.plan["applied"]["memberships"] = _carry_memberships(user, closing, found)
+    # Models and staff go to the units open on the effective date; the registrations' carriers
+    # are those of today (the same units, unless a later reorganisation was recorded before).
+    then = lineage.Lineages(day)
+    _transfer_initiatives(user, reorganisation, closing, then, day)
+    carried = {pk for step in plan["steps"] if step["targets"] for pk in step["olds"]}
+    reorganisation.plan["applied"]["memberships"] = _carry_memberships(user, carried, then)
     reorganisation.save(update_fields=["plan"])
-    recarry(set(closing), found)
+    recarry(set(closing))
     return reorganisation
 
 
@@ -373,16 +376,29 @@ def _transfer_initiatives(user, reorganisation, closing, found, day):
         initiative.search_text = initiative_search_text(
             initiative.name, initiative.person_name, initiative.address, names.get(to_unit, "")
         )
-        initiative._history_user = user
-        initiative._change_reason = str(reorganisation)
         moved.append(initiative)
-    for initiative in moved:
-        initiative.save(update_fields=["unit", "search_text", "updated_at"])
+    _save_moved(user, moved, str(reorganisation))
     return moved
 
 
+def _save_moved(user, initiatives, reason):
+    """Save the new units of ``initiatives`` in bulk, with one history row each (thousands in 2025)."""
+    now = timezone.now()
+    for initiative in initiatives:
+        initiative.updated_at = now
+    Initiative.objects.bulk_update(initiatives, ["unit", "search_text", "updated_at"], batch_size=1000)
+    Initiative.history.bulk_history_create(
+        initiatives, update=True, default_user=user, default_change_reason=reason, batch_size=1000
+    )
+
+
 def _carry_memberships(user, closing, found):
-    """Move the memberships of closed units to the units that carry them on, with the same role."""
+    """Move the memberships of ``closing`` to the units that carry them on, with the same role.
+
+    Only the old units the plan names with a successor: the staff of a cell closed with its
+    commune, or of a district abolished without one, keep their unit as it was (and read its
+    history) rather than being given a whole new commune or province.
+    """
     from .choices import Role
 
     rank = {Role.VIEWER: 1, Role.EDITOR: 2, Role.ADMIN: 3}
@@ -463,19 +479,18 @@ def undo(*, user, reorganisation: Reorganisation) -> Reorganisation:
         raise PlanError(errors)
     applied = reorganisation.plan["applied"]
     new_ids = set(applied["new_units"].values())
+    names = dict(Unit.objects.values_list("pk", "search_name").filter(pk__in=set(applied["closed_before"])))
+    back = []
     for transfer in Transfer.objects.filter(reorganisation=reorganisation).select_related("initiative"):
         initiative = transfer.initiative
         if initiative.unit_id != transfer.to_unit_id:
             continue  # moved again since: leave it where it is now
         initiative.unit_id = transfer.from_unit_id
         initiative.search_text = initiative_search_text(
-            initiative.name,
-            initiative.person_name,
-            initiative.address,
-            Unit.objects.values_list("search_name", flat=True).get(pk=transfer.from_unit_id),
+            initiative.name, initiative.person_name, initiative.address, names.get(transfer.from_unit_id, "")
         )
-        initiative._history_user = user
-        initiative.save(update_fields=["unit", "search_text", "updated_at"])
+        back.append(initiative)
+    _save_moved(user, back, _("Hoàn tác: %(plan)s") % {"plan": reorganisation})
     for record in applied.get("memberships", []):
         if record["created"]:
             Membership.objects.filter(pk=record["created"]).delete()

@@ -6,11 +6,32 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, F, Min, Q, Sum
 
 from demo.data import PASSWORD, REFORM_END, REFORM_START
-from registry.choices import DecisionKind, Evaluation, Grade, Kind, Level, RegistrationStatus, Role, UnitType
-from registry.models import Decision, Initiative, Membership, Registration, Unit
+from registry.choices import (
+    DecisionKind,
+    Evaluation,
+    Grade,
+    Kind,
+    Level,
+    RegistrationStatus,
+    ReorganisationStatus,
+    Role,
+    UnitType,
+)
+from registry.lineage import Lineages
+from registry.models import (
+    CurrentTally,
+    Decision,
+    Initiative,
+    Lineage,
+    Membership,
+    Registration,
+    Reorganisation,
+    Tally,
+    Unit,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
 
@@ -203,6 +224,29 @@ def test_old_provinces_close_on_30_june_2025_with_the_new_provinces_as_successor
     assert unit("BK-TP-01").successor.name == "Đảng ủy phường Đức Xuân"
 
 
+def test_the_reform_is_recorded_as_reorganisations_with_a_split():
+    assert set(Reorganisation.objects.values_list("effective_on", "status")) == {
+        (datetime.date(2020, 2, 1), ReorganisationStatus.APPLIED),
+        (REFORM_START, ReorganisationStatus.APPLIED),
+    }
+    assert Reorganisation.objects.count() == 3
+    khoi_ky = Unit.objects.get(name="Đảng ủy xã Khôi Kỳ")
+    parts = set(Lineage.objects.filter(predecessor=khoi_ky).values_list("successor__name", "is_main"))
+    assert parts == {("Đảng ủy xã Đại Từ", True), ("Đảng ủy xã Quân Chu", False)}
+    carriers = set(
+        Registration.objects.filter(unit=khoi_ky, year=2024).values_list("carrier__name", flat=True)
+    )
+    assert carriers == {"Đảng ủy xã Đại Từ", "Đảng ủy xã Quân Chu"}
+
+
+def test_today_s_thai_nguyen_counts_its_predecessors_years():
+    def total(model, code, year):
+        return model.objects.filter(unit=unit(code), year=year).aggregate(total=Sum("total"))["total"] or 0
+
+    assert total(CurrentTally, "TN25", 2024) == total(Tally, "BK", 2024) + total(Tally, "TN", 2024) > 1800
+    assert total(Tally, "TN25", 2024) == 0  # as reported, the new province did not exist in 2024
+
+
 def test_the_new_communes_have_registrations_in_2025_and_2026():
     assert registrations("TN25", 2025).exists()
     assert registrations("TN25", 2026).exists()
@@ -215,7 +259,13 @@ def test_every_registration_is_made_while_its_unit_exists_and_dated_in_its_year(
     assert not regs.filter(
         Q(unit__valid_to__lt=F("registered_on")) | Q(unit__valid_from__gt=F("registered_on"))
     ).exists()
-    assert not regs.exclude(unit=F("initiative__unit")).exists()
+    # A model handed on by a reorganisation belongs to a unit on its registrations' lineage.
+    found = Lineages()
+    handed_on = regs.exclude(unit=F("initiative__unit")).values_list(
+        "initiative__unit", "initiative", "carrier"
+    )
+    assert handed_on.exists()
+    assert all(found.carrier(unit, initiative) == carrier for unit, initiative, carrier in handed_on)
 
 
 def test_maintained_registrations_follow_one_of_the_year_before_and_new_ones_come_first():
@@ -241,12 +291,14 @@ def test_units_have_unique_codes_and_models_are_searchable_without_diacritics():
 
 
 def test_demo_users_exist_with_their_roles(settings):
+    # The reform carried the staff of the old units to the units of today; "xem" was given a
+    # unit the reform closed.
     expected = {
-        "quantri": (Role.ADMIN, "BK"),
-        "bientap": (Role.EDITOR, "BK-BT"),
+        "quantri": (Role.ADMIN, "TN25"),
+        "bientap": (Role.EDITOR, "TN25-03"),
         "xem": (Role.VIEWER, "BK-TP"),
-        "thainguyen": (Role.VIEWER, "TN"),
-        "yenbai": (Role.EDITOR, "YB-DUK"),
+        "thainguyen": (Role.VIEWER, "TN25"),
+        "yenbai": (Role.EDITOR, "LC25-DCQ"),
     }
     memberships = {
         m.user.username: (m.role, m.unit.code) for m in Membership.objects.select_related("user", "unit")
