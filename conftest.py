@@ -59,3 +59,19 @@ def demo_data(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         delete_demo()
+
+
+def tally_is_live():
+    """Tell whether the counts kept ready for the reports equal the live counts.
+
+    The one place the tests name the tally's module.
+    """
+    from reports.tally import tally_current, tally_expected
+
+    return tally_current() == tally_expected()
+
+
+@pytest.fixture(name="tally_is_live")
+def tally_is_live_fixture():
+    """Return ``tally_is_live``, for tests that check the counts in the middle of a story."""
+    return tally_is_live
