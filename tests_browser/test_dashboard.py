@@ -14,7 +14,6 @@ from registry.tests.factories import (
     UserFactory,
     make_unit,
 )
-from reports.tally import tally_rebuild
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,7 +36,6 @@ def viewer():
         )
         RegistrationFactory(initiative=initiative, year=2024, registered_on=datetime.date(2024, 3, 1 + index))
     RegistrationFactory(initiative=InitiativeFactory(unit=other), year=2024)
-    tally_rebuild()
     user = UserFactory(username="xem")
     MembershipFactory(user=user, unit=province, role=Role.VIEWER)
     return user

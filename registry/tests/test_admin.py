@@ -7,7 +7,7 @@ from django.urls import reverse
 from registry.choices import LEVEL_RANK, Level, RegistrationStatus, Role
 from registry.models import Field, Initiative, Registration, Unit
 
-from .factories import MembershipFactory, UserFactory
+from .factories import InitiativeFactory, MembershipFactory, RegistrationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -114,12 +114,15 @@ def test_a_decision_added_in_the_admin_recognises_its_registrations(tree, admin_
 def test_an_initiative_deleted_in_the_admin_is_hidden_and_no_longer_counted(
     tree, admin_client, tally_is_live
 ):
-    url = reverse("admin:registry_initiative_delete", args=[tree.initiative_a.pk])
+    initiative = InitiativeFactory(unit=tree.cell, year=2024)
+    RegistrationFactory(initiative=initiative, year=2025)
+    url = reverse("admin:registry_initiative_delete", args=[initiative.pk])
     assert admin_client.get(url).status_code == 200
     assert admin_client.post(url, {"post": "yes"}).status_code == 302
-    tree.initiative_a.refresh_from_db()
-    assert tree.initiative_a.is_deleted
-    assert not Registration.objects.alive().filter(initiative=tree.initiative_a).exists()
+    initiative.refresh_from_db()
+    assert initiative.is_deleted
+    assert initiative.registrations.count() == 2
+    assert not Registration.objects.alive().filter(initiative=initiative).exists()
     assert tally_is_live()
 
 
