@@ -70,3 +70,68 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+def tally_is_live():
+    """Tell whether the counts kept ready, in both structures, equal the live counts.
+
+    The one place the tests name the tally's module. Three queries when nothing was registered.
+    """
+    from registry.models import Registration
+    from registry.tally import STRUCTURES, tally_current, tally_expected
+
+    for structure in STRUCTURES:
+        current = tally_current(structure)
+        if not current and not Registration.objects.exists():
+            continue
+        if current != tally_expected(structure):
+            return False
+    return True
+
+
+@pytest.fixture(name="tally_is_live")
+def tally_is_live_fixture():
+    """Return ``tally_is_live``, for tests that check the counts in the middle of a story."""
+    return tally_is_live
+
+
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.danvan_failed = report.failed
+    return report
+
+
+@pytest.fixture(autouse=True)
+def _tally_stays_live(request):
+    """After each test that uses the database, the counts kept ready equal the live counts.
+
+    Every write goes through the services, the factories' too, so a test that leaves the tally
+    stale has found a write that does not. A test that corrupts the tally on purpose is marked
+    ``no_tally_check``. A test that failed is not checked: its own failure says more.
+    """
+    uses_database = request.node.get_closest_marker("django_db") or DATABASE_FIXTURES & set(
+        request.fixturenames
+    )
+    if not uses_database or request.node.get_closest_marker("no_tally_check"):
+        yield
+        return
+    # Set up the database before this fixture, so that it is torn down (rolled back, or emptied
+    # for a transactional test) after the check.
+    request.getfixturevalue("db")
+    yield
+    from django.db import connection
+
+    if getattr(request.node, "danvan_failed", True) or connection.needs_rollback:
+        return
+    assert tally_is_live(), "the counts kept ready (registry.Tally, CurrentTally) differ from the live counts"

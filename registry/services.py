@@ -40,7 +40,7 @@ def _save(obj, *, user):
 def registrations_sync():
     """Recompute the columns registrations keep from their decisions and initiatives.
 
-    For bulk loads that write around these services (the generators, the test factories).
+    For bulk loads that write around these services (the generators).
     """
     recognition.refresh(Registration.objects.all())
     for deleted in (True, False):

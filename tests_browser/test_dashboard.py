@@ -7,7 +7,6 @@ import pytest
 from playwright.sync_api import expect
 
 from registry.choices import Kind, Role, UnitType
-from registry.tally import tally_rebuild
 from registry.tests.factories import (
     InitiativeFactory,
     MembershipFactory,
@@ -37,7 +36,6 @@ def viewer():
         )
         RegistrationFactory(initiative=initiative, year=2024, registered_on=datetime.date(2024, 3, 1 + index))
     RegistrationFactory(initiative=InitiativeFactory(unit=other), year=2024)
-    tally_rebuild()
     user = UserFactory(username="xem")
     MembershipFactory(user=user, unit=province, role=Role.VIEWER)
     return user

@@ -9,7 +9,6 @@ from openpyxl import load_workbook
 
 from registry.choices import RegistrationStatus
 from registry.models import Field, Registration
-from registry.tally import tally_current, tally_expected, tally_rebuild
 from registry.tests.factories import InitiativeFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +47,6 @@ def test_change_the_field_of_ticked_rows(tree, many, client_for):
 
 
 def test_change_the_grade_of_all_rows_matching_the_filter(tree, many, client_for):
-    tally_rebuild()  # the factories wrote around the services
     client = client_for(tree.editor_a)
     bulk(client, {"action": "set_grade", "scope": "all", "grade": "exemplar"}, "year=2024")
     grades = set(
@@ -82,8 +80,7 @@ def test_a_viewer_cannot_change_anything_in_bulk(tree, many, client_for):
     assert Registration.objects.filter(is_deleted=True).count() == 0
 
 
-def test_soft_delete_in_bulk_and_undo(tree, many, client_for):
-    tally_rebuild()  # the factories wrote around the services
+def test_soft_delete_in_bulk_and_undo(tree, many, client_for, tally_is_live):
     client = client_for(tree.editor_a)
     response = bulk(client, {"action": "delete", "scope": "all"}, "year=2024")
     assert Registration.objects.filter(year=2024, is_deleted=True).count() == 5
@@ -92,7 +89,7 @@ def test_soft_delete_in_bulk_and_undo(tree, many, client_for):
     token = client.session["intake_undo"].popitem()[0]
     bulk(client, {"action": "restore", "undo": token})
     assert Registration.objects.filter(is_deleted=True).count() == 0
-    assert tally_current() == tally_expected()
+    assert tally_is_live()
 
 
 def test_record_a_decision_for_the_selection(tree, many, client_for):
@@ -110,9 +107,10 @@ def test_nothing_selected_is_explained(tree, many, client_for):
     assert "Chưa chọn mô hình nào" in page
 
 
-def test_rollover_preview_then_confirm_creates_maintained_registrations(tree, many, client_for):
+def test_rollover_preview_then_confirm_creates_maintained_registrations(
+    tree, many, client_for, tally_is_live
+):
     RegistrationFactory(initiative=many[0].initiative, year=2025)  # already there
-    tally_rebuild()  # the factories wrote around the services
     client = client_for(tree.editor_a)
     url = reverse("intake:rollover")
     preview = client.get(url, {"unit": tree.commune.pk, "year": 2024})
@@ -124,7 +122,7 @@ def test_rollover_preview_then_confirm_creates_maintained_registrations(tree, ma
     assert {r.status for r in created} == {RegistrationStatus.MAINTAINED}
     assert {r.registered_on.isoformat() for r in created} == {"2025-01-05"}
     assert Registration.objects.filter(year=2025).count() == 5
-    assert tally_current() == tally_expected()
+    assert tally_is_live()
 
 
 def test_rollover_from_the_list_selection(tree, many, client_for):
@@ -148,7 +146,6 @@ def test_rollover_of_another_units_rows_is_impossible(tree, client_for):
 def test_the_download_equals_the_screen_same_filter_same_order(tree, client_for):
     for i in range(60):
         RegistrationFactory(initiative=InitiativeFactory(unit=tree.cell, name=f"Mô hình {i:03d}"), year=2024)
-    tally_rebuild()  # the factories wrote around the services
     client = client_for(tree.editor_a)
     query = {"year": "2024", "o": "-name"}
     on_screen = []

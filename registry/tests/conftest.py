@@ -34,16 +34,17 @@ class Tree:
             person_name="Nguyễn Thị Hoa",
         )
         self.registration_b = RegistrationFactory(initiative=self.initiative_b, year=2023)
-        self.decision_a = DecisionFactory(issuing_unit=self.a, level=Level.DISTRICT)
-        self.decision_a.registrations.add(self.registration_a)
+        self.decision_a = DecisionFactory(
+            issuing_unit=self.a, level=Level.DISTRICT, registrations=[self.registration_a]
+        )
         self.decision_b = DecisionFactory(
             issuing_unit=self.b,
             kind=DecisionKind.COMMENDATION,
             award_form=AwardForm.objects.get(name="Giấy khen"),
             symbol="QĐ-UBND",
             signed_on=datetime.date(2023, 12, 20),
+            registrations=[self.registration_b],
         )
-        self.decision_b.registrations.add(self.registration_b)
 
         self.editor_a = UserFactory(username="bientap_a")
         MembershipFactory(user=self.editor_a, unit=self.a, role=Role.EDITOR)
@@ -57,8 +58,4 @@ class Tree:
 
 @pytest.fixture
 def tree(db):
-    from registry.tally import tally_rebuild
-
-    built = Tree()
-    tally_rebuild()  # the factories wrote around the services
-    return built
+    return Tree()

@@ -1,4 +1,7 @@
-"""Invariants kept by the database, and the small helpers of the registry."""
+"""Invariants kept by the database, and the small helpers of the registry.
+
+The invariants are tried with rows saved past the services (``build().save()``): the services
+validate first and would refuse them before the database does."""
 
 import datetime
 
@@ -23,13 +26,13 @@ def unit():
 def test_an_initiative_is_registered_once_a_year(unit):
     registration = RegistrationFactory(initiative=InitiativeFactory(unit=unit), year=2023)
     with pytest.raises(IntegrityError), transaction.atomic():
-        RegistrationFactory(initiative=registration.initiative, year=2023)
+        RegistrationFactory.build(initiative=registration.initiative, year=2023).save()
     RegistrationFactory(initiative=registration.initiative, year=2024)
 
 
 def test_an_individual_initiative_names_its_person(unit):
     with pytest.raises(IntegrityError), transaction.atomic():
-        InitiativeFactory(unit=unit, kind=Kind.INDIVIDUAL, person_name="")
+        InitiativeFactory.build(unit=unit, kind=Kind.INDIVIDUAL, person_name="").save()
     initiative = InitiativeFactory.build(unit=unit, kind=Kind.INDIVIDUAL, person_name="")
     with pytest.raises(ValidationError) as error:
         initiative.full_clean()
@@ -38,7 +41,7 @@ def test_an_individual_initiative_names_its_person(unit):
 
 def test_a_commendation_needs_an_award_form_and_a_recognition_none(unit):
     with pytest.raises(IntegrityError), transaction.atomic():
-        DecisionFactory(issuing_unit=unit, kind=DecisionKind.COMMENDATION, award_form=None)
+        DecisionFactory.build(issuing_unit=unit, kind=DecisionKind.COMMENDATION, award_form=None).save()
 
 
 def test_a_decision_number_is_unique_with_symbol_issuer_and_date(unit):
@@ -46,7 +49,9 @@ def test_a_decision_number_is_unique_with_symbol_issuer_and_date(unit):
     DecisionFactory(issuing_unit=unit, number="12", symbol="QĐ/ĐU", signed_on=datetime.date(2025, 5, 1))
     DecisionFactory(issuing_unit=unit, number="12", symbol="KH/ĐU", signed_on=datetime.date(2023, 5, 1))
     with pytest.raises(IntegrityError), transaction.atomic():
-        DecisionFactory(issuing_unit=unit, number="12", symbol="QĐ/ĐU", signed_on=datetime.date(2023, 5, 1))
+        DecisionFactory.build(
+            issuing_unit=unit, number="12", symbol="QĐ/ĐU", signed_on=datetime.date(2023, 5, 1)
+        ).save()
 
 
 def test_unit_codes_are_unique_but_may_be_empty(unit):

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from registry import services
 from registry.models import Decision, Initiative, Registration, Unit
 from registry.querysets import CHANGE
 
@@ -118,7 +119,8 @@ def test_viewer_reads_but_cannot_change(tree, client_for):
 
 
 def test_decision_from_above_is_readable_but_shows_only_covered_rows_in_scope(tree, client_for):
-    tree.decision_b.registrations.add(tree.registration_a)  # the province-level body also covers A
+    # The province-level body also covers A.
+    services.decision_set_registrations(user=None, decision=tree.decision_b, add=[tree.registration_a])
     client = client_for(tree.editor_a)
     response = client.get(reverse("registry:decision_detail", args=[tree.decision_b.pk]))
     assert response.status_code == 200

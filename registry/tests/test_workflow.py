@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from registry import services
 from registry.choices import Kind, RegistrationStatus
 from registry.models import Decision, Field, Initiative, Registration
 
@@ -178,7 +179,7 @@ def test_detail_queries_do_not_grow_with_registrations(tree, client_for, django_
         client.get(tree.initiative_a.get_absolute_url())
     for year in range(2015, 2023):
         registration = RegistrationFactory(initiative=tree.initiative_a, year=year)
-        tree.decision_a.registrations.add(registration)
+        services.decision_set_registrations(user=None, decision=tree.decision_a, add=[registration])
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(tree.initiative_a.get_absolute_url())
     assert Registration.objects.filter(initiative=tree.initiative_a).count() == 9

@@ -19,9 +19,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from registry import services
 from registry.choices import DecisionKind, Evaluation, Grade, Kind, Level, RegistrationStatus, Role, UnitType
 from registry.models import AwardForm, Field
-from registry.tally import tally_rebuild
 from registry.tests.factories import (
     DecisionFactory,
     InitiativeFactory,
@@ -80,20 +80,17 @@ def tree(db, fields):
                   evaluated_on=datetime.date(2023, 11, 1))  # fmt: skip
     r5 = register(b1, field=fields.economy, grade=Grade.OUTSTANDING, level=Level.DISTRICT,
                   registered_on=datetime.date(2023, 5, 10))  # fmt: skip
-    deleted = register(b1, field=fields.economy, is_deleted=False)
-    deleted.is_deleted = True
-    deleted.save()
+    deleted = services.soft_delete(user=None, obj=register(b1, field=fields.economy, is_deleted=False))
     of_deleted_initiative = register(b1, field=fields.economy, is_deleted=True)
     r8 = register(d, field=fields.economy, registered_on=datetime.date(2023, 8, 15))
     r9 = register(p, field=fields.admin_reform)
     other_root = register(q, field=fields.economy)
 
-    district = DecisionFactory(issuing_unit=a, level=Level.DISTRICT)
-    district.registrations.add(r1, r2, r5, deleted, of_deleted_initiative)
-    province = DecisionFactory(issuing_unit=p, level=Level.PROVINCE, symbol="QĐ/TU")
-    province.registrations.add(r1)
-    dead = DecisionFactory(issuing_unit=p, level=Level.CENTRAL, is_deleted=True)
-    dead.registrations.add(r3)
+    district = DecisionFactory(
+        issuing_unit=a, level=Level.DISTRICT, registrations=[r1, r2, r5, deleted, of_deleted_initiative]
+    )
+    province = DecisionFactory(issuing_unit=p, level=Level.PROVINCE, symbol="QĐ/TU", registrations=[r1])
+    dead = DecisionFactory(issuing_unit=p, level=Level.CENTRAL, is_deleted=True, registrations=[r3])
     commendation = DecisionFactory(
         issuing_unit=p,
         kind=DecisionKind.COMMENDATION,
@@ -101,12 +98,9 @@ def tree(db, fields):
         level=Level.PROVINCE,
         number="3970",
         symbol="QĐ-UBND",
+        registrations=[r1],
     )
-    commendation.registrations.add(r1)
-    other = DecisionFactory(issuing_unit=q, level=Level.PROVINCE, symbol="QĐ/TU")
-    other.registrations.add(other_root)
-    # The tree is built with factories, past the services that keep the counts ready.
-    tally_rebuild()
+    other = DecisionFactory(issuing_unit=q, level=Level.PROVINCE, symbol="QĐ/TU", registrations=[other_root])
     return SimpleNamespace(**locals())
 
 

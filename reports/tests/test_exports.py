@@ -5,6 +5,7 @@ import datetime
 import pytest
 from openpyxl import load_workbook
 
+from registry import services
 from registry.choices import Kind
 from reports import exports, queries
 from reports.periods import Period
@@ -129,7 +130,7 @@ def test_text_that_looks_like_a_formula_is_stored_as_text(superuser, tree, field
     dangerous.initiative.name = '=HYPERLINK("http://example.com","bấm vào đây")'
     dangerous.initiative.person_name = "+84 912 345 678"
     dangerous.initiative.kind = Kind.INDIVIDUAL
-    dangerous.initiative.save()
+    services.initiative_update(user=None, initiative=dangerous.initiative)
     ws = read(superuser, tree.p)["Danh sách"]
     row = next(r for r in ws.iter_rows(min_row=4) if str(r[2].value).startswith("=HYPERLINK"))
     assert row[2].data_type == "s"

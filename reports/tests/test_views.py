@@ -34,13 +34,16 @@ def more_data(tree, fields):
     """Add units, registrations over several years and decisions, to show the query counts stay put."""
     for number in range(6):
         cell = make_unit(f"Chi bộ thêm {number}", tree.a)
-        decision = DecisionFactory(issuing_unit=tree.a, level=Level.DISTRICT)
-        for year in (2021, 2022, 2023):
-            registration = register(
-                cell, year=year, field=fields.new_countryside if number % 2 else fields.security,
+        registrations = [
+            register(
+                cell,
+                year=year,
+                field=fields.new_countryside if number % 2 else fields.security,
                 kind=Kind.INDIVIDUAL if number % 3 == 0 else Kind.COLLECTIVE,
             )  # fmt: skip
-            decision.registrations.add(registration)
+            for year in (2021, 2022, 2023)
+        ]
+        DecisionFactory(issuing_unit=tree.a, level=Level.DISTRICT, registrations=registrations)
 
 
 def download(client, params):
