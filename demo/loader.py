@@ -99,6 +99,10 @@ class DemoLoader(Generator):
         )
         self.extend(first_half + second_half, 1150, (2023, 2024))
         self.tag(first_half, 60, 2024, "tn-2024")
+        # Most go on in the first half of 2025, before the reform hands them to the new communes
+        # (the window moves to 2025; their 2024 registration stays early in the year).
+        for spec in self.rng.sample(first_half, 1200):
+            spec.years = (*spec.years, 2025)
         dropped = self.batch(240, data.THAI_NGUYEN_FIELDS, (2023,))  # not registered again in 2024
         self.create_all(self.assign(first_half + second_half + dropped, districts, skip=skip))
 

@@ -41,7 +41,15 @@ class UnitFilter(django_filters.ModelChoiceFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        return qs.filter(**{f"{self.path_lookup}__startswith": value.path})
+        lookup = self.path_lookup
+        if (
+            self.parent is not None
+            and self.parent.data.get("structure") == "current"
+            and lookup == "unit__path"
+        ):
+            # In today's structure a unit's rows are those it carries on (its predecessors').
+            lookup = "carrier__path"
+        return qs.filter(**{f"{lookup}__startswith": value.path})
 
     @property
     def field(self):
@@ -106,6 +114,11 @@ class RegistrationFilterSet(StyledFilterSet):
         widget=forms.TextInput(attrs={"placeholder": _("Không cần dấu; “nguy*”: các từ bắt đầu bằng nguy")}),
     )
     unit = UnitFilter(label=_("Đơn vị (cả các đơn vị trực thuộc)"), path_lookup="unit__path")
+    structure = django_filters.ChoiceFilter(
+        label=_("Đơn vị tính theo"),
+        choices=[("reported", _("Đơn vị đăng ký (như đã báo cáo)")), ("current", _("Tổ chức hiện nay"))],
+        method="filter_structure",
+    )
     year = django_filters.NumberFilter(label=_("Năm"))
     year_from = django_filters.NumberFilter(field_name="year", lookup_expr="gte", label=_("Từ năm"))
     year_to = django_filters.NumberFilter(field_name="year", lookup_expr="lte", label=_("Đến năm"))
@@ -164,6 +177,9 @@ class RegistrationFilterSet(StyledFilterSet):
         # Every word must appear in the initiative's search key (name, person, address, unit).
         ids = Initiative.objects.matching_ids(value)
         return qs if ids is None else qs.filter(initiative_id__in=ids)
+
+    def filter_structure(self, qs, name, value):
+        return qs  # read by the unit filter, which places the registrations in the tree
 
     def filter_recognised(self, qs, name, value):
         return qs.filter(recognition_rank__isnull=value != "true")

@@ -14,7 +14,7 @@ from django.db import connections
 from django.db.models import Sum
 
 from .measures import TALLY_MEASURES
-from .models import Tally, Unit
+from .models import CurrentTally, Tally, Unit
 from .querysets import plain_rows
 from .scope import scope_of
 
@@ -30,7 +30,7 @@ MEASURE_FILTERS = (
     *("kind", "status", "grade", "level", "evaluation"),
     *("recognised", "recognition_level", "commended"),
 )
-DIMENSION_FILTERS = ("unit", "year", "year_from", "year_to", "field", "standard_field")
+DIMENSION_FILTERS = ("unit", "year", "year_from", "year_to", "field", "standard_field", "structure")
 IGNORED = ("o",)
 _BY_PARAMS = {frozenset(m.params.items()): m.key for m in TALLY_MEASURES}
 
@@ -85,7 +85,8 @@ def tally_count(user, cleaned_data):
     roots = _roots(user, used.get("unit"))
     if roots is None:
         return None
-    rows = Tally.objects.filter(unit__in=roots)
+    model = CurrentTally if used.get("structure") == "current" else Tally
+    rows = model.objects.filter(unit__in=roots)
     if "year" in used:
         rows = rows.filter(year=used["year"])
     if "year_from" in used:

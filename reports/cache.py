@@ -39,6 +39,7 @@ def cached(user, root, period, name, compute):
             str(root.pk),
             token,
             period.kind,
+            period.structure,
             period.start.isoformat(),
             period.end.isoformat(),
             get_language() or "",

@@ -285,8 +285,8 @@ def summary_sheet(workbook, root, period, units, header, today):
     }
     sheet.line(title, "title", height=24)
     sheet.line(
-        _("Đơn vị: %(unit)s. Số liệu trích xuất từ phần mềm ngày %(day)s.")
-        % {"unit": root.name, "day": today.strftime("%d/%m/%Y")},
+        _("Đơn vị: %(unit)s. Số liệu %(structure)s, trích xuất từ phần mềm ngày %(day)s.")
+        % {"unit": root.name, "structure": period.structure_label.lower(), "day": today.strftime("%d/%m/%Y")},
         "subtitle",
     )
     sheet.append()

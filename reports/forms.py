@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .periods import Period, PeriodKind
+from .periods import Period, PeriodKind, Structure
 
 HALF_CHOICES = [(1, _("6 tháng đầu năm")), (2, _("6 tháng cuối năm"))]
 QUARTER_CHOICES = [(1, _("Quý I")), (2, _("Quý II")), (3, _("Quý III")), (4, _("Quý IV"))]
@@ -36,6 +36,7 @@ class ReportFilterForm(forms.Form):
     date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput)
     year_from = forms.IntegerField(label=_("Từ năm"), required=False, min_value=2000, max_value=2100)
     year_to = forms.IntegerField(label=_("Đến năm"), required=False, min_value=2000, max_value=2100)
+    structure = forms.ChoiceField(label=_("Tính theo"), choices=Structure.choices, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,6 +75,12 @@ class ReportFilterForm(forms.Form):
                 raise ValidationError(_("Một giai đoạn dài tối đa %(n)s năm.") % {"n": MAX_PHASE_YEARS})
         data["period"] = kind
         return data
+
+    @property
+    def chosen_structure(self):
+        """Return the structure asked for, or "" for the default of the root and period."""
+        self.is_valid()
+        return self.cleaned_data.get("structure", "")
 
     def get_period(self, default_year):
         """Return the chosen period; ``default_year()`` is asked only when no year was given.

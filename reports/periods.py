@@ -5,6 +5,7 @@ by ``Registration.registered_on`` for the others), which dates it spans (to deci
 units existed in it), what "the same period last year" is, and how to say itself.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
@@ -40,14 +41,38 @@ def _is_quarter_end(day):
     return (day + datetime.timedelta(days=1)).day == 1 and day.month in (3, 6, 9, 12)
 
 
+# How registrations are placed in the tree: "as reported" under the unit that registered them,
+# the tree as it stood; "in today's structure" under the unit that carries that unit on now.
+REPORTED, CURRENT = "reported", "current"
+
+
+class Structure(models.TextChoices):
+    REPORTED = REPORTED, gettext_lazy("Như đã báo cáo")
+    CURRENT = CURRENT, gettext_lazy("Theo tổ chức hiện nay")
+
+
 @dataclass(frozen=True)
 class Period:
-    """A reporting period; build it with one of the class methods."""
+    """A reporting period, counted in one structure; build it with one of the class methods."""
 
     kind: str
     start: datetime.date
     end: datetime.date
     part: int | None = None
+    structure: str = REPORTED
+
+    def in_structure(self, structure):
+        """Return the same period counted in ``structure``."""
+        return dataclasses.replace(self, structure=structure)
+
+    @property
+    def current(self):
+        """Whether registrations are counted under the units that carry them on today."""
+        return self.structure == CURRENT
+
+    @property
+    def structure_label(self):
+        return Structure(self.structure).label
 
     @classmethod
     def year(cls, year):
@@ -136,8 +161,10 @@ class Period:
         """Return the same period one year earlier; for a phase, the phase just before it."""
         if self.kind == PeriodKind.PHASE:
             length = self.last_year - self.first_year + 1
-            return Period.phase(self.first_year - length, self.last_year - length)
-        return Period(self.kind, _shift_years(self.start, -1), _shift_years(self.end, -1), self.part)
+            return Period.phase(self.first_year - length, self.last_year - length).in_structure(
+                self.structure
+            )
+        return dataclasses.replace(self, start=_shift_years(self.start, -1), end=_shift_years(self.end, -1))
 
     def trend(self):
         """Return the periods of the trend chart, oldest first.
@@ -145,7 +172,10 @@ class Period:
         The same period in each of the last years; for a phase, each year of the phase.
         """
         if self.kind == PeriodKind.PHASE:
-            return [Period.year(year) for year in range(self.first_year, self.last_year + 1)]
+            return [
+                Period.year(year).in_structure(self.structure)
+                for year in range(self.first_year, self.last_year + 1)
+            ]
         periods = [self]
         for _i in range(TREND_YEARS - 1):
             periods.append(periods[-1].previous())
@@ -183,12 +213,13 @@ class Period:
         return f"{self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
 
     def list_params(self):
-        """Return the registration list's GET parameters that select this period."""
+        """Return the registration list's GET parameters that select this period (and structure)."""
+        structure = {"structure": CURRENT} if self.current else {}
         if self.kind == PeriodKind.YEAR:
-            return {"year": self.first_year}
+            return {"year": self.first_year, **structure}
         if self.kind == PeriodKind.PHASE:
-            return {"year_from": self.first_year, "year_to": self.last_year}
-        return {"date_from": self.start.isoformat(), "date_to": self.end.isoformat()}
+            return {"year_from": self.first_year, "year_to": self.last_year, **structure}
+        return {"date_from": self.start.isoformat(), "date_to": self.end.isoformat(), **structure}
 
     def form_params(self):
         """Return the report form's GET parameters that select this period."""
@@ -203,4 +234,5 @@ class Period:
             params.update(year_from=self.first_year, year_to=self.last_year)
         else:
             params.update(date_from=self.start.strftime("%d/%m/%Y"), date_to=self.end.strftime("%d/%m/%Y"))
+        params["structure"] = self.structure
         return params

@@ -41,11 +41,15 @@ from registry.choices import (
 )
 from registry.chunks import batched
 from registry.measures import LEVEL_GRADE_MEASURES, MEASURES, TALLY_KEYS
-from registry.models import Decision, Registration, Tally, Unit, decision_reference
+from registry.models import CurrentTally, Decision, Registration, Tally, Unit, decision_reference
 from registry.querysets import plain_rows, scope_paths
 from registry.scope import scope_of
 
 from .cache import figures as figure_cache
+from .periods import CURRENT, REPORTED
+
+TALLIES = {REPORTED: Tally, CURRENT: CurrentTally}
+UNIT_PATH = {REPORTED: "unit__path", CURRENT: "carrier__path"}
 
 PARTY_UNIT_TYPES = {
     UnitType.PROVINCE,
@@ -140,16 +144,20 @@ class Source:
 
     def __init__(self, user, root, *periods):
         self.root = root
+        self.structure = periods[0].structure
+        # The unit path registrations are placed by: the registering unit's, or its carrier's.
+        self.path = UNIT_PATH[self.structure]
+        self.model = TALLIES[self.structure]
         # The tally counts a whole subtree: use it only when the user may see all of it.
         self.tally = _sees_whole_subtree(user, root) and all(
             period.tally_q() is not None for period in periods
         )
         if self.tally:
-            self.rows = Tally.objects.filter(unit=root)
+            self.rows = self.model.objects.filter(unit=root)
             self.counts = _tally_counts
             self.field = "field"
         else:
-            self.rows = registrations(user, root)
+            self.rows = registrations(user, root, structure=self.structure)
             self.counts = _counts
             self.field = "initiative__field"
 
@@ -191,12 +199,16 @@ def report_root(user, unit_id=None):
 
 
 def default_year(user, root, today=None):
-    """Return the current year if the root's subtree has data in it, else the latest year with data."""
+    """Return the current year if the root's subtree has data in it, else the latest year with data.
+
+    For a unit open today, the years of the units it carries on count too.
+    """
     today = today or timezone.localdate()
+    structure = CURRENT if root.valid_to is None else REPORTED
     if _sees_whole_subtree(user, root):
-        rows = Tally.objects.filter(unit=root)  # a few hundred rows, not the registrations
+        rows = TALLIES[structure].objects.filter(unit=root)  # a few hundred rows, not the registrations
     else:
-        rows = Registration.objects.restrict(user).alive().filter(unit__path__startswith=root.path)
+        rows = registrations(user, root, structure=structure)
     latest = rows.filter(year__lte=today.year).aggregate(latest=Max("year"))["latest"]
     return latest or today.year
 
@@ -206,9 +218,29 @@ def _sees_whole_subtree(user, root):
     return scope_of(user).covers(root)
 
 
-def registrations(user, root, period=None):
-    """Return the alive registrations in ``root``'s subtree that the user may see, in ``period``."""
-    qs = Registration.objects.restrict(user).alive().filter(unit__path__startswith=root.path)
+def default_structure(root, period):
+    """Return the structure a report opens in: today's when ``root`` is open now but did not exist
+    for the whole period or the period it is compared with (the new Tỉnh ủy Thái Nguyên's 2025
+    holds its predecessors', and its 2026 is compared with that), else as reported.
+    """
+    earliest = period.previous().start
+    existed_throughout = (root.valid_from is None or root.valid_from <= earliest) and (
+        root.valid_to is None or root.valid_to >= period.end
+    )
+    return CURRENT if root.valid_to is None and not existed_throughout else REPORTED
+
+
+def registrations(user, root, period=None, *, structure=None):
+    """Return the alive registrations in ``root``'s subtree that the user may see, in ``period``.
+
+    In today's structure, the subtree is that of the units carrying the registrations on.
+    """
+    structure = structure or (period.structure if period is not None else REPORTED)
+    qs = (
+        Registration.objects.restrict(user)
+        .alive()
+        .filter(**{f"{UNIT_PATH[structure]}__startswith": root.path})
+    )
     if period is not None:
         qs = qs.filter(period.q())
     return qs
@@ -257,10 +289,13 @@ def unit_table(user, root, period):
     that existed in the period and have at least one registration.
     """
     source = Source(user, root, period, period.previous())
+    # In today's structure the rows are today's units, which hold their predecessors' figures.
+    existed = Q(valid_to__isnull=True) if period.current else period.unit_existed_q()
     children = list(
         Unit.objects.restrict(user)
         .filter(path__startswith=root.path, depth=root.depth + 1)
-        .annotate(existed=Case(When(period.unit_existed_q(), then=Value(1)), default=Value(0)))
+        .filter(Q(valid_to__isnull=True) if period.current else Q())
+        .annotate(existed=Case(When(existed, then=Value(1)), default=Value(0)))
         .values("pk", "name", "path", "unit_type", "valid_from", "valid_to", "existed")
         .order_by("path")
     )
@@ -328,7 +363,7 @@ def _by_branch(source, current, previous):
     branch_length = len(source.root.path) + Unit.steplen
     counted = (
         source.rows.filter(current | previous)
-        .annotate(branch=Substr("unit__path", 1, branch_length))
+        .annotate(branch=Substr(source.path, 1, branch_length))
         .values("branch")
         .annotate(**source.counts(current), **source.counts(previous, "prev_"))
         .order_by()
@@ -345,7 +380,9 @@ def _tally_by_branch(source, children, period):
     root = source.root
     paths = {child["pk"]: child["path"] for child in children}
     grouped = _tally_by_period(
-        Tally.objects.filter(unit_id__in=[root.pk, *paths]), [period, period.previous()], by=("unit_id",)
+        source.model.objects.filter(unit_id__in=[root.pk, *paths]),
+        [period, period.previous()],
+        by=("unit_id",),
     )
     subtree = grouped.pop((root.pk,), None)
     by_branch = {

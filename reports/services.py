@@ -14,7 +14,7 @@ def workbook_request(*, user, root, period) -> Workbook:
         user=user,
         unit=root,
         params=period.form_params(),
-        title=f"{root.name}, {period.label}",
+        title=f"{root.name}, {period.label} ({period.structure_label.lower()})",
     )
     tasks.build_workbook.enqueue(workbook.pk)
     return workbook

@@ -12,6 +12,7 @@ from registry.text import fold
 from . import exports, queries
 from .forms import ReportFilterForm
 from .models import Workbook, WorkbookStatus
+from .periods import REPORTED
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +24,9 @@ def build_workbook(workbook_id: int) -> str:
     if workbook is None:
         return "gone"
     user, root = workbook.user, workbook.unit
-    period = ReportFilterForm(workbook.params).get_period(default_year=lambda: timezone.localdate().year)
+    form = ReportFilterForm(workbook.params)
+    period = form.get_period(default_year=lambda: timezone.localdate().year)
+    period = period.in_structure(form.chosen_structure or REPORTED)
     rows = Workbook.objects.filter(pk=workbook.pk)
     total = queries.summary(user, root, period)["current"]["total"]
     rows.update(status=WorkbookStatus.RUNNING, rows_total=total, rows_done=0)

@@ -20,7 +20,7 @@ from registry.text import fold
 from . import cache, queries, services, tables
 from .forms import ReportFilterForm
 from .models import Workbook, WorkbookStatus
-from .periods import PeriodKind
+from .periods import CURRENT, REPORTED, PeriodKind, Structure
 
 
 def list_url(params):
@@ -43,16 +43,41 @@ class ReportMixin:
         user = self.request.user
         self.form = ReportFilterForm(self.request.GET)
         self.root = queries.report_root(user, self.form.unit_id)
-        self.period = self.form.get_period(default_year=lambda: queries.default_year(user, self.root))
+        period = self.form.get_period(default_year=lambda: queries.default_year(user, self.root))
+        structure = self.form.chosen_structure or queries.default_structure(self.root, period)
+        if self.root.valid_to is not None:
+            structure = REPORTED  # a closed unit carries nothing on today: it is read as it was
+        self.period = period.in_structure(structure)
 
     def get(self, request, *args, **kwargs):
         self.setup_report()
         return super().get(request, *args, **kwargs)
 
-    def page_url(self, unit_pk, url_name=None):
+    def page_url(self, unit_pk, url_name=None, period=None):
         """Return this page (or ``url_name``) for another root, keeping the period."""
-        params = {"unit": unit_pk, **self.period.form_params()}
+        params = {"unit": unit_pk, **(period or self.period).form_params()}
         return reverse(url_name or self.url_name) + "?" + urlencode(params)
+
+    def structure_context(self):
+        """Say which structure the figures are counted in, and link to the other one."""
+        other = REPORTED if self.period.current else CURRENT
+        closed = self.root.valid_to is not None
+        return {
+            "structure": self.period.structure_label,
+            "structure_current": self.period.current,
+            "other_structure": None if closed else Structure(other).label,
+            "other_structure_url": None
+            if closed
+            else self.page_url(self.root.pk, period=self.period.in_structure(other)),
+            "root_closed": self.root.valid_to,
+            "root_successors": list(
+                self.root.successions.filter(reorganisation__status="applied")
+                .exclude(successor=None)
+                .values_list("successor__name", flat=True)
+            )
+            if closed
+            else [],
+        }
 
     def count_url(self, unit_pk, key, value, period=None, **extra):
         """Return the drill-down link of a count, or None for a zero or a root's own row.
@@ -105,6 +130,7 @@ class ReportMixin:
             "report_url": self.page_url(self.root.pk, "reports:report"),
             "export_url": self.page_url(self.root.pk, "reports:export_xlsx"),
             "list_url": list_url({"unit": self.root.pk, **self.period.list_params()}),
+            **self.structure_context(),
         }
 
     def table_rows(self, table, groups):

@@ -22,7 +22,9 @@ def unit(code):
 
 def test_bach_thong_2019_356_models_of_24_of_44_units_163_collective_193_individual():
     editor, root, period = user("bientap"), unit("BK-BT"), Period.year(2019)
-    assert queries.report_root(editor) == root
+    # The editor now belongs to the commune that carries the abolished district on, and reads it.
+    assert queries.report_root(editor) == unit("TN25-03")
+    assert queries.report_root(editor, root.pk) == root
     current = queries.summary(editor, root, period)["current"]
     assert (current["total"], current["collective"], current["individual"]) == (356, 163, 193)
     units = queries.unit_table(editor, root, period)
@@ -127,3 +129,58 @@ def test_the_bach_thong_2019_workbook_gives_the_press_figures():
     }
     assert summary.max_row > 44
     assert workbook["Danh sách"].max_row == 3 + 356
+
+
+# The reform of 2025: the new Tỉnh ủy Thái Nguyên in today's structure and as reported
+
+
+def test_new_thai_nguyen_2025_in_today_s_structure_holds_its_predecessors_and_compares_with_their_2024():
+    admin, root = user("quantri"), unit("TN25")
+    assert queries.report_root(admin) == root
+    period = Period.year(2025)
+    assert queries.default_structure(root, period) == "current"
+    today = period.in_structure("current")
+    figures = queries.summary(admin, root, today)
+    old = [queries.summary(admin, unit(code), Period.year(2024))["current"]["total"] for code in ("BK", "TN")]
+    assert figures["previous"]["total"] == sum(old) == 1899
+    assert figures["current"]["total"] == 1200 + 21  # carried on from the old communes, and the new ones'
+    units = queries.unit_table(admin, root, today)
+    children = [row for row in units["rows"] if not row["unit"]["is_root"]]
+    assert units["participation"]["existed"] == len(children) == 7  # today's units
+    # The abolished districts' own models count under the province itself.
+    assert units["rows"][-1]["unit"]["is_root"]
+    assert sum(row["current"]["total"] for row in units["rows"]) == figures["current"]["total"]
+
+
+def test_the_phase_2021_2025_counts_the_predecessors_years_in_today_s_structure_only():
+    admin, root, phase = user("quantri"), unit("TN25"), Period.phase(2021, 2025)
+    today = queries.summary(admin, root, phase.in_structure("current"))["current"]["total"]
+    reported = queries.summary(admin, root, phase.in_structure("reported"))["current"]["total"]
+    assert reported == 21  # as reported, the new province registered only from July 2025
+    assert today > 5000
+
+
+def test_the_old_provinces_stay_as_they_were_reported():
+    admin = user("quantri")
+    first_half = queries.summary(admin, unit("TN"), Period.half(2024, 1))["current"]
+    assert (first_half["total"], first_half["collective"], first_half["individual"]) == (1759, 1468, 291)
+    assert queries.default_structure(unit("TN"), Period.year(2024)) == "reported"
+
+
+def test_a_count_in_today_s_structure_links_to_exactly_its_rows(client):
+    from django.urls import reverse
+
+    admin, root = user("quantri"), unit("TN25")
+    client.force_login(admin)
+    period = Period.year(2025).in_structure("current")
+    total = queries.summary(admin, root, period)["current"]["total"]
+    response = client.get(reverse("registry:registration_list"), {"unit": root.pk, **period.list_params()})
+    assert response.status_code == 200
+    assert response.context["paginator"].count == total
+
+
+def test_a_user_left_on_a_closed_unit_reads_it_as_it_was():
+    viewer = user("xem")
+    root = queries.report_root(viewer)
+    assert root == unit("BK-TP") and root.valid_to is not None
+    assert queries.summary(viewer, root, Period.year(2023))["current"]["total"] == 278

@@ -127,7 +127,7 @@ def test_dashboard_numbers_lead_to_the_registration_list_and_units_re_root(clien
     assert data["by_unit"]["labels"][0] == "Huyện ủy A"
     assert (
         data["by_unit"]["urls"][0]
-        == reverse("reports:dashboard") + f"?unit={tree.a.pk}&period=year&year=2023"
+        == reverse("reports:dashboard") + f"?unit={tree.a.pk}&period=year&year=2023&structure=reported"
     )
     assert data["by_field"]["values"] == [4, 0, 1, 2]
     assert data["by_field"]["urls"][0].endswith("standard_field=economy")
@@ -189,7 +189,8 @@ def test_report_page_shows_bieu_1_with_links_and_the_root_row(client_for, superu
     first = rows["Huyện ủy A"]["cells"][0]
     assert (first["value"], first["url"]) == (4, f"{list_url}?unit={tree.a.pk}&year=2023")
     assert first["html"] == f'<td class="num"><a href="{list_url}?unit={tree.a.pk}&amp;year=2023">4</a></td>'
-    assert rows["Huyện ủy A"]["url"] == reverse("reports:report") + f"?unit={tree.a.pk}&period=year&year=2023"
+    report_url = reverse("reports:report") + f"?unit={tree.a.pk}&period=year&year=2023&structure=reported"
+    assert rows["Huyện ủy A"]["url"] == report_url
     own = rows["Tỉnh ủy P"]["cells"][0]  # the root's own row: no list filter
     assert (own["value"], own["url"], own["html"]) == (1, None, '<td class="num">1</td>')
     assert response.context["unit_total"]["cells"][0]["value"] == 7
@@ -211,7 +212,8 @@ def test_export_downloads_the_workbook_of_the_page(client_for, user_of_a, tree):
     response = download(client_for(user_of_a), {"unit": tree.a.pk, "year": 2023})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert 'filename="bao-cao-dan-van-kheo-huyen-uy-a-nam-2023.xlsx"' in response["Content-Disposition"]
+    name = "bao-cao-dan-van-kheo-huyen-uy-a-nam-2023-nhu-da-bao-cao.xlsx"
+    assert f'filename="{name}"' in response["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert workbook["Tổng hợp"]["A6"].value.endswith("NĂM 2023")
     names = [row[1] for row in workbook["Danh sách"].iter_rows(min_row=4, values_only=True)]
