@@ -21,11 +21,13 @@ what the commission already entered.
 import datetime
 import re
 
+from django.core.exceptions import ValidationError
 from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
+from registry import rules
 from registry.choices import Evaluation, Kind, Level, RegistrationStatus
 from registry.chunks import batched
 from registry.exports import COLUMNS, COLUMNS_BY_KEY, INFO_COLUMNS
@@ -97,6 +99,22 @@ def looks_like_header(values):
 
 def max_length(model, key):
     return getattr(model._meta.get_field(key), "max_length", None)
+
+
+def apply_rule(error, check, unit_key="unit"):
+    """Run a check of ``registry.rules``; record its errors at their columns. Return whether it passed.
+
+    The rules name model fields, which are the column keys, except the unit: its column is the
+    one the row filled (``unit_key``).
+    """
+    try:
+        check()
+    except ValidationError as problem:
+        for field, messages in problem.message_dict.items():
+            for message in messages:
+                error(unit_key if field == "unit" else field, message)
+        return False
+    return True
 
 
 def display(key, value, fields=None):
@@ -304,7 +322,9 @@ class Checker:
             column = COLUMNS_BY_KEY[key]
             try:
                 if column.kind == "date":
-                    data[key] = reader.parse_date(value)
+                    day = reader.parse_date(value)
+                    if apply_rule(error, lambda: rules.check_date(day, field=key)):  # noqa: B023
+                        data[key] = day
                 elif column.kind in ("int", "year"):
                     data[key] = reader.parse_int(value)
                 elif column.kind == "choice":
@@ -341,21 +361,13 @@ class Checker:
         year = data.get("year")
         if "year" not in raw:
             error("year", _("Chưa ghi năm đăng ký. Hãy ghi năm, ví dụ 2024."))
-        elif year is not None and not 2000 <= year <= 2100:
-            error("year", _("Năm %(year)s không hợp lệ: năm đăng ký phải từ 2000 đến 2100.") % {"year": year})
+        elif year is not None and not apply_rule(error, lambda: rules.check_year(year)):
             year = None
         if not data.get("name") and "name" not in raw:
             error("name", _("Chưa ghi tên mô hình."))
         registered_on = data.get("registered_on")
-        if year and registered_on and registered_on.year not in (year - 1, year):
-            error(
-                "registered_on",
-                _(
-                    "Ngày đăng ký %(date)s không thuộc năm %(year)s (hoặc cuối năm trước). "
-                    "Hãy sửa ngày hoặc năm."
-                )
-                % {"date": registered_on.strftime("%d/%m/%Y"), "year": year},
-            )
+        if year and registered_on:
+            apply_rule(error, lambda: rules.check_registered_on(registered_on, year))
         unit = None
         if "unit" in raw or "unit_code" in raw:
             if year or "year" not in raw:
@@ -508,16 +520,9 @@ class Checker:
             kind = Kind.INDIVIDUAL if data.get("person_name") else Kind.COLLECTIVE
             data["kind"] = kind
         person = data.get("person_name") or (initiative.person_name if initiative else "")
-        if kind == Kind.INDIVIDUAL and not person:
-            error("person_name", _("Mô hình cá nhân phải ghi họ và tên người thực hiện."))
-        if kind == Kind.COLLECTIVE and data.get("person_name"):
-            error(
-                "person_name",
-                _(
-                    "Mô hình tập thể không ghi họ tên cá nhân. "
-                    "Nếu là mô hình cá nhân, hãy chọn Loại là “Cá nhân”."
-                ),
-            )
+        if kind == Kind.COLLECTIVE:
+            person = data.get("person_name")  # a stored name of a model now collective is cleared below
+        apply_rule(error, lambda: rules.check_person(kind, person))
         if kind == Kind.COLLECTIVE and initiative and initiative.person_name:
             data["person_name"] = data["person_position"] = ""
         evaluation = data.get("evaluation") or (

@@ -8,6 +8,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from registry import rules
 from registry.choices import Evaluation, Grade, Kind, Level, RegistrationStatus
 from registry.exports import COLUMNS, SHEET_NAME
 from registry.models import Field, Unit
@@ -173,11 +174,11 @@ def build_template(user) -> bytes:
             validation = DataValidation(
                 type="whole",
                 operator="between",
-                formula1="2000",
-                formula2="2100",
+                formula1=str(rules.FIRST_YEAR),
+                formula2=str(rules.LAST_YEAR),
                 allow_blank=True,
                 showErrorMessage=True,
-                error="Năm đăng ký là số từ 2000 đến 2100.",
+                error=f"Năm đăng ký là số từ {rules.FIRST_YEAR} đến {rules.LAST_YEAR}.",
             )
         else:
             continue

@@ -1,13 +1,12 @@
 """Forms of the registry. Every choice list is restricted to the user's scope."""
 
-import datetime
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import rules
 from .choices import AttachmentKind, DecisionKind, Evaluation, Kind, Level, RegistrationStatus
 from .models import Attachment, AwardForm, Decision, Field, Initiative, Registration, Unit
 from .querysets import CHANGE, MANAGE, VIEW
@@ -25,6 +24,25 @@ class DateInput(forms.DateInput):
     def __init__(self, attrs=None):
         attrs = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", **(attrs or {})}
         super().__init__(attrs, format="%d/%m/%Y")
+
+
+def add_errors(form, error):
+    """Put a ``ValidationError`` of the rules or the services on the form's fields (others on the form)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class YearField(forms.IntegerField):
+    """A registration year, within the rules' range (also given to the browser)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validators=[rules.YearValidator()], **kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "min": rules.FIRST_YEAR, "max": rules.LAST_YEAR}
 
 
 def unit_label(unit):
@@ -47,7 +65,11 @@ def use_autocomplete(field, kind, action=VIEW):
 
 
 class ScopedFormMixin:
-    """Take the acting user and restrict the unit choices to what the user may change."""
+    """Take the acting user and restrict the unit choices to what the user may change.
+
+    Every date field gets the range of dates the registry accepts, checked before the form's
+    own rules (a date in year 0001 is reported as such, not as outside a registration's year).
+    """
 
     unit_action = CHANGE
 
@@ -60,6 +82,8 @@ class ScopedFormMixin:
                 if isinstance(field, UnitChoiceField) or name in {"unit", "issuing_unit", "parent"}:
                     field.label_from_instance = unit_label
                 use_autocomplete(field, "unit", self.unit_action)
+            if isinstance(field, forms.DateField):
+                field.validators.append(rules.DateRangeValidator(name))
 
 
 def current_year():
@@ -120,18 +144,20 @@ class InitiativeForm(ScopedFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("kind") == Kind.INDIVIDUAL and not cleaned.get("person_name"):
-            self.add_error("person_name", _("Mô hình cá nhân phải ghi họ và tên người thực hiện."))
         if cleaned.get("kind") == Kind.COLLECTIVE:
             cleaned["person_name"] = ""
             cleaned["person_position"] = ""
+        try:
+            rules.check_person(cleaned.get("kind"), cleaned.get("person_name"))
+        except ValidationError as error:
+            add_errors(self, error)
         return cleaned
 
 
 class InitiativeCreateForm(InitiativeForm):
     """An initiative together with its first yearly registration."""
 
-    year = forms.IntegerField(label=_("Năm đăng ký"), min_value=2000, max_value=2100)
+    year = YearField(label=_("Năm đăng ký"))
     registered_on = forms.DateField(label=_("Ngày đăng ký"), widget=DateInput())
     level = forms.ChoiceField(label=_("Cấp đăng ký"), choices=Level.choices, initial=Level.GRASSROOTS)
     status = forms.ChoiceField(
@@ -152,8 +178,11 @@ class InitiativeCreateForm(InitiativeForm):
     def clean(self):
         cleaned = super().clean()
         year, registered_on = cleaned.get("year"), cleaned.get("registered_on")
-        if year and registered_on and registered_on.year not in (year - 1, year):
-            self.add_error("registered_on", _("Ngày đăng ký phải thuộc năm đăng ký (hoặc cuối năm trước)."))
+        if year and registered_on:
+            try:
+                rules.check_registered_on(registered_on, year)
+            except ValidationError as error:
+                add_errors(self, error)
         return cleaned
 
 
@@ -182,6 +211,7 @@ class RegistrationForm(ScopedFormMixin, forms.ModelForm):
             "money_mobilised",
             "workdays",
         ]
+        field_classes = {"year": YearField}
         widgets = {
             "registered_on": DateInput(),
             "evaluated_on": DateInput(),
@@ -200,8 +230,11 @@ class RegistrationForm(ScopedFormMixin, forms.ModelForm):
         cleaned = super().clean()
         year = cleaned.get("year")
         registered_on = cleaned.get("registered_on")
-        if year and registered_on and registered_on.year not in (year - 1, year):
-            self.add_error("registered_on", _("Ngày đăng ký phải thuộc năm đăng ký (hoặc cuối năm trước)."))
+        if year and registered_on:
+            try:
+                rules.check_registered_on(registered_on, year)
+            except ValidationError as error:
+                add_errors(self, error)
         if year:
             taken = Registration.objects.filter(initiative=self.initiative, year=year)
             if self.instance.pk:
@@ -269,8 +302,11 @@ class DecisionForm(ScopedFormMixin, forms.ModelForm):
         if kind == DecisionKind.RECOGNITION:
             cleaned["award_form"] = None
         signed_on = cleaned.get("signed_on")
-        if signed_on and signed_on > timezone.localdate() + datetime.timedelta(days=1):
-            self.add_error("signed_on", _("Ngày ký không thể ở tương lai."))
+        if signed_on:
+            try:
+                rules.check_not_future(signed_on, field="signed_on")
+            except ValidationError as error:
+                add_errors(self, error)
         return cleaned
 
 
@@ -358,6 +394,8 @@ class UnitForm(ScopedFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("successor") and not cleaned.get("valid_to"):
-            self.add_error("valid_to", _("Đơn vị có đơn vị kế thừa phải có ngày kết thúc hoạt động."))
+        try:
+            rules.check_unit_dates(valid_to=cleaned.get("valid_to"), successor=cleaned.get("successor"))
+        except ValidationError as error:
+            add_errors(self, error)
         return cleaned

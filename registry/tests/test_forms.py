@@ -31,7 +31,8 @@ def test_individual_without_person_is_refused_and_nothing_saved(tree, client_for
         ("year", "abc", "số nguyên"),
         ("year", "1899", "2000"),
         ("registered_on", "31/02/2024", "ngày hợp lệ"),
-        ("registered_on", "01/06/2019", "Ngày đăng ký phải thuộc năm đăng ký (hoặc cuối năm trước)."),
+        ("registered_on", "01/06/2019", "Ngày đăng ký 01/06/2019 không thuộc năm 2024"),
+        ("registered_on", "01/01/0001", "phần mềm nhận ngày từ 01/01/1990"),
         ("field", "999999", "lựa chọn hợp lệ"),
     ],
 )
