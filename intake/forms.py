@@ -53,7 +53,10 @@ class RolloverConfirmForm(forms.Form):
         required=False,
         widget=DateInput(attrs={"class": "form-control form-control-sm"}),
         validators=[rules.DateRangeValidator("registered_on")],
-        help_text=_("Để trống: ngày 01/01 của năm mới."),
+        help_text=_(
+            "Để trống, hoặc ngày không thuộc thời gian đăng ký của năm mới: hôm nay nếu đang trong "
+            "thời gian đó, nếu không thì ngày 01/01 của năm mới."
+        ),
     )
 
 

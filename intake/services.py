@@ -13,6 +13,7 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registry import rules
 from registry import services as registry_services
 from registry.choices import Evaluation, Level, RegistrationStatus
 from registry.chunks import batched
@@ -338,27 +339,40 @@ def rollover_plan(registrations):
 def rollover(*, user, registrations, registered_on: datetime.date | None = None) -> list[Registration]:
     """Register each registration's initiative as maintained in the next year, in one step.
 
-    The new registration keeps the unit and level; it starts unevaluated. Registrations whose
-    initiative is already registered in the next year are left alone.
+    The new registration keeps the level and the unit, or, when the unit has closed by then, the
+    unit that carries it on (``rules.unit_carrying_on``) if the user may change it; it starts
+    unevaluated. It is dated ``registered_on`` when that day is in the next year's window, else
+    on ``rules.registration_day``. Registrations whose initiative is already registered in the
+    next year are left alone. A registration the rules refuse stops the rollover: none is made.
     """
     allowed = Registration.objects.restrict(user, CHANGE).alive()
     registrations = allowed.filter(pk__in=registrations.values("pk"))
     create, _exist = rollover_plan(registrations)
+    changeable = Unit.objects.restrict(user, CHANGE)
     made = []
     for source in create:
         year = source.year + 1
-        if not registered_on or registered_on.year not in (year - 1, year):
-            registered_on = datetime.date(year, 1, 1)
+        first, last = rules.registration_window(year)
+        day = registered_on
+        if not day or not first <= day <= last:
+            day = rules.registration_day(year)
+        unit = rules.unit_carrying_on(source.unit, day)
+        if unit != source.unit and not changeable.filter(pk=unit.pk).exists():
+            unit = source.unit  # refused below, with the unit that carries it on named
         new = Registration(
-            year=year,
-            unit=source.unit,
-            registered_on=registered_on,
-            status=RegistrationStatus.MAINTAINED,
-            level=source.level,
+            year=year, unit=unit, registered_on=day, status=RegistrationStatus.MAINTAINED, level=source.level
         )
-        made.append(
-            registry_services.registration_create(user=user, initiative=source.initiative, registration=new)
-        )
+        try:
+            made.append(
+                registry_services.registration_create(
+                    user=user, initiative=source.initiative, registration=new
+                )
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                _("Mô hình “%(name)s” không đăng ký duy trì được cho năm %(year)s: %(reason)s")
+                % {"name": source.initiative.name, "year": year, "reason": " ".join(error.messages)}
+            ) from error
     return made
 
 

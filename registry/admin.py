@@ -1,8 +1,13 @@
+"""The administration site: registrations and decisions are checked and saved by the services."""
+
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from . import services
+from .forms import check_registration
 from .models import Attachment, AwardForm, Decision, Field, Initiative, Membership, Registration, Unit
 
 
@@ -25,10 +30,27 @@ class AwardFormAdmin(admin.ModelAdmin):
     list_display = ["name", "order", "is_active"]
 
 
+class RegistrationAdminForm(forms.ModelForm):
+    """A registration in the admin: the rules' errors shown on their fields."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        check_registration(self, self.instance)
+
+
+def registration_save(user, registration):
+    """Save a registration of the admin through the services."""
+    if registration.pk:
+        return services.registration_update(user=user, registration=registration)
+    initiative = registration.initiative
+    return services.registration_create(user=user, initiative=initiative, registration=registration)
+
+
 class RegistrationInline(admin.TabularInline):
     model = Registration
+    form = RegistrationAdminForm
     extra = 0
-    fields = ["year", "unit", "registered_on", "status", "level", "evaluation", "is_deleted"]
+    fields = ["year", "unit", "registered_on", "status", "entered_late", "level", "evaluation", "is_deleted"]
     raw_id_fields = ["unit"]
 
 
@@ -40,12 +62,25 @@ class InitiativeAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["unit", "replicates"]
     inlines = [RegistrationInline]
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Registration:
+            return super().save_formset(request, form, formset, change)
+        for registration in formset.save(commit=False):
+            registration_save(request.user, registration)
+        for registration in formset.deleted_objects:
+            registration.delete()
+        return None
+
 
 @admin.register(Registration)
 class RegistrationAdmin(SimpleHistoryAdmin):
+    form = RegistrationAdminForm
     list_display = ["initiative", "year", "unit", "status", "level", "evaluation", "is_deleted"]
     list_filter = ["year", "status", "level", "evaluation", "is_deleted"]
     raw_id_fields = ["initiative", "unit"]
+
+    def save_model(self, request, obj, form, change):
+        registration_save(request.user, obj)
 
 
 @admin.register(Decision)

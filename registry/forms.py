@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import rules
+from . import rules, services
 from .choices import AttachmentKind, DecisionKind, Evaluation, Kind, Level, RegistrationStatus
 from .models import Attachment, AwardForm, Decision, Field, Initiative, Registration, Unit
 from .querysets import CHANGE, MANAGE, VIEW
@@ -154,6 +154,26 @@ class InitiativeForm(ScopedFormMixin, forms.ModelForm):
         return cleaned
 
 
+# The fields of a registration that its rules read: they are checked once each is valid.
+RULE_FIELDS = ("year", "unit", "registered_on", "status", "entered_late")
+
+
+def check_registration(form, registration):
+    """Show on ``form`` the errors ``services.registration_validate`` finds in ``registration``."""
+    if any(name in form.errors for name in RULE_FIELDS):
+        return
+    try:
+        services.registration_validate(registration=registration)
+    except ValidationError as error:
+        add_errors(form, error)
+
+
+ENTERED_LATE_HELP = _(
+    "Đánh dấu khi nhập hồ sơ của một năm đã qua mà năm liền trước chưa được nhập: "
+    "cho phép ghi “Duy trì” dù năm trước chưa có đăng ký trên phần mềm."
+)
+
+
 class InitiativeCreateForm(InitiativeForm):
     """An initiative together with its first yearly registration."""
 
@@ -164,10 +184,16 @@ class InitiativeCreateForm(InitiativeForm):
         label=_("Hình thức đăng ký"),
         choices=RegistrationStatus.choices,
         initial=RegistrationStatus.NEW,
-        help_text=_("Chọn “Duy trì” khi nhập lại mô hình đã có từ những năm trước."),
+        help_text=_(
+            "Chọn “Duy trì” và đánh dấu “Nhập bổ sung hồ sơ cũ” khi nhập lại mô hình đã có "
+            "từ những năm trước."
+        ),
+    )
+    entered_late = forms.BooleanField(
+        label=_("Nhập bổ sung hồ sơ cũ"), required=False, help_text=ENTERED_LATE_HELP
     )
 
-    field_order = ["name", "unit", "year", "registered_on", "level", "status"]
+    field_order = ["name", "unit", "year", "registered_on", "level", "status", "entered_late"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -175,15 +201,17 @@ class InitiativeCreateForm(InitiativeForm):
         self.fields["year"].initial = today.year
         self.fields["registered_on"].initial = today
 
-    def clean(self):
-        cleaned = super().clean()
-        year, registered_on = cleaned.get("year"), cleaned.get("registered_on")
-        if year and registered_on:
-            try:
-                rules.check_registered_on(registered_on, year)
-            except ValidationError as error:
-                add_errors(self, error)
-        return cleaned
+    def _post_clean(self):
+        super()._post_clean()
+        data = self.cleaned_data
+        registration = Registration(
+            year=data.get("year"),
+            unit=data.get("unit"),
+            registered_on=data.get("registered_on"),
+            status=data.get("status", ""),
+            entered_late=data.get("entered_late", False),
+        )
+        check_registration(self, registration)
 
 
 class RegistrationForm(ScopedFormMixin, forms.ModelForm):
@@ -202,6 +230,7 @@ class RegistrationForm(ScopedFormMixin, forms.ModelForm):
             "unit",
             "registered_on",
             "status",
+            "entered_late",
             "level",
             "evaluation",
             "evaluated_on",
@@ -229,12 +258,6 @@ class RegistrationForm(ScopedFormMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         year = cleaned.get("year")
-        registered_on = cleaned.get("registered_on")
-        if year and registered_on:
-            try:
-                rules.check_registered_on(registered_on, year)
-            except ValidationError as error:
-                add_errors(self, error)
         if year:
             taken = Registration.objects.filter(initiative=self.initiative, year=year)
             if self.instance.pk:
@@ -254,6 +277,7 @@ class RegistrationForm(ScopedFormMixin, forms.ModelForm):
     def _post_clean(self):
         self.instance.initiative = self.initiative
         super()._post_clean()
+        check_registration(self, self.instance)
 
 
 class DecisionForm(ScopedFormMixin, forms.ModelForm):

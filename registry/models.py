@@ -244,6 +244,16 @@ class Registration(SoftDeletable):
         _("ngày đăng ký"), validators=[rules.DateRangeValidator("registered_on")]
     )
     status = models.CharField(_("hình thức đăng ký"), max_length=20, choices=RegistrationStatus.choices)
+    # "Maintained" follows a registration of the year before (``rules.check_status``), unless the
+    # registration is old history entered late, whose year before was never entered.
+    entered_late = models.BooleanField(
+        _("nhập bổ sung hồ sơ cũ"),
+        default=False,
+        help_text=_(
+            "Đánh dấu khi nhập hồ sơ của một năm đã qua mà năm liền trước chưa được nhập: "
+            "cho phép ghi “Duy trì” dù năm trước chưa có đăng ký trên phần mềm."
+        ),
+    )
     level = models.CharField(_("cấp đăng ký"), max_length=20, choices=Level.choices)
     evaluation = models.CharField(
         _("kết quả đánh giá"), max_length=20, choices=Evaluation.choices, default=Evaluation.PENDING

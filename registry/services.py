@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from reports import tally
 
-from . import recognition
+from . import recognition, rules
 from .choices import RegistrationStatus
 from .models import Decision, Initiative, Registration, SoftDeletable, Unit, initiative_search_text
 
@@ -39,12 +39,42 @@ def registrations_sync():
         ).update(initiative_deleted=deleted)
 
 
+def _registered_in(*, initiative_id, year, exclude=None) -> bool:
+    """Tell whether the initiative has a live registration for ``year`` (other than ``exclude``)."""
+    if initiative_id is None:
+        return False
+    found = Registration.objects.filter(initiative_id=initiative_id, year=year, is_deleted=False)
+    return found.exclude(pk=exclude).exists() if exclude else found.exists()
+
+
 def registration_default_status(*, initiative, year):
-    """Return "maintained" when the initiative was registered in an earlier year, else "new"."""
-    if initiative.pk is None:
-        return RegistrationStatus.NEW
-    earlier = Registration.objects.filter(initiative=initiative, year__lt=year, is_deleted=False).exists()
-    return RegistrationStatus.MAINTAINED if earlier else RegistrationStatus.NEW
+    """Return the status a registration of ``year`` takes when none is chosen (``rules.default_status``)."""
+    last_year = _registered_in(initiative_id=initiative.pk, year=year - 1)
+    return rules.default_status(registered_last_year=last_year)
+
+
+def registration_validate(*, registration: Registration) -> None:
+    """Raise ``ValidationError``, keyed by field, when ``registration`` breaks a rule of ``registry.rules``.
+
+    Its year; its date, within the year's window and not in the future; its unit, open on that
+    date and in that year; its status, "maintained" only after a registration of the year before
+    unless entered late. A blank status stands for the default. Forms call it to show the errors
+    on their fields; every write of a registration calls it.
+    """
+    status = registration.status
+    last_year = False
+    if not status or (status == RegistrationStatus.MAINTAINED and not registration.entered_late):
+        last_year = _registered_in(
+            initiative_id=registration.initiative_id, year=registration.year - 1, exclude=registration.pk
+        )
+    rules.check_registration(
+        year=registration.year,
+        registered_on=registration.registered_on,
+        unit=registration.unit if registration.unit_id else None,
+        status=status or rules.default_status(registered_last_year=last_year),
+        entered_late=registration.entered_late,
+        registered_last_year=last_year,
+    )
 
 
 @transaction.atomic
@@ -56,32 +86,34 @@ def initiative_create(
     registered_on: datetime.date,
     level: str,
     status: str = "",
+    entered_late: bool = False,
     unit=None,
 ) -> Initiative:
     """Create an initiative together with its first registration for ``year``."""
+    registration = Registration(
+        year=year,
+        unit=unit or initiative.unit,
+        registered_on=registered_on,
+        level=level,
+        status=status,
+        entered_late=entered_late,
+    )
+    # Checked before the initiative is saved, so that a refused registration leaves nothing behind.
+    registration_validate(registration=registration)
     initiative.created_by = user
     _save(initiative, user=user)
-    registration_create(
-        user=user,
-        initiative=initiative,
-        registration=Registration(
-            year=year,
-            unit=unit or initiative.unit,
-            registered_on=registered_on,
-            level=level,
-            status=status,
-        ),
-    )
+    registration_create(user=user, initiative=initiative, registration=registration)
     return initiative
 
 
 @transaction.atomic
 def registration_create(*, user, initiative: Initiative, registration: Registration) -> Registration:
-    """Register ``initiative`` for the registration's year; status defaults from its history."""
+    """Register ``initiative`` for the registration's year; status defaults from the year before."""
     registration.initiative = initiative
     registration.initiative_deleted = initiative.is_deleted
     if not registration.status:
         registration.status = registration_default_status(initiative=initiative, year=registration.year)
+    registration_validate(registration=registration)
     registration.created_by = user
     with tally.tracking({(registration.unit_id, registration.year)}):
         return _save(registration, user=user)
@@ -90,6 +122,7 @@ def registration_create(*, user, initiative: Initiative, registration: Registrat
 @transaction.atomic
 def registration_update(*, user, registration: Registration) -> Registration:
     """Save an edited registration (its year or unit may have changed)."""
+    registration_validate(registration=registration)
     before = Registration.objects.filter(pk=registration.pk).values_list("unit_id", "year")
     with tally.tracking({*before, (registration.unit_id, registration.year)}):
         return _save(registration, user=user)
@@ -185,6 +218,7 @@ def restore(*, user, obj: SoftDeletable) -> SoftDeletable:
 @transaction.atomic
 def unit_create(*, user, parent, unit):
     """Add ``unit`` as the last child of ``parent`` (the tree computes its path)."""
+    rules.check_unit_dates(valid_to=unit.valid_to, successor=unit.successor_id)
     unit._history_user = user
     unit.full_clean(exclude=["path", "depth", "numchild"])
     parent.refresh_from_db()
@@ -195,6 +229,7 @@ def unit_create(*, user, parent, unit):
 def unit_update(*, user, unit):
     """Save an edited unit; a new name is written into the search keys of its initiatives."""
     renamed = unit.name != Unit.objects.filter(pk=unit.pk).values_list("name", flat=True).get()
+    rules.check_unit_dates(valid_to=unit.valid_to, successor=unit.successor_id)
     unit._history_user = user
     unit.full_clean(exclude=["path", "depth", "numchild"])
     unit.save()

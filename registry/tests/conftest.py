@@ -62,3 +62,16 @@ def tree(db):
     built = Tree()
     tally_rebuild()  # the factories wrote around the services
     return built
+
+
+@pytest.fixture
+def closed_commune(tree):
+    """Xã Quân Bình, under Huyện ủy Bạch Thông, closed on 30/06/2025 and carried on by xã Cẩm Giàng."""
+    return make_unit(
+        "Đảng ủy xã Quân Bình",
+        tree.a,
+        UnitType.COMMUNE,
+        code="BT-QB",
+        valid_to=datetime.date(2025, 6, 30),
+        successor=tree.commune,
+    )

@@ -1,0 +1,170 @@
+"""Every write path goes through the services, which apply the rules and save nothing they refuse."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from registry import services
+from registry.choices import Level, RegistrationStatus, UnitType
+from registry.models import Initiative, Registration
+
+from .factories import InitiativeFactory, RegistrationFactory, make_unit
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+MAINTAINED, NEW = RegistrationStatus.MAINTAINED, RegistrationStatus.NEW
+
+
+def register(user, initiative, year, registered_on, *, unit=None, status="", entered_late=False):
+    return services.registration_create(
+        user=user,
+        initiative=initiative,
+        registration=Registration(
+            year=year,
+            unit=unit or initiative.unit,
+            registered_on=registered_on,
+            level=Level.GRASSROOTS,
+            status=status,
+            entered_late=entered_late,
+        ),
+    )
+
+
+def refused(write):
+    """Return {field: [messages]} of the service's refusal."""
+    with pytest.raises(ValidationError) as error:
+        write()
+    return error.value.message_dict
+
+
+# The unit must be open on the registration date ----------------------------------------------
+
+
+def test_a_unit_closed_on_30_june_registers_on_that_day_but_not_the_next(tree, closed_commune):
+    initiative = InitiativeFactory(unit=closed_commune)
+    register(tree.editor_a, initiative, 2025, D(2025, 6, 30))
+    other = InitiativeFactory(unit=closed_commune)
+    errors = refused(lambda: register(tree.editor_a, other, 2025, D(2025, 7, 1)))
+    assert errors == {
+        "unit": [
+            "Đơn vị “Đảng ủy xã Quân Bình” hoạt động đến ngày 30/06/2025, không còn hoạt động ngày "
+            "01/07/2025. Đơn vị kế thừa là “Đảng ủy xã Cẩm Giàng”: hãy chọn đơn vị này."
+        ]
+    }
+    assert not other.registrations.exists()
+    register(tree.editor_a, other, 2025, D(2025, 7, 1), unit=tree.commune)
+
+
+def test_editing_a_registration_into_a_day_its_unit_was_closed_is_refused(tree, closed_commune):
+    registration = register(tree.editor_a, InitiativeFactory(unit=closed_commune), 2025, D(2025, 3, 1))
+    registration.registered_on = D(2025, 8, 1)
+    errors = refused(lambda: services.registration_update(user=tree.editor_a, registration=registration))
+    assert "Đảng ủy xã Cẩm Giàng" in errors["unit"][0]
+    registration.refresh_from_db()
+    assert registration.registered_on == D(2025, 3, 1)
+
+
+def test_a_unit_not_open_yet_cannot_register(tree):
+    new = make_unit("Đảng ủy xã Mới Lập", tree.a, UnitType.COMMUNE, valid_from=D(2025, 7, 1))
+    initiative = InitiativeFactory(unit=new)
+    errors = refused(lambda: register(tree.editor_a, initiative, 2025, D(2025, 6, 30)))
+    assert errors["unit"] == [
+        "Đơn vị “Đảng ủy xã Mới Lập” hoạt động từ ngày 01/07/2025, chưa hoạt động ngày 30/06/2025."
+    ]
+    register(tree.editor_a, initiative, 2025, D(2025, 7, 1))
+
+
+def test_an_initiative_refused_with_its_first_registration_leaves_nothing_behind(tree, closed_commune):
+    initiative = InitiativeFactory.build(unit=closed_commune, name="Mô hình bị từ chối")
+    with pytest.raises(ValidationError):
+        services.initiative_create(
+            user=tree.editor_a,
+            initiative=initiative,
+            year=2025,
+            registered_on=D(2025, 9, 1),
+            level=Level.GRASSROOTS,
+        )
+    assert initiative.pk is None
+    assert not Initiative.objects.filter(name="Mô hình bị từ chối").exists()
+
+
+# The year and the date --------------------------------------------------------------------
+
+
+def test_the_first_registration_year_is_2000(tree):
+    initiative = InitiativeFactory(unit=tree.cell)
+    assert list(refused(lambda: register(tree.editor_a, initiative, 1999, D(1999, 3, 1)))) == ["year"]
+    register(tree.editor_a, initiative, 2000, D(2000, 3, 1))
+
+
+def test_a_registration_is_dated_in_its_year_or_the_last_quarter_before(tree):
+    initiative = InitiativeFactory(unit=tree.cell)
+    errors = refused(lambda: register(tree.editor_a, initiative, 2025, D(2024, 9, 30)))
+    assert list(errors) == ["registered_on"]
+    register(tree.editor_a, initiative, 2025, D(2024, 10, 1))
+
+
+def test_a_registration_dated_after_tomorrow_is_refused(tree):
+    initiative = InitiativeFactory(unit=tree.cell)
+    today = datetime.date.today()
+    later = today + datetime.timedelta(days=2)
+    errors = refused(lambda: register(tree.editor_a, initiative, later.year, later))
+    assert "ở tương lai" in errors["registered_on"][0]
+
+
+# Maintained follows the year before ---------------------------------------------------------
+
+
+def test_the_default_status_is_maintained_after_last_year_and_new_after_a_gap(tree):
+    initiative = InitiativeFactory(unit=tree.cell)
+    RegistrationFactory(initiative=initiative, year=2024)
+    assert register(tree.editor_a, initiative, 2025, D(2025, 2, 1)).status == MAINTAINED
+    other = InitiativeFactory(unit=tree.cell)
+    RegistrationFactory(initiative=other, year=2024)
+    assert register(tree.editor_a, other, 2026, D(2026, 2, 1)).status == NEW
+
+
+def test_maintained_after_a_gap_is_refused_unless_entered_late(tree):
+    initiative = InitiativeFactory(unit=tree.cell)
+    RegistrationFactory(initiative=initiative, year=2024)
+    errors = refused(lambda: register(tree.editor_a, initiative, 2026, D(2026, 2, 1), status=MAINTAINED))
+    assert list(errors) == ["status"]
+    assert "chưa có đăng ký năm 2025" in errors["status"][0]
+    assert not initiative.registrations.filter(year=2026).exists()
+    late = register(tree.editor_a, initiative, 2026, D(2026, 2, 1), status=MAINTAINED, entered_late=True)
+    assert (late.status, late.entered_late) == (MAINTAINED, True)
+
+
+def test_a_deleted_registration_of_last_year_does_not_count(tree):
+    initiative = InitiativeFactory(unit=tree.cell)
+    RegistrationFactory(initiative=initiative, year=2025, is_deleted=True)
+    assert register(tree.editor_a, initiative, 2026, D(2026, 2, 1)).status == NEW
+
+
+def test_editing_a_registration_into_maintained_after_a_gap_is_refused(tree):
+    registration = tree.registration_a  # 2023, the initiative's only year
+    registration.status = MAINTAINED
+    errors = refused(lambda: services.registration_update(user=tree.editor_a, registration=registration))
+    assert list(errors) == ["status"]
+    registration.entered_late = True
+    services.registration_update(user=tree.editor_a, registration=registration)
+    registration.refresh_from_db()
+    assert (registration.status, registration.entered_late) == (MAINTAINED, True)
+
+
+def test_a_new_initiative_entered_as_maintained_is_old_history_entered_late(tree):
+    def create(**extra):
+        return services.initiative_create(
+            user=tree.editor_a,
+            initiative=InitiativeFactory.build(unit=tree.cell),
+            year=2022,
+            registered_on=D(2022, 3, 1),
+            level=Level.GRASSROOTS,
+            status=MAINTAINED,
+            **extra,
+        )
+
+    assert list(refused(create)) == ["status"]
+    assert create(entered_late=True).registrations.get().entered_late
