@@ -2,12 +2,13 @@
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from . import services
-from .forms import check_registration
+from .forms import add_errors, check_registration
 from .models import Attachment, AwardForm, Decision, Field, Initiative, Membership, Registration, Unit
 
 
@@ -83,12 +84,43 @@ class RegistrationAdmin(SimpleHistoryAdmin):
         registration_save(request.user, obj)
 
 
+class DecisionAdminForm(forms.ModelForm):
+    """A decision in the admin: the rules checked against the registrations chosen on the form."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            chosen = self.cleaned_data["registrations"]
+            services.decision_validate(decision=self.instance, registrations=chosen)
+        except ValidationError as error:
+            add_errors(self, error)
+
+
 @admin.register(Decision)
 class DecisionAdmin(SimpleHistoryAdmin):
+    form = DecisionAdminForm
     list_display = ["reference", "signed_on", "kind", "level", "issuer_name", "is_deleted"]
     list_filter = ["kind", "level", "is_deleted"]
     raw_id_fields = ["issuing_unit", "registrations"]
     search_fields = ["number", "symbol", "title"]
+
+    def save_model(self, request, obj, form, change):
+        chosen = set(form.cleaned_data["registrations"])
+        if not change:
+            services.decision_create(user=request.user, decision=obj, registrations=chosen)
+            return
+        covered = set(Decision.objects.get(pk=obj.pk).registrations.all())
+        # Those it no longer covers go first: the new date is checked against what it will cover.
+        if covered - chosen:
+            services.decision_set_registrations(user=request.user, decision=obj, remove=covered - chosen)
+        services.decision_update(user=request.user, decision=obj)
+        if chosen - covered:
+            services.decision_set_registrations(user=request.user, decision=obj, add=chosen - covered)
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the covered registrations were saved by save_model, through the services
 
 
 @admin.register(Membership)

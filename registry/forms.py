@@ -281,6 +281,8 @@ class RegistrationForm(ScopedFormMixin, forms.ModelForm):
 
 
 class DecisionForm(ScopedFormMixin, forms.ModelForm):
+    """A decision; ``registrations`` are those it is to cover when created (else those it covers)."""
+
     class Meta:
         model = Decision
         fields = [
@@ -298,7 +300,8 @@ class DecisionForm(ScopedFormMixin, forms.ModelForm):
         ]
         widgets = {"signed_on": DateInput()}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, registrations=None, **kwargs):
+        self.registrations = registrations
         super().__init__(*args, **kwargs)
         self.fields["award_form"].queryset = AwardForm.objects.filter(is_active=True)
         self.fields["award_form"].help_text = _("Chỉ ghi với quyết định khen thưởng.")
@@ -325,13 +328,16 @@ class DecisionForm(ScopedFormMixin, forms.ModelForm):
             self.add_error("award_form", _("Quyết định khen thưởng phải có hình thức khen thưởng."))
         if kind == DecisionKind.RECOGNITION:
             cleaned["award_form"] = None
-        signed_on = cleaned.get("signed_on")
-        if signed_on:
-            try:
-                rules.check_not_future(signed_on, field="signed_on")
-            except ValidationError as error:
-                add_errors(self, error)
         return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        if "signed_on" in self.errors or "issuing_unit" in self.errors:
+            return
+        try:
+            services.decision_validate(decision=self.instance, registrations=self.registrations)
+        except ValidationError as error:
+            add_errors(self, error)
 
 
 # Allowed uploads: extension → the bytes a real file of that type starts with.

@@ -9,7 +9,7 @@ the counts kept ready for the reports equal to the live ones.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -146,11 +146,32 @@ def _affected_pairs(obj):
     return set()
 
 
+def decision_validate(*, decision: Decision, registrations=None) -> None:
+    """Raise ``ValidationError``, keyed by field, when ``decision`` breaks a rule of ``registry.rules``.
+
+    Signed not in the future, by a unit open on that day, and on or after the registration date
+    of each live registration it covers: ``registrations``, or else those it covers now.
+    """
+    if registrations is None:
+        registrations = decision.registrations.all() if decision.pk else []
+    if isinstance(registrations, models.QuerySet):
+        live = registrations.alive().select_related("initiative")
+        registrations = live.only("registered_on", "initiative__name")
+    else:
+        registrations = [r for r in registrations if not r.is_deleted]
+    rules.check_decision(
+        signed_on=decision.signed_on,
+        issuing_unit=decision.issuing_unit if decision.issuing_unit_id else None,
+        registrations=registrations,
+    )
+
+
 @transaction.atomic
 def decision_create(*, user, decision: Decision, registrations=()) -> Decision:
     """Record a decision and the registrations it covers."""
     decision.created_by = user
     registrations = list(registrations)
+    decision_validate(decision=decision, registrations=registrations)
     with tally.tracking(tally.pairs_of(registrations)):
         _save(decision, user=user)
         if registrations:
@@ -162,6 +183,7 @@ def decision_create(*, user, decision: Decision, registrations=()) -> Decision:
 @transaction.atomic
 def decision_update(*, user, decision: Decision) -> Decision:
     """Save an edited decision; its kind and level decide how its registrations count."""
+    decision_validate(decision=decision)
     with tally.tracking(tally.pairs_of(decision.registrations.all())):
         _save(decision, user=user)
         recognition.refresh(decision.registrations.all())
@@ -172,6 +194,7 @@ def decision_update(*, user, decision: Decision) -> Decision:
 def decision_set_registrations(*, user, decision: Decision, add=(), remove=()) -> Decision:
     """Add and remove covered registrations, recording the change in the decision's history."""
     add, remove = list(add), list(remove)
+    rules.check_decided_after(decision.signed_on, add)
     with tally.tracking(tally.pairs_of(add + remove)):
         if add:
             decision.registrations.add(*add)

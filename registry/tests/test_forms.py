@@ -241,3 +241,78 @@ def test_the_admin_refuses_what_the_site_refuses_and_saves_through_the_services(
     registration.refresh_from_db()
     assert registration.registered_on == datetime.date(2025, 6, 30)
     assert registration.history.first().history_user.is_superuser
+
+
+def decision_post(unit, signed_on, **extra):
+    return {
+        "kind": "recognition",
+        "number": "245",
+        "symbol": "QĐ/HU",
+        "signed_on": signed_on,
+        "issuing_unit": unit.pk,
+        "issuer_name": "Ban Thường vụ Huyện ủy Bạch Thông",
+        "level": "district",
+        "title": "Công nhận mô hình “Dân vận khéo”",
+        **extra,
+    }
+
+
+def test_a_decision_dated_before_a_model_it_covers_is_refused_on_its_date(tree, client_for):
+    registration = tree.registration_a  # registered 01/03/2023
+    url = reverse("registry:decision_create") + f"?registration={registration.pk}"
+    client = client_for(tree.editor_a)
+    response = client.post(url, decision_post(tree.a, "28/02/2023", registration=[registration.pk]))
+    assert response.status_code == 200
+    assert "trước ngày đăng ký" in response.context["form"].errors["signed_on"][0]
+    assert not Decision.objects.filter(number="245").exists()
+    response = client.post(url, decision_post(tree.a, "01/03/2023", registration=[registration.pk]))
+    assert response.status_code == 302
+    assert list(Decision.objects.get(number="245").registrations.all()) == [registration]
+
+
+def test_the_decision_edit_form_refuses_a_date_before_what_it_covers(tree, client_for):
+    decision = tree.decision_a
+    url = reverse("registry:decision_update", args=[decision.pk])
+    data = decision_post(tree.a, "28/02/2023", number=decision.number)
+    response = client_for(tree.editor_a).post(url, data)
+    assert "01/03/2023" in response.context["form"].errors["signed_on"][0]
+    decision.refresh_from_db()
+    assert decision.signed_on == datetime.date(2023, 12, 15)
+
+
+def test_a_decision_of_a_closed_unit_is_refused_on_the_issuing_unit(tree, client_for, closed_commune):
+    response = client_for(tree.editor_a).post(
+        reverse("registry:decision_create"), decision_post(closed_commune, "01/07/2025")
+    )
+    assert "Đảng ủy xã Cẩm Giàng" in response.context["form"].errors["issuing_unit"][0]
+    assert not Decision.objects.filter(number="245").exists()
+
+
+def test_adding_a_model_registered_after_the_decision_is_refused_with_a_message(tree, client_for):
+    later = RegistrationFactory(initiative=InitiativeFactory(unit=tree.cell), year=2024)
+    url = reverse("registry:decision_registrations", args=[tree.decision_a.pk])
+    response = client_for(tree.editor_a).post(url + "?year=2024", {"add": [later.pk]}, follow=True)
+    assert "trước ngày đăng ký" in response.content.decode()
+    assert list(tree.decision_a.registrations.all()) == [tree.registration_a]
+
+
+def test_the_admin_checks_a_decision_against_the_registrations_chosen_on_its_form(tree, admin_client):
+    decision = tree.decision_a
+    later = RegistrationFactory(initiative=InitiativeFactory(unit=tree.cell), year=2024)  # 01/03/2024
+    url = reverse("admin:registry_decision_change", args=[decision.pk])
+    data = {
+        **decision_post(tree.a, "2023-12-15", number=decision.number),
+        "signer_name": "",
+        "registrations": f"{tree.registration_a.pk},{later.pk}",
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "trước ngày đăng ký" in str(response.context["adminform"].form.errors["signed_on"])
+    assert list(decision.registrations.all()) == [tree.registration_a]
+    # Moved after both: saved, with the covered registrations changed through the services.
+    response = admin_client.post(url, {**data, "signed_on": "2024-12-15"})
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert set(decision.registrations.all()) == {tree.registration_a, later}
+    later.refresh_from_db()
+    assert later.recognition_rank is not None

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from registry import services
-from registry.choices import Level, RegistrationStatus, UnitType
-from registry.models import Initiative, Registration
+from registry.choices import DecisionKind, Level, RegistrationStatus, UnitType
+from registry.models import Decision, Initiative, Registration
 
 from .factories import InitiativeFactory, RegistrationFactory, make_unit
 
@@ -168,3 +168,76 @@ def test_a_new_initiative_entered_as_maintained_is_old_history_entered_late(tree
 
     assert list(refused(create)) == ["status"]
     assert create(entered_late=True).registrations.get().entered_late
+
+
+# Decisions: after what they cover, by an open unit -------------------------------------------
+
+
+def decision(issuing_unit, signed_on, number="245"):
+    return Decision(
+        kind=DecisionKind.RECOGNITION,
+        number=number,
+        symbol="QĐ/HU",
+        signed_on=signed_on,
+        issuing_unit=issuing_unit,
+        issuer_name="Ban Thường vụ Huyện ủy Bạch Thông",
+        level=Level.DISTRICT,
+        title="Công nhận mô hình “Dân vận khéo”",
+    )
+
+
+def test_a_decision_dated_the_day_before_a_registration_it_covers_is_refused(tree):
+    registration = RegistrationFactory(
+        initiative=InitiativeFactory(unit=tree.cell, name="Mô hình đăng ký muộn"),
+        year=2025,
+        registered_on=D(2025, 11, 20),
+    )
+    early = decision(tree.a, D(2025, 11, 19))
+    errors = refused(
+        lambda: services.decision_create(user=tree.editor_a, decision=early, registrations=[registration])
+    )
+    assert list(errors) == ["signed_on"]
+    assert "“Mô hình đăng ký muộn” (20/11/2025)" in errors["signed_on"][0]
+    assert not Decision.objects.filter(number="245").exists()
+    on_the_day = decision(tree.a, D(2025, 11, 20))
+    services.decision_create(user=tree.editor_a, decision=on_the_day, registrations=[registration])
+    assert list(on_the_day.registrations.all()) == [registration]
+
+
+def test_a_decision_date_moved_before_what_it_covers_is_refused(tree):
+    covered = tree.decision_a  # signed 15/12/2023, covers a registration of 01/03/2023
+    covered.signed_on = D(2023, 2, 28)
+    errors = refused(lambda: services.decision_update(user=tree.editor_a, decision=covered))
+    assert "01/03/2023" in errors["signed_on"][0]
+    covered.refresh_from_db()
+    assert covered.signed_on == D(2023, 12, 15)
+    covered.signed_on = D(2023, 3, 1)
+    services.decision_update(user=tree.editor_a, decision=covered)
+
+
+def test_a_registration_dated_after_the_decision_cannot_be_added_to_it(tree):
+    later = RegistrationFactory(initiative=InitiativeFactory(unit=tree.cell), year=2024)  # 01/03/2024
+    errors = refused(
+        lambda: services.decision_set_registrations(user=tree.editor_a, decision=tree.decision_a, add=[later])
+    )
+    assert list(errors) == ["signed_on"]
+    assert list(tree.decision_a.registrations.all()) == [tree.registration_a]
+
+
+def test_a_decision_of_a_closed_unit_is_refused_with_its_successor_named(tree, closed_commune):
+    errors = refused(
+        lambda: services.decision_create(user=tree.editor_a, decision=decision(closed_commune, D(2025, 7, 1)))
+    )
+    assert errors == {
+        "issuing_unit": [
+            "Đơn vị “Đảng ủy xã Quân Bình” hoạt động đến ngày 30/06/2025, không còn hoạt động ngày "
+            "01/07/2025. Đơn vị kế thừa là “Đảng ủy xã Cẩm Giàng”: hãy chọn đơn vị này."
+        ]
+    }
+    services.decision_create(user=tree.editor_a, decision=decision(closed_commune, D(2025, 6, 30)))
+
+
+def test_a_decision_signed_after_tomorrow_is_refused(tree):
+    later = datetime.date.today() + datetime.timedelta(days=2)
+    errors = refused(lambda: services.decision_create(user=tree.editor_a, decision=decision(tree.a, later)))
+    assert "ở tương lai" in errors["signed_on"][0]
