@@ -9,7 +9,6 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
-from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -239,8 +238,8 @@ def import_apply(*, user, batch: ImportBatch, progress=None) -> tuple[int, int]:
 def _write_rows(user, rows, progress):
     created_initiatives = {}  # (unit, name as checked) → Initiative created by this import
     imported_years = {}  # initiative pk → years registered by this import
-    created = updated = done = 0
     # Earlier years first, so that a new initiative's later rows find it and count as maintained.
+    created = updated = done = 0
     ordered = rows.order_by("year", "number").iterator(chunk_size=CHUNK)
     for chunk in batched(ordered, CHUNK):
         initiative_ids = {row.initiative_id_checked for row in chunk if row.initiative_id_checked}
@@ -248,11 +247,10 @@ def _write_rows(user, rows, progress):
         registrations = Registration.objects.in_bulk(
             {row.registration_id_checked for row in chunk if row.registration_id_checked}
         )
-        first_years = dict(
-            Registration.objects.filter(initiative_id__in=initiative_ids, is_deleted=False)
-            .values("initiative_id")
-            .annotate(first=Min("year"))
-            .values_list("initiative_id", "first")
+        registered = set(
+            Registration.objects.filter(
+                initiative_id__in=initiative_ids, year__in={row.year - 1 for row in chunk}, is_deleted=False
+            ).values_list("initiative_id", "year")
         )
         history = _History(user)
         for row in chunk:
@@ -283,11 +281,9 @@ def _write_rows(user, rows, progress):
                 history.save(initiative)
             status = data.get("status")
             if not status:
-                earlier = [
-                    y for y in [first_years.get(initiative.pk), *imported_years.get(initiative.pk, ())] if y
-                ]
-                maintained = any(y < row.year for y in earlier)
-                status = RegistrationStatus.MAINTAINED if maintained else RegistrationStatus.NEW
+                imported = imported_years.get(initiative.pk, ())
+                last_year = (initiative.pk, row.year - 1) in registered or row.year - 1 in imported
+                status = rules.default_status(registered_last_year=last_year)
             registration = Registration(
                 initiative=initiative,
                 initiative_deleted=initiative.is_deleted,
