@@ -12,6 +12,8 @@ from registry.management.commands.generate_country import ROOT_CODE, reset_regis
 from registry.models import Decision, Initiative, Registration, Unit
 from registry.text import fold
 
+from .conftest import rule_refusals
+
 pytestmark = pytest.mark.django_db
 
 
@@ -154,6 +156,10 @@ def test_recognition_decisions_are_issued_by_open_units_after_the_evaluation():
     covered = Decision.registrations.through.objects
     assert not covered.filter(registration__evaluated_on__gte=F("decision__signed_on")).exists()
     assert not covered.exclude(registration__evaluation="effective").exists()
+
+
+def test_every_generated_row_obeys_the_registry_rules():
+    assert rule_refusals() == []
 
 
 def test_the_same_seed_gives_the_same_data():

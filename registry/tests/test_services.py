@@ -241,3 +241,15 @@ def test_a_decision_signed_after_tomorrow_is_refused(tree):
     later = datetime.date.today() + datetime.timedelta(days=2)
     errors = refused(lambda: services.decision_create(user=tree.editor_a, decision=decision(tree.a, later)))
     assert "ở tương lai" in errors["signed_on"][0]
+
+
+def test_the_audit_of_bulk_written_data_names_the_rows_the_rules_refuse(tree, closed_commune):
+    from .conftest import rule_refusals
+
+    assert rule_refusals() == []
+    bad = RegistrationFactory(
+        initiative=InitiativeFactory(unit=closed_commune), year=2025, registered_on=D(2025, 8, 1)
+    )
+    [(label, messages)] = rule_refusals()
+    assert label.startswith(f"Registration {bad.pk} ")
+    assert "Đảng ủy xã Cẩm Giàng" in messages[0]
