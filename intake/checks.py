@@ -23,6 +23,7 @@ apply them to a form: a row the site would refuse is refused here, at its row an
 
 import datetime
 import re
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -33,7 +34,7 @@ from registry import rules
 from registry.choices import Evaluation, Kind, Level, RegistrationStatus
 from registry.chunks import batched
 from registry.exports import COLUMNS, COLUMNS_BY_KEY, FLAG_NO, FLAG_YES, INFO_COLUMNS
-from registry.models import Field, Initiative, Registration
+from registry.models import Decision, Field, Initiative, Registration, decision_reference
 from registry.text import fold
 
 from . import reader
@@ -479,6 +480,14 @@ class Checker:
                 initiative_id__in=ids, year__in=years | {year - 1 for year in years}
             ).select_related("unit")
         }
+        # The decisions that cover them: a registration is not dated after one.
+        self.covering = {}
+        links = Decision.registrations.through.objects.filter(
+            registration_id__in=[r.pk for r in registrations.values()], decision__is_deleted=False
+        ).values_list("registration_id", "decision__signed_on", "decision__number", "decision__symbol")
+        for registration_id, signed_on, number, symbol in links:
+            covering = SimpleNamespace(signed_on=signed_on, reference=decision_reference(number, symbol))
+            self.covering.setdefault(registration_id, []).append(covering)
         for row in rows:
             if row.number in found:
                 self.decide(row, found[row.number], initiatives, registrations)
@@ -618,6 +627,7 @@ class Checker:
                 status=status,
                 entered_late=entered_late,
                 registered_last_year=last_year or waits,
+                decisions=self.covering.get(registration.pk, ()) if registration else (),
             ),
             unit_key="unit_code" if data.get("unit_code") else "unit",
         )

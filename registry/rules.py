@@ -226,8 +226,12 @@ def check_status(status, *, year, registered_last_year, entered_late):
         )
 
 
-def check_registration(*, year, registered_on, unit, status, entered_late, registered_last_year, on=None):
+def check_registration(
+    *, year, registered_on, unit, status, entered_late, registered_last_year, decisions=(), on=None
+):
     """Apply every rule of one registration; raise their errors together.
+
+    ``decisions`` are those that cover the registration already (``check_registered_before``).
 
     A rule whose input is missing or already wrong (no date, a year out of range) is skipped,
     so that each field shows its own first problem.
@@ -238,6 +242,7 @@ def check_registration(*, year, registered_on, unit, status, entered_late, regis
     year_ok = year is not None and FIRST_YEAR <= year <= LAST_YEAR
     if year_ok and registered_on is not None:
         checks.append(lambda: check_registered_on(registered_on, year, on=on))
+        checks.append(lambda: check_registered_before(registered_on, decisions))
         if unit is not None:
             checks.append(lambda: check_unit_open(unit, registered_on, year=year))
     if year_ok and status:
@@ -366,6 +371,26 @@ def check_decided_after(signed_on, registrations):
         count=len(early),
         names=names,
     )
+
+
+def check_registered_before(registered_on, decisions):
+    """Refuse a registration dated after a decision that covers it (``check_decided_after``, reversed).
+
+    ``decisions`` have a ``signed_on`` and a ``reference``.
+    """
+    early = sorted((d for d in decisions if d.signed_on < registered_on), key=lambda d: d.signed_on)
+    if early:
+        _refuse(
+            "registered_on",
+            _(
+                "Ngày đăng ký %(date)s sau ngày ký %(signed)s của quyết định %(reference)s công nhận, "
+                "khen thưởng mô hình năm này. Quyết định phải ký từ ngày mô hình đăng ký trở đi."
+            ),
+            "registered_after_decision",
+            date=_day(registered_on),
+            signed=_day(early[0].signed_on),
+            reference=early[0].reference,
+        )
 
 
 def check_decision(*, signed_on, issuing_unit, registrations=(), on=None):

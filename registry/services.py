@@ -56,10 +56,11 @@ def registration_default_status(*, initiative, year):
 def registration_validate(*, registration: Registration) -> None:
     """Raise ``ValidationError``, keyed by field, when ``registration`` breaks a rule of ``registry.rules``.
 
-    Its year; its date, within the year's window and not in the future; its unit, open on that
-    date and in that year; its status, "maintained" only after a registration of the year before
-    unless entered late. A blank status stands for the default. Forms call it to show the errors
-    on their fields; every write of a registration calls it.
+    Its year; its date, within the year's window, not in the future, and not after a decision
+    that covers it; its unit, open on that date and in that year; its status, "maintained" only
+    after a registration of the year before unless entered late. A blank status stands for the
+    default. Forms call it to show the errors on their fields; every write of a registration
+    calls it.
     """
     status = registration.status
     last_year = False
@@ -67,6 +68,9 @@ def registration_validate(*, registration: Registration) -> None:
         last_year = _registered_in(
             initiative_id=registration.initiative_id, year=registration.year - 1, exclude=registration.pk
         )
+    decisions = []
+    if registration.pk:
+        decisions = registration.decisions.alive().only("signed_on", "number", "symbol")
     rules.check_registration(
         year=registration.year,
         registered_on=registration.registered_on,
@@ -74,6 +78,7 @@ def registration_validate(*, registration: Registration) -> None:
         status=status or rules.default_status(registered_last_year=last_year),
         entered_late=registration.entered_late,
         registered_last_year=last_year,
+        decisions=decisions,
     )
 
 

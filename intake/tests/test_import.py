@@ -559,3 +559,13 @@ def test_the_import_refuses_what_the_site_refuses_and_accepts_what_it_accepts(
     imported = check(tree.editor_a, make_xlsx([row], RULE_HEADERS))
     assert site.status_code == (302 if accepted else 200)
     assert imported.counts == ({"create": 1} if accepted else {"error": 1})
+
+
+def test_an_update_that_dates_a_registration_after_its_decision_is_refused(tree):
+    name = "Mô hình hiến đất làm đường Bạch Thông"  # 2023, covered by a decision of 15/12/2023
+    content = make_xlsx(
+        [rule_row(name, unit="Chi bộ thôn Nà Phải", year=2023, date="16/12/2023")], RULE_HEADERS
+    )
+    batch = check(tree.editor_a, content)
+    [(column, message)] = errors_by_row(batch)[2]
+    assert column == "E" and "sau ngày ký 15/12/2023" in message

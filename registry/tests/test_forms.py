@@ -316,3 +316,12 @@ def test_the_admin_checks_a_decision_against_the_registrations_chosen_on_its_for
     assert set(decision.registrations.all()) == {tree.registration_a, later}
     later.refresh_from_db()
     assert later.recognition_rank is not None
+
+
+def test_the_registration_edit_form_refuses_a_date_after_its_decision(tree, client_for):
+    registration = tree.registration_a  # covered by a decision signed on 15/12/2023
+    url = reverse("registry:registration_update", args=[registration.pk])
+    response = client_for(tree.editor_a).post(
+        url, registration_post(tree.cell, 2023, "16/12/2023", status="new")
+    )
+    assert "sau ngày ký 15/12/2023" in response.context["form"].errors["registered_on"][0]

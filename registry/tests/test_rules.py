@@ -214,3 +214,10 @@ def test_a_registration_gets_every_rule_at_once_each_on_its_field(reform):
         registered_last_year=False,
     )
     assert set(errors) == {"year"}
+
+
+def test_a_registration_is_dated_on_or_before_the_decisions_that_cover_it():
+    decision = type("Decision", (), {"signed_on": D(2025, 12, 20), "reference": "245-QĐ/HU"})()
+    rules.check_registered_before(D(2025, 12, 20), [decision])
+    message = refusal(rules.check_registered_before, D(2025, 12, 21), [decision])["registered_on"][0]
+    assert "sau ngày ký 20/12/2025 của quyết định 245-QĐ/HU" in message

@@ -253,3 +253,15 @@ def test_the_audit_of_bulk_written_data_names_the_rows_the_rules_refuse(tree, cl
     [(label, messages)] = rule_refusals()
     assert label.startswith(f"Registration {bad.pk} ")
     assert "Đảng ủy xã Cẩm Giàng" in messages[0]
+
+
+def test_a_registration_cannot_be_dated_after_a_decision_that_covers_it(tree):
+    registration = tree.registration_a  # covered by a decision signed on 15/12/2023
+    registration.registered_on = D(2023, 12, 16)
+    errors = refused(lambda: services.registration_update(user=tree.editor_a, registration=registration))
+    assert errors["registered_on"] == [
+        f"Ngày đăng ký 16/12/2023 sau ngày ký 15/12/2023 của quyết định {tree.decision_a.reference} công "
+        "nhận, khen thưởng mô hình năm này. Quyết định phải ký từ ngày mô hình đăng ký trở đi."
+    ]
+    registration.registered_on = D(2023, 12, 15)
+    services.registration_update(user=tree.editor_a, registration=registration)
