@@ -1,13 +1,16 @@
-"""The registry's domain rules, each answered once: forms, the import, services and generators ask here.
+"""The registry's domain rules, each answered once, the same for forms, import, services and generators.
 
 What a registration year, a date, a registration and a decision must satisfy, which status a
-registration takes by default, and whether a unit is open on a day or during a year.
+registration takes by default, whether a unit is open on a day or during a year, and which unit
+carries a closed one on. The services apply them on every write (forms and admin show their
+refusals), the import to every row; the generators' data is audited against them in the tests.
 
 Each check is a small function that raises ``ValidationError`` keyed by the field it is about,
 with a Vietnamese message that says what to change: a form shows it on that field, the import
-at the row and the column of that field. The checks query nothing: the caller passes what they
-need (whether the initiative was registered the year before, the registrations a decision
-covers), so that the import can answer them for 20.000 rows from a few queries.
+at the row and the column of that field. The checks run no query of their own (only following a
+unit's successor reads it, when not loaded yet): the caller passes what they need (whether the
+initiative was registered the year before, the registrations a decision covers), so that the
+import can answer them for 20.000 rows from a few queries.
 """
 
 import datetime
