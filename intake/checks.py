@@ -10,26 +10,31 @@ punctuation ignored) and its year. The row will
 
 - create an initiative and its registration when the unit has no initiative of that name;
 - create a registration when the initiative exists but has none for the year (status
-  "maintained" by default when an earlier registration exists);
+  "maintained" by default when it was registered the year before, here or in the file);
 - update the registration (and its initiative) when it exists and a filled cell differs;
 - change nothing when every filled cell equals what is stored.
 
 An empty cell leaves the stored value as it is: a short list from a lower unit never erases
 what the commission already entered.
+
+The registry's rules (``registry.rules``) are applied to what a row would write, as the services
+apply them to a form: a row the site would refuse is refused here, at its row and column.
 """
 
 import datetime
 import re
+from types import SimpleNamespace
 
-from django.db.models import Min
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
+from registry import rules
 from registry.choices import Evaluation, Kind, Level, RegistrationStatus
 from registry.chunks import batched
-from registry.exports import COLUMNS, COLUMNS_BY_KEY, INFO_COLUMNS
-from registry.models import Field, Initiative, Registration
+from registry.exports import COLUMNS, COLUMNS_BY_KEY, FLAG_NO, FLAG_YES, INFO_COLUMNS
+from registry.models import Decision, Field, Initiative, Registration, decision_reference
 from registry.text import fold
 
 from . import reader
@@ -86,6 +91,7 @@ def choice_map(choices):
 
 
 CHOICES = {column.key: choice_map(column.choices) for column in COLUMNS if column.kind == "choice"}
+FLAGS = {fold(FLAG_YES): True, "x": True, "1": True, fold(FLAG_NO): False, "0": False}
 INITIATIVE_KEYS = [c.key for c in COLUMNS if c.target == "initiative"]
 REGISTRATION_KEYS = [c.key for c in COLUMNS if c.target == "registration" and c.key != "year"]
 
@@ -99,6 +105,22 @@ def max_length(model, key):
     return getattr(model._meta.get_field(key), "max_length", None)
 
 
+def apply_rule(error, check, unit_key="unit"):
+    """Run a check of ``registry.rules``; record its errors at their columns. Return whether it passed.
+
+    The rules name model fields, which are the column keys, except the unit: its column is the
+    one the row filled (``unit_key``).
+    """
+    try:
+        check()
+    except ValidationError as problem:
+        for field, messages in problem.message_dict.items():
+            for message in messages:
+                error(unit_key if field == "unit" else field, message)
+        return False
+    return True
+
+
 def display(key, value, fields=None):
     """Return a stored or checked value as the user reads it."""
     if value in (None, ""):
@@ -108,6 +130,8 @@ def display(key, value, fields=None):
         return str(value)
     if column.kind == "choice":
         return str(column.choices(value).label)
+    if column.kind == "flag":
+        return FLAG_YES if value else FLAG_NO
     if column.kind == "field":
         return str(fields.get(value, value)) if fields else str(value)
     if column.kind == "date":
@@ -132,7 +156,10 @@ class Checker:
             self.fields.setdefault(fold(field.name), field)
             self.field_names[field.pk] = field.name
         self.seen = {}  # (unit, folded name, year) → first row number
-        self.new_first_year = {}  # (unit, folded name) → earliest year of the file's new initiative
+        # (initiative, year) the file registers, the initiative as ("initiative", pk) or, new,
+        # ("new", unit, folded name); and the rows "maintained" on a year before still to come.
+        self.file_years = set()
+        self.awaiting = []  # (row number, initiative, year)
         self.initiatives_by_unit = {}  # unit → {folded name: [(pk, is_deleted)]}
         self.predecessors = None
         self.counts = {action: 0 for action in RowAction.values}
@@ -202,6 +229,7 @@ class Checker:
             data_rows += len(checked)
             done += len(chunk)
             ImportBatch.objects.filter(pk=batch.pk).update(progress_done=done)
+        self.refuse_unfollowed()
         if self.examples:
             batch.summary["warnings"].append(
                 _("Dòng %(rows)s là dòng ví dụ của tệp mẫu nên không được nhập.")
@@ -304,7 +332,9 @@ class Checker:
             column = COLUMNS_BY_KEY[key]
             try:
                 if column.kind == "date":
-                    data[key] = reader.parse_date(value)
+                    day = reader.parse_date(value)
+                    if apply_rule(error, lambda: rules.check_date(day, field=key)):  # noqa: B023
+                        data[key] = day
                 elif column.kind in ("int", "year"):
                     data[key] = reader.parse_int(value)
                 elif column.kind == "choice":
@@ -315,6 +345,11 @@ class Checker:
                             _("“%(value)s” không có trong danh sách. Hãy chọn một trong: ") + labels + "."
                         )
                     data[key] = str(choice)
+                elif column.kind == "flag":
+                    flag = FLAGS.get(fold(reader.text(value)))
+                    if flag is None:
+                        raise reader.CellError(_("“%(value)s” không hợp lệ: ghi “Có” hoặc để trống."))
+                    data[key] = flag
                 elif column.kind == "field":
                     field = self.fields.get(fold(reader.text(value)))
                     if field is None:
@@ -341,21 +376,13 @@ class Checker:
         year = data.get("year")
         if "year" not in raw:
             error("year", _("Chưa ghi năm đăng ký. Hãy ghi năm, ví dụ 2024."))
-        elif year is not None and not 2000 <= year <= 2100:
-            error("year", _("Năm %(year)s không hợp lệ: năm đăng ký phải từ 2000 đến 2100.") % {"year": year})
+        elif year is not None and not apply_rule(error, lambda: rules.check_year(year)):
             year = None
         if not data.get("name") and "name" not in raw:
             error("name", _("Chưa ghi tên mô hình."))
         registered_on = data.get("registered_on")
-        if year and registered_on and registered_on.year not in (year - 1, year):
-            error(
-                "registered_on",
-                _(
-                    "Ngày đăng ký %(date)s không thuộc năm %(year)s (hoặc cuối năm trước). "
-                    "Hãy sửa ngày hoặc năm."
-                )
-                % {"date": registered_on.strftime("%d/%m/%Y"), "year": year},
-            )
+        if year and registered_on:
+            apply_rule(error, lambda: rules.check_registered_on(registered_on, year))
         unit = None
         if "unit" in raw or "unit_code" in raw:
             if year or "year" not in raw:
@@ -446,25 +473,30 @@ class Checker:
         ids = {pk for matches in found.values() for pk, _deleted in matches}
         initiatives = Initiative.objects.select_related("field").in_bulk(ids)
         years = {row.year for row in rows if row.year}
+        # The rows' years, and the years before them ("maintained" follows one).
         registrations = {
             (r.initiative_id, r.year): r
-            for r in Registration.objects.filter(initiative_id__in=ids, year__in=years)
+            for r in Registration.objects.filter(
+                initiative_id__in=ids, year__in=years | {year - 1 for year in years}
+            ).select_related("unit")
         }
-        first_years = dict(
-            Registration.objects.filter(initiative_id__in=ids, is_deleted=False)
-            .values("initiative_id")
-            .annotate(first=Min("year"))
-            .values_list("initiative_id", "first")
-        )
+        # The decisions that cover them: a registration is not dated after one.
+        self.covering = {}
+        links = Decision.registrations.through.objects.filter(
+            registration_id__in=[r.pk for r in registrations.values()], decision__is_deleted=False
+        ).values_list("registration_id", "decision__signed_on", "decision__number", "decision__symbol")
+        for registration_id, signed_on, number, symbol in links:
+            covering = SimpleNamespace(signed_on=signed_on, reference=decision_reference(number, symbol))
+            self.covering.setdefault(registration_id, []).append(covering)
         for row in rows:
             if row.number in found:
-                self.decide(row, found[row.number], initiatives, registrations, first_years)
+                self.decide(row, found[row.number], initiatives, registrations)
             if row.errors:
                 row.action = RowAction.ERROR
                 row.data = {}
             self.counts[row.action] += 1
 
-    def decide(self, row, matches, initiatives, registrations, first_years):
+    def decide(self, row, matches, initiatives, registrations):
         data = row.data
         alive = [pk for pk, deleted in matches if not deleted]
 
@@ -508,16 +540,9 @@ class Checker:
             kind = Kind.INDIVIDUAL if data.get("person_name") else Kind.COLLECTIVE
             data["kind"] = kind
         person = data.get("person_name") or (initiative.person_name if initiative else "")
-        if kind == Kind.INDIVIDUAL and not person:
-            error("person_name", _("Mô hình cá nhân phải ghi họ và tên người thực hiện."))
-        if kind == Kind.COLLECTIVE and data.get("person_name"):
-            error(
-                "person_name",
-                _(
-                    "Mô hình tập thể không ghi họ tên cá nhân. "
-                    "Nếu là mô hình cá nhân, hãy chọn Loại là “Cá nhân”."
-                ),
-            )
+        if kind == Kind.COLLECTIVE:
+            person = data.get("person_name")  # a stored name of a model now collective is cleared below
+        apply_rule(error, lambda: rules.check_person(kind, person))
         if kind == Kind.COLLECTIVE and initiative and initiative.person_name:
             data["person_name"] = data["person_position"] = ""
         evaluation = data.get("evaluation") or (
@@ -534,21 +559,22 @@ class Checker:
             error("registered_on", _("Chưa ghi ngày đăng ký. Hãy ghi dạng dd/mm/yyyy, ví dụ 15/03/2024."))
         if row.errors:
             return None
+        key = (
+            ("initiative", initiative.pk) if initiative else ("new", row.unit_id_checked, fold(data["name"]))
+        )
+        last_year = self.registered_before(key, row.year, registrations)
+        if registration is None or registration_changes:
+            self.check_registration(row, key, last_year, registration, error)
+        if row.errors:
+            return None
 
-        name_key = (row.unit_id_checked, fold(data["name"]))
         if registration is None:
             row.action = RowAction.CREATE
             data.setdefault("level", Level.GRASSROOTS)
-            earlier = first_years.get(initiative.pk) if initiative else None
-            file_earlier = self.new_first_year.get(name_key) if initiative is None else None
             if "status" not in data:
-                maintained = (earlier and earlier < row.year) or (file_earlier and file_earlier < row.year)
-                data["status_default"] = (
-                    RegistrationStatus.MAINTAINED if maintained else RegistrationStatus.NEW
-                )
-            if initiative is None:
-                self.new_first_year[name_key] = min(row.year, file_earlier or row.year)
-            else:
+                data["status_default"] = rules.default_status(registered_last_year=last_year)
+            self.file_years.add((key, row.year))
+            if initiative is not None:
                 row.initiative_id_checked = initiative.pk
                 data["initiative_stamp"] = initiative.updated_at.isoformat()
         else:
@@ -568,6 +594,75 @@ class Checker:
             for key, value in data.items()
         }
         return None
+
+    def registered_before(self, key, year, registrations):
+        """Tell whether the initiative ``key`` has a registration the year before ``year``.
+
+        Stored, or made by an earlier row of the file.
+        """
+        if key[0] == "initiative":
+            previous = registrations.get((key[1], year - 1))
+            if previous is not None and not previous.is_deleted:
+                return True
+        return (key, year - 1) in self.file_years
+
+    def check_registration(self, row, key, last_year, registration, error):
+        """Apply the rules of a registration (``services.registration_validate``) to what the row writes.
+
+        A row "maintained" on a year before that a later row of the file registers is let through
+        here and settled by ``refuse_unfollowed`` once the whole file is read.
+        """
+        data = row.data
+        status = data.get("status") or (registration.status if registration else "")
+        status = status or rules.default_status(registered_last_year=last_year)
+        entered_late = data.get("entered_late", registration.entered_late if registration else False)
+        waits = status == RegistrationStatus.MAINTAINED and not entered_late and not last_year
+        unit = self.matcher.units[row.unit_id_checked] if registration is None else registration.unit
+        apply_rule(
+            error,
+            lambda: rules.check_registration(
+                year=row.year,
+                registered_on=data.get("registered_on") or registration.registered_on,
+                unit=unit,
+                status=status,
+                entered_late=entered_late,
+                registered_last_year=last_year or waits,
+                decisions=self.covering.get(registration.pk, ()) if registration else (),
+            ),
+            unit_key="unit_code" if data.get("unit_code") else "unit",
+        )
+        if waits:
+            self.awaiting.append((row.number, key, row.year))
+
+    def refuse_unfollowed(self):
+        """Refuse the rows "maintained" on a year before that the file did not register after all."""
+        failed = {}
+        settled = False
+        while not settled:  # a refused row may be the year before of another one
+            settled = True
+            for number, key, year in self.awaiting:
+                if number not in failed and (key, year - 1) not in self.file_years:
+                    failed[number] = year
+                    self.file_years.discard((key, year))
+                    settled = False
+        if not failed:
+            return
+        rows = list(ImportRow.objects.filter(batch=self.batch, number__in=failed))
+        for row in rows:
+            try:
+                rules.check_status(
+                    RegistrationStatus.MAINTAINED,
+                    year=failed[row.number],
+                    registered_last_year=False,
+                    entered_late=False,
+                )
+            except ValidationError as problem:
+                for message in problem.message_dict["status"]:
+                    row.errors.append({"column": self.column_label("status"), "message": message})
+            self.counts[row.action] -= 1
+            self.counts[RowAction.ERROR] += 1
+            row.action, row.data = RowAction.ERROR, {}
+        ImportRow.objects.bulk_update(rows, ["action", "errors", "data"])
 
     def compare(self, obj, keys, data, changes):
         """Return {key: new value} for the filled cells that differ from ``obj``; describe them."""

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from registry import rules
 from registry.choices import Grade
 from registry.forms import DateInput, ScopedFormMixin, UnitChoiceField
 from registry.models import Field, Unit
@@ -42,7 +43,8 @@ class RolloverForm(ScopedFormMixin, forms.Form):
     """Choose the registrations of year Y to maintain in Y + 1: a unit's, with its subtree."""
 
     unit = UnitChoiceField(label=_("Đơn vị (cả các đơn vị trực thuộc)"), queryset=Unit.objects.none())
-    year = forms.IntegerField(label=_("Năm nguồn"), min_value=2000, max_value=2099)
+    # The year maintained into is the next one, which must be a registration year too.
+    year = forms.IntegerField(label=_("Năm nguồn"), min_value=rules.FIRST_YEAR, max_value=rules.LAST_YEAR - 1)
 
 
 class RolloverConfirmForm(forms.Form):
@@ -50,7 +52,11 @@ class RolloverConfirmForm(forms.Form):
         label=_("Ngày đăng ký ghi cho năm mới"),
         required=False,
         widget=DateInput(attrs={"class": "form-control form-control-sm"}),
-        help_text=_("Để trống: ngày 01/01 của năm mới."),
+        validators=[rules.DateRangeValidator("registered_on")],
+        help_text=_(
+            "Để trống, hoặc ngày không thuộc thời gian đăng ký của năm mới: hôm nay nếu đang trong "
+            "thời gian đó, nếu không thì ngày 01/01 của năm mới."
+        ),
     )
 
 

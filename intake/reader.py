@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook
 
+from registry import rules
 from registry.exports import SHEET_NAME
 from registry.text import fold
 
@@ -272,9 +273,13 @@ def open_sheet(content, looks_like_header):
 DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$")
 GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
-# Excel counts days from 30/12/1899; these serials are the years 2000 to 2100.
+# Excel counts days from 30/12/1899.
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
-SERIAL_RANGE = (36526, 73051)
+
+
+def serial_range():
+    """Return the Excel serials of the dates the registry accepts (``rules.check_date``)."""
+    return (rules.FIRST_DAY - EXCEL_EPOCH).days, (rules.last_day() - EXCEL_EPOCH).days
 
 
 class CellError(ValueError):
@@ -305,7 +310,8 @@ def parse_date(value):
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if value.is_integer() and SERIAL_RANGE[0] <= value <= SERIAL_RANGE[1]:
+        first, last = serial_range()
+        if value.is_integer() and first <= value <= last:
             return EXCEL_EPOCH + datetime.timedelta(days=int(value))
         raise CellError(_("“%(value)s” không phải là ngày. Hãy ghi ngày dạng dd/mm/yyyy, ví dụ 15/03/2024."))
     raw = text(value)

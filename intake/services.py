@@ -9,11 +9,10 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
-from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry import lineage, tally
+from registry import lineage, rules, tally
 from registry import services as registry_services
 from registry.choices import Evaluation, Level, RegistrationStatus
 from registry.chunks import batched
@@ -238,8 +237,8 @@ def import_apply(*, user, batch: ImportBatch, progress=None) -> tuple[int, int]:
 def _write_rows(user, rows, progress):
     created_initiatives = {}  # (unit, name as checked) → Initiative created by this import
     imported_years = {}  # initiative pk → years registered by this import
-    created = updated = done = 0
     # Earlier years first, so that a new initiative's later rows find it and count as maintained.
+    created = updated = done = 0
     ordered = rows.order_by("year", "number").iterator(chunk_size=CHUNK)
     for chunk in batched(ordered, CHUNK):
         initiative_ids = {row.initiative_id_checked for row in chunk if row.initiative_id_checked}
@@ -247,11 +246,10 @@ def _write_rows(user, rows, progress):
         registrations = Registration.objects.in_bulk(
             {row.registration_id_checked for row in chunk if row.registration_id_checked}
         )
-        first_years = dict(
-            Registration.objects.filter(initiative_id__in=initiative_ids, is_deleted=False)
-            .values("initiative_id")
-            .annotate(first=Min("year"))
-            .values_list("initiative_id", "first")
+        registered = set(
+            Registration.objects.filter(
+                initiative_id__in=initiative_ids, year__in={row.year - 1 for row in chunk}, is_deleted=False
+            ).values_list("initiative_id", "year")
         )
         history = _History(user)
         units = Unit.objects.in_bulk({row.unit_id_checked for row in chunk})
@@ -283,11 +281,9 @@ def _write_rows(user, rows, progress):
                 history.save(initiative)
             status = data.get("status")
             if not status:
-                earlier = [
-                    y for y in [first_years.get(initiative.pk), *imported_years.get(initiative.pk, ())] if y
-                ]
-                maintained = any(y < row.year for y in earlier)
-                status = RegistrationStatus.MAINTAINED if maintained else RegistrationStatus.NEW
+                imported = imported_years.get(initiative.pk, ())
+                last_year = (initiative.pk, row.year - 1) in registered or row.year - 1 in imported
+                status = rules.default_status(registered_last_year=last_year)
             registration = Registration(
                 initiative=initiative,
                 initiative_deleted=initiative.is_deleted,
@@ -340,38 +336,51 @@ def rollover_plan(registrations):
 def rollover(*, user, registrations, registered_on: datetime.date | None = None) -> list[Registration]:
     """Register each registration's initiative as maintained in the next year, in one step.
 
-    The new registration keeps the unit and level; it starts unevaluated. Registrations whose
-    initiative is already registered in the next year are left alone.
+    The new registration keeps the level and the unit, or, when the unit has closed by then, the
+    unit that carries it on (``rules.unit_carrying_on``) if the user may change it; it starts
+    unevaluated. It is dated ``registered_on`` when that day is in the next year's window, else
+    on ``rules.registration_day``. Registrations whose initiative is already registered in the
+    next year are left alone. A registration the rules refuse stops the rollover: none is made.
     """
     allowed = Registration.objects.restrict(user, CHANGE).alive()
     registrations = allowed.filter(pk__in=registrations.values("pk"))
     create, _exist = rollover_plan(registrations)
-    made = []
+    changeable = Unit.objects.restrict(user, CHANGE)
+    made, planned = [], []
+    for source in create:
+        year = source.year + 1
+        first, last = rules.registration_window(year)
+        day = (
+            registered_on
+            if registered_on and first <= registered_on <= last
+            else rules.registration_day(year)
+        )
+        unit = rules.unit_carrying_on(source.unit, day)
+        if unit != source.unit and not changeable.filter(pk=unit.pk).exists():
+            unit = source.unit  # refused below, with the unit that carries it on named
+        planned.append((source, year, day, unit))
     # One lock and one count for the whole selection, in the order every write takes them.
     registry_services.lock_rows(Initiative, [source.initiative_id for source in create])
-    with tally.tracking({(source.unit_id, source.year + 1) for source in create}):
-        for source in create:
-            made.append(_roll_over(user, source, registered_on))
+    with tally.tracking({(unit.pk, year) for _source, year, _day, unit in planned}):
+        for source, year, day, unit in planned:
+            made.append(_roll_over(user, source, year, day, unit))
     return made
 
 
-def _roll_over(user, source, registered_on):
-    """Register ``source``'s initiative as maintained in the next year, on the user's date when it fits.
-
-    The date is the caller's for every row: a selection spanning several years gives each
-    year the user's date or, when it does not fit that year, its own 1 January.
-    """
-    year = source.year + 1
-    if not registered_on or registered_on.year not in (year - 1, year):
-        registered_on = datetime.date(year, 1, 1)
+def _roll_over(user, source, year, day, unit):
+    """Register ``source``'s initiative as maintained in ``year``, on ``day``, in ``unit``."""
     new = Registration(
-        year=year,
-        unit=source.unit,
-        registered_on=registered_on,
-        status=RegistrationStatus.MAINTAINED,
-        level=source.level,
+        year=year, unit=unit, registered_on=day, status=RegistrationStatus.MAINTAINED, level=source.level
     )
-    return registry_services.registration_create(user=user, initiative=source.initiative, registration=new)
+    try:
+        return registry_services.registration_create(
+            user=user, initiative=source.initiative, registration=new
+        )
+    except ValidationError as error:
+        raise ValidationError(
+            _("Mô hình “%(name)s” không đăng ký duy trì được cho năm %(year)s: %(reason)s")
+            % {"name": source.initiative.name, "year": year, "reason": " ".join(error.messages)}
+        ) from error
 
 
 # Bulk changes on the model list ----------------------------------------------------------

@@ -8,8 +8,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from registry import rules
 from registry.choices import Evaluation, Grade, Kind, Level, RegistrationStatus
-from registry.exports import COLUMNS, SHEET_NAME
+from registry.exports import COLUMNS, FLAG_NO, FLAG_YES, SHEET_NAME
 from registry.models import Field, Unit
 from registry.querysets import CHANGE
 
@@ -33,12 +34,17 @@ GUIDE = [
     "Tên được so không phân biệt hoa thường, có dấu hay không dấu,",
     "   và hiểu các chữ viết tắt P. (Phường), X. (Xã), TT. (Thị trấn), ĐU (Đảng ủy), CB (Chi bộ).",
     f"   Danh sách đơn vị bạn được nhập, kèm mã, ở trang “{UNITS}”.",
-    "5. Ngày ghi dạng dd/mm/yyyy, ví dụ 15/03/2024 (gõ như chữ cũng được).",
+    "5. Ngày ghi dạng dd/mm/yyyy, ví dụ 15/03/2024 (gõ như chữ cũng được). Ngày đăng ký thuộc năm đăng ký "
+    "(hoặc từ {:02d}/{:02d} năm trước),".format(*reversed(rules.WINDOW_OPENS)),
+    "   trong thời gian đơn vị còn hoạt động (đơn vị đã sáp nhập: ghi đơn vị kế thừa).",
     "6. Số ghi bằng chữ số: 1759 hoặc 1.759 đều được hiểu là một nghìn bảy trăm năm mươi chín.",
     "7. Các cột Loại, Lĩnh vực, Xếp loại, Hình thức đăng ký, Cấp đăng ký, Kết quả đánh giá: "
     "chọn trong danh sách thả xuống.",
-    "   Để trống Hình thức đăng ký: phần mềm ghi “Duy trì” nếu mô hình đã đăng ký năm trước, "
+    "   Để trống Hình thức đăng ký: phần mềm ghi “Duy trì” nếu mô hình đã đăng ký năm liền trước, "
     "nếu không thì “Đăng ký mới”.",
+    "   “Duy trì” chỉ ghi được khi mô hình có đăng ký năm liền trước (trên phần mềm hoặc trong tệp); "
+    "nếu năm đó có đăng ký",
+    "   nhưng hồ sơ chưa được nhập, ghi “Có” ở cột “Nhập bổ sung hồ sơ cũ”.",
     "   Để trống Cấp đăng ký: phần mềm ghi “Cấp cơ sở”.",
     "8. Mô hình cá nhân phải ghi Họ và tên cá nhân (và Chức vụ nếu có); "
     "mô hình tập thể để trống hai cột này.",
@@ -99,6 +105,7 @@ def build_template(user) -> bytes:
         "kind": [str(label) for label in Kind.labels],
         "grade": [str(label) for label in Grade.labels],
         "status": [str(label) for label in RegistrationStatus.labels],
+        "entered_late": [FLAG_YES, FLAG_NO],
         "level": [str(label) for label in Level.labels],
         "evaluation": [str(label) for label in Evaluation.labels],
         "field": [field.name for field in fields],
@@ -173,11 +180,11 @@ def build_template(user) -> bytes:
             validation = DataValidation(
                 type="whole",
                 operator="between",
-                formula1="2000",
-                formula2="2100",
+                formula1=str(rules.FIRST_YEAR),
+                formula2=str(rules.LAST_YEAR),
                 allow_blank=True,
                 showErrorMessage=True,
-                error="Năm đăng ký là số từ 2000 đến 2100.",
+                error=f"Năm đăng ký là số từ {rules.FIRST_YEAR} đến {rules.LAST_YEAR}.",
             )
         else:
             continue

@@ -1,11 +1,13 @@
 """Finding the unit a spreadsheet row names, the way people write unit names."""
 
+import datetime
 import difflib
 import functools
 import re
 
 from django.utils.translation import gettext as _
 
+from registry import rules
 from registry.models import Unit
 from registry.querysets import CHANGE
 from registry.text import fold
@@ -52,12 +54,6 @@ def core_key(key):
     return key
 
 
-def existed_in(unit, year):
-    return (unit.valid_from is None or unit.valid_from.year <= year) and (
-        unit.valid_to is None or unit.valid_to.year >= year
-    )
-
-
 class UnitMatcher:
     """Resolve the unit of a row from its code or name, for the row's year.
 
@@ -72,7 +68,8 @@ class UnitMatcher:
        a year when the old unit still existed (even for part of the year) goes to the old unit,
        as it was registered then; history is never rewritten.
     3. When no candidate existed that year because it had already closed, its successor is
-       taken (following the chain: a unit merged twice leads to the latest one open that year).
+       taken (following the chain: a unit merged twice leads to the latest one open that year;
+       ``rules.unit_carrying_on``).
     4. If several candidates remain, the registration date decides (the unit open on that day).
     5. The unit found must lie in the user's CHANGE scope. An unknown or ambiguous name is an
        error that lists the closest units of the user's scope.
@@ -89,6 +86,10 @@ class UnitMatcher:
             older = [unit for unit in Unit.objects.filter(successor_id__in=frontier) if unit.pk not in units]
             units.update((unit.pk, unit) for unit in older)
             frontier = {unit.pk for unit in older}
+        # Successors from the units read, so that following them costs no query.
+        for unit in units.values():
+            if unit.successor_id in units:
+                unit.successor = units[unit.successor_id]
         self.units = units
         self.by_code, self.by_name, self.by_core = {}, {}, {}
         for unit in units.values():
@@ -135,7 +136,7 @@ class UnitMatcher:
         if year:
             candidates = self._for_year(candidates, year)
         if len(candidates) > 1 and on:
-            open_then = [unit for unit in candidates if unit.is_open_on(on)]
+            open_then = [unit for unit in candidates if rules.is_open_on(unit, on)]
             candidates = open_then or candidates
         if len(candidates) > 1:
             return None, _(
@@ -155,21 +156,13 @@ class UnitMatcher:
         return unit, None
 
     def _for_year(self, candidates, year):
-        existed = [unit for unit in candidates if existed_in(unit, year)]
+        existed = [unit for unit in candidates if rules.is_open_in(unit, year)]
         if existed:
             return existed
         found = {}
         for unit in candidates:
-            seen = set()
-            while (
-                unit.valid_to is not None
-                and unit.valid_to.year < year
-                and unit.successor_id
-                and unit.pk not in seen
-            ):
-                seen.add(unit.pk)
-                unit = self.units.get(unit.successor_id) or Unit.objects.get(pk=unit.successor_id)
-            if existed_in(unit, year):
+            unit = rules.unit_carrying_on(unit, datetime.date(year, 1, 1))
+            if rules.is_open_in(unit, year):
                 found[unit.pk] = unit
         return list(found.values())
 

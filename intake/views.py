@@ -4,6 +4,7 @@ import secrets
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
@@ -182,9 +183,15 @@ class RolloverView(generic.TemplateView):
         confirm = RolloverConfirmForm(request.POST)
         if selection is None or not confirm.is_valid():
             return self.render_to_response(self.get_context_data(confirm_form=confirm))
-        made = services.rollover(
-            user=request.user, registrations=selection, registered_on=confirm.cleaned_data["registered_on"]
-        )
+        try:
+            made = services.rollover(
+                user=request.user,
+                registrations=selection,
+                registered_on=confirm.cleaned_data["registered_on"],
+            )
+        except ValidationError as error:
+            confirm.add_error(None, error)
+            return self.render_to_response(self.get_context_data(confirm_form=confirm))
         years = sorted({registration.year for registration in made})
         messages.success(
             request,

@@ -9,13 +9,14 @@ offer it (the registrations shown inside an initiative are read-only, a unit nev
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .choices import Level, RegistrationStatus
+from .forms import add_errors, check_registration
 from .models import Attachment, AwardForm, Decision, Field, Initiative, Membership, Registration, Unit
 from .querysets import CHANGE, MANAGE, VIEW
 
@@ -194,12 +195,29 @@ class AwardFormAdmin(admin.ModelAdmin):
     list_display = ["name", "order", "is_active"]
 
 
+class RegistrationAdminForm(forms.ModelForm):
+    """A registration in the admin: the rules' errors shown on their fields."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        check_registration(self, self.instance)
+
+
+def registration_save(user, registration):
+    """Save a registration of the admin through the services."""
+    if registration.pk:
+        return services.registration_update(user=user, registration=registration)
+    initiative = registration.initiative
+    return services.registration_create(user=user, initiative=initiative, registration=registration)
+
+
 class RegistrationInline(admin.TabularInline):
     """The initiative's registrations, to read: each is changed on its own page, through the services."""
 
     model = Registration
+    form = RegistrationAdminForm
     extra = 0
-    fields = ["year", "unit", "registered_on", "status", "level", "evaluation", "is_deleted"]
+    fields = ["year", "unit", "registered_on", "status", "entered_late", "level", "evaluation", "is_deleted"]
     readonly_fields = fields
     can_delete = False
     show_change_link = True
@@ -256,9 +274,41 @@ class InitiativeAdmin(SoftDeleteAdmin):
                 status=first["status"],
             )
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Registration:
+            return super().save_formset(request, form, formset, change)
+        for registration in formset.save(commit=False):
+            registration_save(request.user, registration)
+        for registration in formset.deleted_objects:
+            registration.delete()
+        return None
+
+
+class RegistrationAdminForm(forms.ModelForm):
+    """A registration in the admin: the rules' errors shown on their fields."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        check_registration(self, self.instance)
+
+
+class DecisionAdminForm(forms.ModelForm):
+    """A decision in the admin: the rules checked against the registrations chosen on the form."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            chosen = self.cleaned_data.get("registrations")
+            services.decision_validate(decision=self.instance, registrations=chosen)
+        except ValidationError as error:
+            add_errors(self, error)
+
 
 @admin.register(Registration)
 class RegistrationAdmin(SoftDeleteAdmin):
+    form = RegistrationAdminForm
     list_display = ["initiative", "year", "unit", "status", "level", "evaluation", "is_deleted"]
     list_filter = ["year", "status", "level", "evaluation", "is_deleted"]
     raw_id_fields = ["initiative", "unit"]
@@ -278,6 +328,7 @@ class RegistrationAdmin(SoftDeleteAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(SoftDeleteAdmin):
+    form = DecisionAdminForm
     list_display = ["reference", "signed_on", "kind", "level", "issuer_name", "is_deleted"]
     list_filter = ["kind", "level", "is_deleted"]
     raw_id_fields = ["issuing_unit", "registrations"]

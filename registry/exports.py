@@ -22,6 +22,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from .choices import Evaluation, Grade, Kind, Level, RegistrationStatus
 
 SHEET_NAME = "Danh sách mô hình"
+FLAG_YES, FLAG_NO = "Có", "Không"
 RISKY = re.compile(r"^[=+\-@\t\r]")
 
 
@@ -30,7 +31,8 @@ class Column:
     """One column of the registration spreadsheet.
 
     ``kind`` says how a cell is read and written: text, int, year, date, choice (a closed list
-    given by ``choices``), field (the catalogue of fields), unit_code or unit_name.
+    given by ``choices``), flag (“Có” or empty), field (the catalogue of fields), unit_code or
+    unit_name.
     ``target`` is the record the value belongs to: the initiative or its registration.
     """
 
@@ -78,6 +80,15 @@ COLUMNS = [
         ("Hình thức", "Đăng ký mới/Duy trì", "Mới/Duy trì"),
         RegistrationStatus,
         width=18,
+    ),
+    Column(
+        "entered_late",
+        "Nhập bổ sung hồ sơ cũ",
+        "flag",
+        "registration",
+        ("Nhập bổ sung", "Hồ sơ cũ nhập bổ sung"),
+        width=14,
+        note="Ghi “Có” khi năm liền trước chưa được nhập mà vẫn ghi “Duy trì”.",
     ),
     Column("level", "Cấp đăng ký", "choice", "registration", ("Cấp",), Level, width=18),
     Column("start_date", "Ngày bắt đầu thực hiện", "date", width=14),
@@ -141,13 +152,15 @@ def cell_value(registration, column):
     if key == "field":
         return initiative.field.name
     if key == "recognised":
-        return "Có" if registration.recognition_rank is not None else ""
+        return FLAG_YES if registration.recognition_rank is not None else ""
     if key == "commended":
-        return "Có" if registration.is_commended else ""
+        return FLAG_YES if registration.is_commended else ""
     source = initiative if column.target in ("initiative", "key") else registration
     value = getattr(source, key)
     if column.kind == "choice":
         return str(column.choices(value).label) if value else ""
+    if column.kind == "flag":
+        return FLAG_YES if value else ""
     return value
 
 

@@ -1,13 +1,12 @@
 """Forms of the registry. Every choice list is restricted to the user's scope."""
 
-import datetime
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import rules, services
 from .choices import AttachmentKind, DecisionKind, Evaluation, Kind, Level, RegistrationStatus
 from .models import Attachment, AwardForm, Decision, Field, Initiative, Registration, Unit
 from .querysets import CHANGE, MANAGE, VIEW
@@ -25,6 +24,25 @@ class DateInput(forms.DateInput):
     def __init__(self, attrs=None):
         attrs = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", **(attrs or {})}
         super().__init__(attrs, format="%d/%m/%Y")
+
+
+def add_errors(form, error):
+    """Put a ``ValidationError`` of the rules or the services on the form's fields (others on the form)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class YearField(forms.IntegerField):
+    """A registration year, within the rules' range (also given to the browser)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validators=[rules.YearValidator()], **kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "min": rules.FIRST_YEAR, "max": rules.LAST_YEAR}
 
 
 def unit_label(unit):
@@ -47,7 +65,11 @@ def use_autocomplete(field, kind, action=VIEW):
 
 
 class ScopedFormMixin:
-    """Take the acting user and restrict the unit choices to what the user may change."""
+    """Take the acting user and restrict the unit choices to what the user may change.
+
+    Every date field gets the range of dates the registry accepts, checked before the form's
+    own rules (a date in year 0001 is reported as such, not as outside a registration's year).
+    """
 
     unit_action = CHANGE
 
@@ -60,6 +82,8 @@ class ScopedFormMixin:
                 if isinstance(field, UnitChoiceField) or name in {"unit", "issuing_unit", "parent"}:
                     field.label_from_instance = unit_label
                 use_autocomplete(field, "unit", self.unit_action)
+            if isinstance(field, forms.DateField):
+                field.validators.append(rules.DateRangeValidator(name))
 
 
 def current_year():
@@ -120,28 +144,56 @@ class InitiativeForm(ScopedFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("kind") == Kind.INDIVIDUAL and not cleaned.get("person_name"):
-            self.add_error("person_name", _("Mô hình cá nhân phải ghi họ và tên người thực hiện."))
         if cleaned.get("kind") == Kind.COLLECTIVE:
             cleaned["person_name"] = ""
             cleaned["person_position"] = ""
+        try:
+            rules.check_person(cleaned.get("kind"), cleaned.get("person_name"))
+        except ValidationError as error:
+            add_errors(self, error)
         return cleaned
+
+
+# The fields of a registration that its rules read: they are checked once each is valid.
+RULE_FIELDS = ("year", "unit", "registered_on", "status", "entered_late")
+
+
+def check_registration(form, registration):
+    """Show on ``form`` the errors ``services.registration_validate`` finds in ``registration``."""
+    if any(name in form.errors for name in RULE_FIELDS):
+        return
+    try:
+        services.registration_validate(registration=registration)
+    except ValidationError as error:
+        add_errors(form, error)
+
+
+ENTERED_LATE_HELP = _(
+    "Đánh dấu khi nhập hồ sơ của một năm đã qua mà năm liền trước chưa được nhập: "
+    "cho phép ghi “Duy trì” dù năm trước chưa có đăng ký trên phần mềm."
+)
 
 
 class InitiativeCreateForm(InitiativeForm):
     """An initiative together with its first yearly registration."""
 
-    year = forms.IntegerField(label=_("Năm đăng ký"), min_value=2000, max_value=2100)
+    year = YearField(label=_("Năm đăng ký"))
     registered_on = forms.DateField(label=_("Ngày đăng ký"), widget=DateInput())
     level = forms.ChoiceField(label=_("Cấp đăng ký"), choices=Level.choices, initial=Level.GRASSROOTS)
     status = forms.ChoiceField(
         label=_("Hình thức đăng ký"),
         choices=RegistrationStatus.choices,
         initial=RegistrationStatus.NEW,
-        help_text=_("Chọn “Duy trì” khi nhập lại mô hình đã có từ những năm trước."),
+        help_text=_(
+            "Chọn “Duy trì” và đánh dấu “Nhập bổ sung hồ sơ cũ” khi nhập lại mô hình đã có "
+            "từ những năm trước."
+        ),
+    )
+    entered_late = forms.BooleanField(
+        label=_("Nhập bổ sung hồ sơ cũ"), required=False, help_text=ENTERED_LATE_HELP
     )
 
-    field_order = ["name", "unit", "year", "registered_on", "level", "status"]
+    field_order = ["name", "unit", "year", "registered_on", "level", "status", "entered_late"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -149,12 +201,17 @@ class InitiativeCreateForm(InitiativeForm):
         self.fields["year"].initial = today.year
         self.fields["registered_on"].initial = today
 
-    def clean(self):
-        cleaned = super().clean()
-        year, registered_on = cleaned.get("year"), cleaned.get("registered_on")
-        if year and registered_on and registered_on.year not in (year - 1, year):
-            self.add_error("registered_on", _("Ngày đăng ký phải thuộc năm đăng ký (hoặc cuối năm trước)."))
-        return cleaned
+    def _post_clean(self):
+        super()._post_clean()
+        data = self.cleaned_data
+        registration = Registration(
+            year=data.get("year"),
+            unit=data.get("unit"),
+            registered_on=data.get("registered_on"),
+            status=data.get("status", ""),
+            entered_late=data.get("entered_late", False),
+        )
+        check_registration(self, registration)
 
 
 class RegistrationForm(ScopedFormMixin, forms.ModelForm):
@@ -173,6 +230,7 @@ class RegistrationForm(ScopedFormMixin, forms.ModelForm):
             "unit",
             "registered_on",
             "status",
+            "entered_late",
             "level",
             "evaluation",
             "evaluated_on",
@@ -182,6 +240,7 @@ class RegistrationForm(ScopedFormMixin, forms.ModelForm):
             "money_mobilised",
             "workdays",
         ]
+        field_classes = {"year": YearField}
         widgets = {
             "registered_on": DateInput(),
             "evaluated_on": DateInput(),
@@ -199,9 +258,6 @@ class RegistrationForm(ScopedFormMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         year = cleaned.get("year")
-        registered_on = cleaned.get("registered_on")
-        if year and registered_on and registered_on.year not in (year - 1, year):
-            self.add_error("registered_on", _("Ngày đăng ký phải thuộc năm đăng ký (hoặc cuối năm trước)."))
         if year:
             taken = Registration.objects.filter(initiative=self.initiative, year=year)
             if self.instance.pk:
@@ -221,9 +277,12 @@ class RegistrationForm(ScopedFormMixin, forms.ModelForm):
     def _post_clean(self):
         self.instance.initiative = self.initiative
         super()._post_clean()
+        check_registration(self, self.instance)
 
 
 class DecisionForm(ScopedFormMixin, forms.ModelForm):
+    """A decision; ``registrations`` are those it is to cover when created (else those it covers)."""
+
     class Meta:
         model = Decision
         fields = [
@@ -241,7 +300,8 @@ class DecisionForm(ScopedFormMixin, forms.ModelForm):
         ]
         widgets = {"signed_on": DateInput()}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, registrations=None, **kwargs):
+        self.registrations = registrations
         super().__init__(*args, **kwargs)
         self.fields["award_form"].queryset = AwardForm.objects.filter(is_active=True)
         self.fields["award_form"].help_text = _("Chỉ ghi với quyết định khen thưởng.")
@@ -268,10 +328,16 @@ class DecisionForm(ScopedFormMixin, forms.ModelForm):
             self.add_error("award_form", _("Quyết định khen thưởng phải có hình thức khen thưởng."))
         if kind == DecisionKind.RECOGNITION:
             cleaned["award_form"] = None
-        signed_on = cleaned.get("signed_on")
-        if signed_on and signed_on > timezone.localdate() + datetime.timedelta(days=1):
-            self.add_error("signed_on", _("Ngày ký không thể ở tương lai."))
         return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        if "signed_on" in self.errors or "issuing_unit" in self.errors:
+            return
+        try:
+            services.decision_validate(decision=self.instance, registrations=self.registrations)
+        except ValidationError as error:
+            add_errors(self, error)
 
 
 # Allowed uploads: extension → the bytes a real file of that type starts with.
@@ -358,6 +424,8 @@ class UnitForm(ScopedFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("successor") and not cleaned.get("valid_to"):
-            self.add_error("valid_to", _("Đơn vị có đơn vị kế thừa phải có ngày kết thúc hoạt động."))
+        try:
+            rules.check_unit_dates(valid_to=cleaned.get("valid_to"), successor=cleaned.get("successor"))
+        except ValidationError as error:
+            add_errors(self, error)
         return cleaned

@@ -112,12 +112,35 @@ def _choose(links, transfer_of):
     return main[0]["successor_id"]
 
 
+def successor_on(unit, day, initiative_id=None):
+    """Return the unit one lineage step after the closed ``unit`` (as of ``day``), or None.
+
+    None when no reorganisation named a successor (dissolved, or closed with its parent).
+    """
+    from .models import Lineage, Transfer, Unit
+
+    links = list(
+        Lineage.objects.filter(predecessor=unit, reorganisation__status=APPLIED, effective_on__lte=day)
+        .order_by("pk")
+        .values("predecessor_id", "successor_id", "is_main", "reorganisation_id")
+    )
+    if not links:
+        return None
+
+    def transfer_of(reorganisation):
+        assigned = Transfer.objects.filter(reorganisation_id=reorganisation, initiative_id=initiative_id)
+        return assigned.values_list("to_unit_id", flat=True).first()
+
+    chosen = _choose(links, transfer_of)
+    return Unit.objects.get(pk=chosen) if chosen is not None else None
+
+
 def carrier_of(unit, initiative_id=None, day=None):
     """Return the unit that carries ``unit`` on today (itself while it is open), or None.
 
     The common case, an open unit, costs no query; a closed one a few per step.
     """
-    from .models import Lineage, Transfer, Unit
+    from .models import Unit
 
     day = day or today()
     seen = set()
@@ -125,25 +148,12 @@ def carrier_of(unit, initiative_id=None, day=None):
         if unit.pk in seen:
             raise LineageError(_("Lịch sử kế thừa của đơn vị tạo thành vòng lặp."))
         seen.add(unit.pk)
-        links = list(
-            Lineage.objects.filter(predecessor=unit, reorganisation__status=APPLIED, effective_on__lte=day)
-            .order_by("pk")
-            .values("predecessor_id", "successor_id", "is_main", "reorganisation_id")
-        )
-        chosen = None
-        if links:
-            chosen = _choose(
-                links,
-                lambda reorganisation: (
-                    Transfer.objects.filter(reorganisation_id=reorganisation, initiative_id=initiative_id)
-                    .values_list("to_unit_id", flat=True)
-                    .first()
-                ),
+        successor = successor_on(unit, day, initiative_id)
+        if successor is None:  # dissolved, or closed with its parent: carried on with the parent
+            successor = (
+                Unit.objects.filter(path=unit.path[: -Unit.steplen]).first() if unit.depth > 1 else None
             )
-        if chosen is not None:
-            unit = Unit.objects.get(pk=chosen)
-        else:  # dissolved, or closed with its parent: carried on with the parent
-            unit = Unit.objects.filter(path=unit.path[: -Unit.steplen]).first() if unit.depth > 1 else None
+        unit = successor
     return unit
 
 

@@ -15,6 +15,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from treebeard.mp_tree import MP_NodeManager, MP_NodeQuerySet
 
+from . import rules
 from .choices import Role
 
 VIEW = "view"
@@ -105,9 +106,7 @@ class UnitQuerySet(ScopedQuerySetMixin, MP_NodeQuerySet):
 
     def open_on(self, day):
         """Keep units that existed on ``day``."""
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        )
+        return self.filter(rules.open_during_q(day, day))
 
 
 class UnitManager(MP_NodeManager.from_queryset(UnitQuerySet)):

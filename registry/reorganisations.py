@@ -266,7 +266,7 @@ def apply(*, user, reorganisation: Reorganisation) -> Reorganisation:
         raise PlanError(errors)
     plan, day = reorganisation.plan, reorganisation.effective_on
     closing = _closing_units(plan, day)
-    new_ids = _create_units(user, plan["new_units"], day)
+    new_ids = _create_units(user, plan.get("new_units") or {}, day)
 
     def target_id(ref):
         return ref["unit"] if "unit" in ref else new_ids[ref["new"]]

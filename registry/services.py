@@ -9,11 +9,11 @@ the counts kept ready for the reports equal to the live ones.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import lineage, recognition, tally
+from . import lineage, recognition, rules, tally
 from .choices import RegistrationStatus
 from .models import Decision, Initiative, Registration, SoftDeletable, Unit, initiative_search_text
 
@@ -49,12 +49,47 @@ def registrations_sync():
         ).update(initiative_deleted=deleted)
 
 
+def _registered_in(*, initiative_id, year, exclude=None) -> bool:
+    """Tell whether the initiative has a live registration for ``year`` (other than ``exclude``)."""
+    if initiative_id is None:
+        return False
+    found = Registration.objects.filter(initiative_id=initiative_id, year=year, is_deleted=False)
+    return found.exclude(pk=exclude).exists() if exclude else found.exists()
+
+
 def registration_default_status(*, initiative, year):
-    """Return "maintained" when the initiative was registered in an earlier year, else "new"."""
-    if initiative.pk is None:
-        return RegistrationStatus.NEW
-    earlier = Registration.objects.filter(initiative=initiative, year__lt=year, is_deleted=False).exists()
-    return RegistrationStatus.MAINTAINED if earlier else RegistrationStatus.NEW
+    """Return the status a registration of ``year`` takes when none is chosen (``rules.default_status``)."""
+    last_year = _registered_in(initiative_id=initiative.pk, year=year - 1)
+    return rules.default_status(registered_last_year=last_year)
+
+
+def registration_validate(*, registration: Registration) -> None:
+    """Raise ``ValidationError``, keyed by field, when ``registration`` breaks a rule of ``registry.rules``.
+
+    Its year; its date, within the year's window, not in the future, and not after a decision
+    that covers it; its unit, open on that date and in that year; its status, "maintained" only
+    after a registration of the year before unless entered late. A blank status stands for the
+    default. Forms call it to show the errors on their fields; every write of a registration
+    calls it.
+    """
+    status = registration.status
+    last_year = False
+    if not status or (status == RegistrationStatus.MAINTAINED and not registration.entered_late):
+        last_year = _registered_in(
+            initiative_id=registration.initiative_id, year=registration.year - 1, exclude=registration.pk
+        )
+    decisions = []
+    if registration.pk:
+        decisions = registration.decisions.alive().only("signed_on", "number", "symbol")
+    rules.check_registration(
+        year=registration.year,
+        registered_on=registration.registered_on,
+        unit=registration.unit if registration.unit_id else None,
+        status=status or rules.default_status(registered_last_year=last_year),
+        entered_late=registration.entered_late,
+        registered_last_year=last_year,
+        decisions=decisions,
+    )
 
 
 @transaction.atomic
@@ -66,33 +101,35 @@ def initiative_create(
     registered_on: datetime.date,
     level: str,
     status: str = "",
+    entered_late: bool = False,
     unit=None,
 ) -> Initiative:
     """Create an initiative together with its first registration for ``year``."""
+    registration = Registration(
+        year=year,
+        unit=unit or initiative.unit,
+        registered_on=registered_on,
+        level=level,
+        status=status,
+        entered_late=entered_late,
+    )
+    # Checked before the initiative is saved, so that a refused registration leaves nothing behind.
+    registration_validate(registration=registration)
     initiative.created_by = user
     _save(initiative, user=user)
-    registration_create(
-        user=user,
-        initiative=initiative,
-        registration=Registration(
-            year=year,
-            unit=unit or initiative.unit,
-            registered_on=registered_on,
-            level=level,
-            status=status,
-        ),
-    )
+    registration_create(user=user, initiative=initiative, registration=registration)
     return initiative
 
 
 @transaction.atomic
 def registration_create(*, user, initiative: Initiative, registration: Registration) -> Registration:
-    """Register ``initiative`` for the registration's year; status defaults from its history."""
+    """Register ``initiative`` for the registration's year; status defaults from the year before."""
     lock_rows(Initiative, [initiative.pk])
     registration.initiative = initiative
     registration.initiative_deleted = initiative.is_deleted
     if not registration.status:
         registration.status = registration_default_status(initiative=initiative, year=registration.year)
+    registration_validate(registration=registration)
     registration.created_by = user
     registration.carrier = lineage.carrier_of(registration.unit, initiative.pk)
     with tally.tracking({(registration.unit_id, registration.year)}):
@@ -102,6 +139,7 @@ def registration_create(*, user, initiative: Initiative, registration: Registrat
 @transaction.atomic
 def registration_update(*, user, registration: Registration) -> Registration:
     """Save an edited registration (its year or unit may have changed)."""
+    registration_validate(registration=registration)
     stored = Registration.objects.filter(pk=registration.pk)
     registration.carrier = lineage.carrier_of(registration.unit, registration.initiative_id)
     with tally.tracking({(registration.unit_id, registration.year)}, stored=lambda: tally.pairs_of(stored)):
@@ -126,11 +164,32 @@ def _affected_pairs(obj):
     return set
 
 
+def decision_validate(*, decision: Decision, registrations=None) -> None:
+    """Raise ``ValidationError``, keyed by field, when ``decision`` breaks a rule of ``registry.rules``.
+
+    Signed not in the future, by a unit open on that day, and on or after the registration date
+    of each live registration it covers: ``registrations``, or else those it covers now.
+    """
+    if registrations is None:
+        registrations = decision.registrations.all() if decision.pk else []
+    if isinstance(registrations, models.QuerySet):
+        live = registrations.alive().select_related("initiative")
+        registrations = live.only("registered_on", "initiative__name")
+    else:
+        registrations = [r for r in registrations if not r.is_deleted]
+    rules.check_decision(
+        signed_on=decision.signed_on,
+        issuing_unit=decision.issuing_unit if decision.issuing_unit_id else None,
+        registrations=registrations,
+    )
+
+
 @transaction.atomic
 def decision_create(*, user, decision: Decision, registrations=()) -> Decision:
     """Record a decision and the registrations it covers."""
     decision.created_by = user
     registrations = list(registrations)
+    decision_validate(decision=decision, registrations=registrations)
     with tally.tracking((), stored=lambda: tally.pairs_of(registrations)):
         _save(decision, user=user)
         if registrations:
@@ -143,6 +202,7 @@ def decision_create(*, user, decision: Decision, registrations=()) -> Decision:
 def decision_update(*, user, decision: Decision) -> Decision:
     """Save an edited decision; its kind and level decide how its registrations count."""
     lock_rows(Decision, [decision.pk])
+    decision_validate(decision=decision)
     with tally.tracking((), stored=lambda: tally.pairs_of(decision.registrations.all())):
         _save(decision, user=user)
         recognition.refresh(decision.registrations.all())
@@ -154,6 +214,7 @@ def decision_set_registrations(*, user, decision: Decision, add=(), remove=()) -
     """Add and remove covered registrations, recording the change in the decision's history."""
     add, remove = list(add), list(remove)
     lock_rows(Decision, [decision.pk])
+    rules.check_decided_after(decision.signed_on, add)
     with tally.tracking((), stored=lambda: tally.pairs_of(add + remove)):
         if add:
             decision.registrations.add(*add)
@@ -200,6 +261,7 @@ def restore(*, user, obj: SoftDeletable) -> SoftDeletable:
 @transaction.atomic
 def unit_create(*, user, parent, unit):
     """Add ``unit`` as the last child of ``parent`` (the tree computes its path)."""
+    rules.check_unit_dates(valid_to=unit.valid_to, successor=unit.successor_id)
     unit._history_user = user
     unit.full_clean(exclude=["path", "depth", "numchild"])
     parent.refresh_from_db()
@@ -210,6 +272,7 @@ def unit_create(*, user, parent, unit):
 def unit_update(*, user, unit):
     """Save an edited unit; a new name is written into the search keys of its initiatives."""
     renamed = unit.name != Unit.objects.filter(pk=unit.pk).values_list("name", flat=True).get()
+    rules.check_unit_dates(valid_to=unit.valid_to, successor=unit.successor_id)
     unit._history_user = user
     unit.full_clean(exclude=["path", "depth", "numchild"])
     unit.save()

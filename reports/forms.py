@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from registry import rules
+
 from .periods import Period, PeriodKind, Structure
 
 HALF_CHOICES = [(1, _("6 tháng đầu năm")), (2, _("6 tháng cuối năm"))]
@@ -29,13 +31,29 @@ class ReportFilterForm(forms.Form):
     period = forms.TypedChoiceField(
         label=_("Kỳ báo cáo"), choices=PeriodKind.choices, required=False, empty_value=PeriodKind.YEAR
     )
-    year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label=_("Năm"), required=False, min_value=rules.FIRST_YEAR, max_value=rules.LAST_YEAR
+    )
     half = forms.TypedChoiceField(label=_("6 tháng"), choices=HALF_CHOICES, coerce=int, required=False)
     quarter = forms.TypedChoiceField(label=_("Quý"), choices=QUARTER_CHOICES, coerce=int, required=False)
-    date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput)
-    year_from = forms.IntegerField(label=_("Từ năm"), required=False, min_value=2000, max_value=2100)
-    year_to = forms.IntegerField(label=_("Đến năm"), required=False, min_value=2000, max_value=2100)
+    date_from = forms.DateField(
+        label=_("Từ ngày"),
+        required=False,
+        widget=DateInput,
+        validators=[rules.DateRangeValidator("date_from")],
+    )
+    date_to = forms.DateField(
+        label=_("Đến ngày"),
+        required=False,
+        widget=DateInput,
+        validators=[rules.DateRangeValidator("date_to")],
+    )
+    year_from = forms.IntegerField(
+        label=_("Từ năm"), required=False, min_value=rules.FIRST_YEAR, max_value=rules.LAST_YEAR
+    )
+    year_to = forms.IntegerField(
+        label=_("Đến năm"), required=False, min_value=rules.FIRST_YEAR, max_value=rules.LAST_YEAR
+    )
     structure = forms.ChoiceField(label=_("Tính theo"), choices=Structure.choices, required=False)
 
     def __init__(self, *args, **kwargs):

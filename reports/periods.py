@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from registry import rules
+
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 TREND_YEARS = 5
 
@@ -153,9 +155,7 @@ class Period:
 
     def unit_existed_q(self, prefix=""):
         """Return the filter that keeps the units that existed at some time in this period."""
-        return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": self.end})) & (
-            Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": self.start})
-        )
+        return rules.open_during_q(self.start, self.end, prefix)
 
     def previous(self):
         """Return the same period one year earlier; for a phase, the phase just before it."""

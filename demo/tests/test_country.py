@@ -10,6 +10,7 @@ from demo import country_data as data
 from demo.reset import reset_registry
 from registry.choices import DecisionKind, Kind, RegistrationStatus, UnitType
 from registry.models import Decision, Initiative, Registration, Unit
+from registry.tests.conftest import rule_refusals
 from registry.text import fold
 
 # The tally is left unbuilt (--skip-tally, below): there is nothing to check it against.
@@ -155,6 +156,10 @@ def test_recognition_decisions_are_issued_by_open_units_after_the_evaluation():
     covered = Decision.registrations.through.objects
     assert not covered.filter(registration__evaluated_on__gte=F("decision__signed_on")).exists()
     assert not covered.exclude(registration__evaluation="effective").exists()
+
+
+def test_every_generated_row_obeys_the_registry_rules():
+    assert rule_refusals() == []
 
 
 def test_the_same_seed_gives_the_same_data():

@@ -32,6 +32,7 @@ from registry.models import (
     Tally,
     Unit,
 )
+from registry.tests.conftest import rule_refusals
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
 
@@ -278,6 +279,10 @@ def test_maintained_registrations_follow_one_of_the_year_before_and_new_ones_com
     first_year = dict(Registration.objects.values_list("initiative").annotate(first=Min("year")).order_by())
     new = Registration.objects.filter(status=RegistrationStatus.NEW).values_list("initiative", "year")
     assert all(first_year[initiative] == year for initiative, year in new)
+
+
+def test_every_demo_row_obeys_the_registry_rules():
+    assert rule_refusals() == []
 
 
 def test_units_have_unique_codes_and_models_are_searchable_without_diacritics():

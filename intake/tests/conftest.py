@@ -3,7 +3,7 @@ import io
 from openpyxl import Workbook, load_workbook
 
 from registry.exports import SHEET_NAME
-from registry.tests.conftest import tree  # noqa: F401 - the registry's tree of units, as a fixture here
+from registry.tests.conftest import closed_commune, tree  # noqa: F401 - the registry's fixtures, here too
 
 
 def make_xlsx(rows, headers=None, sheet=SHEET_NAME, before=None):

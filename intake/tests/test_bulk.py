@@ -1,6 +1,7 @@
 """Bulk work on the model list: field, grade, decision, delete with undo, year rollover, export."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -135,6 +136,40 @@ def test_rollover_from_the_list_selection(tree, many, client_for):
     assert preview.context["create_count"] == 5
     client.post(reverse("intake:rollover"), {"year": "2024", "from_list": "1"})
     assert Registration.objects.filter(year=2025).count() == 5
+
+
+def test_rollover_out_of_a_closed_unit_goes_to_the_unit_that_carries_it_on(tree, closed_commune, client_for):
+    source = RegistrationFactory(initiative=InitiativeFactory(unit=closed_commune), year=2025)
+    client = client_for(tree.editor_a)
+    response = client.post(
+        reverse("intake:rollover"), {"registration": [source.pk], "registered_on": "10/01/2026"}
+    )
+    assert response.status_code == 302
+    carried = source.initiative.registrations.get(year=2026)
+    assert (carried.unit, carried.status) == (tree.commune, RegistrationStatus.MAINTAINED)
+
+
+def test_rollover_refused_by_the_rules_makes_nothing_and_says_why(tree, client_for):
+    from registry.choices import Role, UnitType
+    from registry.tests.factories import MembershipFactory, UserFactory, make_unit
+
+    closed = make_unit("Chi bộ giải thể", tree.commune, UnitType.CELL, valid_to=datetime.date(2025, 6, 30))
+    sources = [
+        RegistrationFactory(initiative=InitiativeFactory(unit=tree.commune), year=2025),
+        RegistrationFactory(
+            initiative=InitiativeFactory(unit=closed, name="Mô hình chi bộ giải thể"), year=2025
+        ),
+    ]
+    editor = UserFactory()
+    MembershipFactory(user=editor, unit=tree.commune, role=Role.EDITOR)
+    response = client_for(editor).post(
+        reverse("intake:rollover"), {"registration": [r.pk for r in sources], "registered_on": "10/01/2026"}
+    )
+    assert response.status_code == 200
+    message = response.context["confirm_form"].non_field_errors()[0]
+    assert "“Mô hình chi bộ giải thể” không đăng ký duy trì được cho năm 2026" in message
+    assert "không có đơn vị kế thừa" in message
+    assert not Registration.objects.filter(year=2026).exists()
 
 
 def test_rollover_of_another_units_rows_is_impossible(tree, client_for):

@@ -326,6 +326,7 @@ def registry_snapshot():
             "money_mobilised",
             "results",
             "registered_on",
+            "entered_late",
             "updated_at",
             "initiative__updated_at",
         )
@@ -358,15 +359,22 @@ def test_round_trip_an_exported_list_imports_back_with_nothing_changed(tree, cli
         evaluation_note="Tốt",
     )
     RegistrationFactory(initiative=person, year=2024, status=RegistrationStatus.MAINTAINED, level="district")
+    RegistrationFactory(initiative=person, year=2026, status=RegistrationStatus.MAINTAINED, entered_late=True)
     client = client_for(tree.editor_a)
     before = registry_snapshot()
 
     response = client.get(reverse("registry:registration_list"), {"export": "xlsx"})
     exported = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(exported)).active
+    headers = [cell.value for cell in sheet[1]]
+    late = [
+        row[headers.index("Nhập bổ sung hồ sơ cũ")] for row in sheet.iter_rows(min_row=2, values_only=True)
+    ]
+    assert sorted(late, key=str) == ["Có", None, None, None]
     batch = check(tree.editor_a, exported, "xuat.xlsx")
 
     assert batch.summary["warnings"] == []
-    assert batch.counts == {"unchanged": 3}, list(batch.rows.values_list("number", "errors", "changes"))
+    assert batch.counts == {"unchanged": 4}, list(batch.rows.values_list("number", "errors", "changes"))
     assert registry_snapshot() == before
 
 
@@ -382,3 +390,178 @@ def test_exported_text_never_runs_as_a_formula(tree, client_for):
     sheet = load_workbook(io.BytesIO(xlsx)).active
     cells = [cell for line in sheet.iter_rows() for cell in line if cell.value == "=1+2"]
     assert cells and all(cell.data_type == "s" for cell in cells)
+
+
+# The registry's rules, the same as on the site -------------------------------------------------
+
+RULE_HEADERS = ["Đơn vị", "Tên mô hình", "Lĩnh vực", "Năm", "Ngày đăng ký", "Hình thức đăng ký",
+                "Nhập bổ sung hồ sơ cũ"]  # fmt: skip
+
+
+def rule_row(name, unit="Đảng ủy xã Cẩm Giàng", year=2025, date="01/03/2025", status="", late=""):
+    return [unit, name, "Kinh tế", year, date, status, late]
+
+
+def test_a_closed_unit_is_refused_at_its_column_with_the_successor_named(tree, closed_commune):
+    content = make_xlsx(
+        [
+            rule_row("Mô hình ngày cuối", unit="X. Quân Bình", date="30/06/2025"),
+            rule_row("Mô hình ngày sau", unit="X. Quân Bình", date="01/07/2025"),
+        ],
+        RULE_HEADERS,
+    )
+    batch = check(tree.editor_a, content)
+    assert dict(batch.rows.values_list("number", "action")) == {2: "create", 3: "error"}
+    assert errors_by_row(batch) == {
+        3: [
+            (
+                "A",
+                "Đơn vị “Đảng ủy xã Quân Bình” hoạt động đến ngày 30/06/2025, không còn hoạt động ngày "
+                "01/07/2025. Đơn vị kế thừa là “Đảng ủy xã Cẩm Giàng”: hãy chọn đơn vị này.",
+            )
+        ]
+    }
+
+
+def test_maintained_after_a_gap_is_refused_unless_entered_late(tree):
+    cell = "Chi bộ thôn Nà Phải"
+    name = "Mô hình hiến đất làm đường Bạch Thông"  # registered in 2023 only
+    content = make_xlsx(
+        [
+            rule_row(name, unit=cell, year=2025, date="01/02/2025", status="Duy trì"),
+            rule_row(name, unit=cell, year=2026, date="01/02/2026", status="Duy trì", late="Có"),
+        ],
+        RULE_HEADERS,
+    )
+    batch = check(tree.editor_a, content)
+    found = errors_by_row(batch)
+    assert list(found) == [2]
+    assert found[2][0][0] == "F" and "chưa có đăng ký năm 2024" in found[2][0][1]
+
+    content = make_xlsx(
+        [rule_row(name, unit=cell, year=2025, date="01/02/2025", status="Duy trì", late="có")], RULE_HEADERS
+    )
+    batch = check(tree.editor_a, content)
+    assert batch.counts == {"create": 1}
+    assert confirm(batch).status == BatchStatus.DONE
+    registration = tree.initiative_a.registrations.get(year=2025)
+    assert (registration.status, registration.entered_late) == (RegistrationStatus.MAINTAINED, True)
+
+
+def test_a_gap_defaults_to_new(tree):
+    content = make_xlsx(
+        [rule_row("Mô hình hiến đất làm đường Bạch Thông", unit="Chi bộ thôn Nà Phải", year=2025)],
+        RULE_HEADERS,
+    )
+    batch = check(tree.editor_a, content)
+    assert batch.rows.get().data["status_default"] == RegistrationStatus.NEW
+    confirm(batch)
+    assert tree.initiative_a.registrations.get(year=2025).status == RegistrationStatus.NEW
+
+
+def test_maintained_may_follow_a_year_the_file_registers_further_down(tree):
+    content = make_xlsx(
+        [
+            rule_row("Mô hình hai năm", year=2025, status="Duy trì"),
+            rule_row("Mô hình hai năm", year=2024, date="01/03/2024"),
+            rule_row("Mô hình thiếu năm", year=2025, status="Duy trì"),
+            rule_row("Mô hình thiếu năm", year=2023, date="01/03/2023"),
+            # Its year before is refused, so it is too.
+            rule_row("Mô hình ba năm", year=2025, status="Duy trì"),
+            rule_row("Mô hình ba năm", year=2024, date="01/03/2024", status="Duy trì"),
+            rule_row("Mô hình ba năm", year=2022, date="01/03/2022"),
+        ],
+        RULE_HEADERS,
+    )
+    batch = check(tree.editor_a, content)
+    assert dict(batch.rows.values_list("number", "action")) == {
+        2: "create",
+        3: "create",
+        4: "error",
+        5: "create",
+        6: "error",
+        7: "error",
+        8: "create",
+    }
+    assert batch.counts == {"create": 4, "error": 3}
+    assert all(errors[0][0] == "F" for errors in errors_by_row(batch).values())
+
+
+def test_the_registration_date_follows_the_same_window_as_on_the_site(tree):
+    tomorrow_after = datetime.date.today() + datetime.timedelta(days=2)
+    content = make_xlsx(
+        [
+            rule_row("Mô hình quý IV", date="01/10/2024"),
+            rule_row("Mô hình quý III", date="30/09/2024"),
+            rule_row("Mô hình tương lai", year=tomorrow_after.year, date=tomorrow_after.strftime("%d/%m/%Y")),
+            rule_row("Mô hình năm 1", date="01/01/0001"),
+        ],
+        RULE_HEADERS,
+    )
+    batch = check(tree.editor_a, content)
+    found = errors_by_row(batch)
+    assert list(found) == [3, 4, 5]
+    assert "không thuộc năm 2025" in found[3][0][1]
+    assert "ở tương lai" in found[4][0][1]
+    assert "phần mềm nhận ngày từ 01/01/1990" in found[5][0][1]
+
+
+def test_an_update_that_moves_a_registration_past_its_units_closing_is_refused(tree, closed_commune):
+    initiative = InitiativeFactory(unit=closed_commune, name="Mô hình Quân Bình")
+    RegistrationFactory(initiative=initiative, year=2025)
+    content = make_xlsx([rule_row("Mô hình Quân Bình", unit="BT-QB", date="15/08/2025")], RULE_HEADERS)
+    batch = check(tree.editor_a, content)
+    assert "Đảng ủy xã Cẩm Giàng" in errors_by_row(batch)[2][0][1]
+
+
+CASES = [  # (case, unit, year, date, status, entered late, accepted)
+    ("the last day of the closed unit", "Đảng ủy xã Quân Bình", 2025, "30/06/2025", "new", False, True),
+    ("the day after it closed", "Đảng ủy xã Quân Bình", 2025, "01/07/2025", "new", False, False),
+    ("the last quarter before", "Đảng ủy xã Cẩm Giàng", 2025, "01/10/2024", "new", False, True),
+    ("before the last quarter", "Đảng ủy xã Cẩm Giàng", 2025, "30/09/2024", "new", False, False),
+    ("maintained, no year before", "Đảng ủy xã Cẩm Giàng", 2024, "01/03/2024", "maintained", False, False),
+    ("maintained, entered late", "Đảng ủy xã Cẩm Giàng", 2024, "01/03/2024", "maintained", True, True),
+    ("the first year", "Đảng ủy xã Cẩm Giàng", 2000, "01/03/2000", "new", False, True),
+    ("the year before the first", "Đảng ủy xã Cẩm Giàng", 1999, "01/03/1999", "new", False, False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("case", "unit", "year", "date", "status", "late", "accepted"), CASES, ids=[c[0] for c in CASES]
+)
+def test_the_import_refuses_what_the_site_refuses_and_accepts_what_it_accepts(
+    tree, closed_commune, client_for, case, unit, year, date, status, late, accepted
+):
+    from registry.choices import Kind
+    from registry.models import Unit
+
+    site = client_for(tree.editor_a).post(
+        reverse("registry:initiative_create"),
+        {
+            "name": f"Trên phần mềm: {case}",
+            "unit": Unit.objects.get(name=unit).pk,
+            "kind": Kind.COLLECTIVE,
+            "field": Field.objects.get(name="Kinh tế").pk,
+            "grade": "model",
+            "year": year,
+            "registered_on": date,
+            "level": "grassroots",
+            "status": status,
+            **({"entered_late": "on"} if late else {}),
+        },
+    )
+    status_label = "Duy trì" if status == "maintained" else "Đăng ký mới"
+    row = rule_row(f"Nhập từ tệp: {case}", unit, year, date, status_label, "Có" if late else "")
+    imported = check(tree.editor_a, make_xlsx([row], RULE_HEADERS))
+    assert site.status_code == (302 if accepted else 200)
+    assert imported.counts == ({"create": 1} if accepted else {"error": 1})
+
+
+def test_an_update_that_dates_a_registration_after_its_decision_is_refused(tree):
+    name = "Mô hình hiến đất làm đường Bạch Thông"  # 2023, covered by a decision of 15/12/2023
+    content = make_xlsx(
+        [rule_row(name, unit="Chi bộ thôn Nà Phải", year=2023, date="16/12/2023")], RULE_HEADERS
+    )
+    batch = check(tree.editor_a, content)
+    [(column, message)] = errors_by_row(batch)[2]
+    assert column == "E" and "sau ngày ký 15/12/2023" in message

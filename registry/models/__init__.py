@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
-from .. import querysets
+from .. import querysets, rules
 from ..choices import (
     AttachmentKind,
     DecisionKind,
@@ -66,8 +66,12 @@ class Unit(MP_Node):
     short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
     unit_type = models.CharField(_("loại đơn vị"), max_length=20, choices=UnitType.choices)
     code = models.CharField(_("mã đơn vị"), max_length=40, blank=True)
-    valid_from = models.DateField(_("hoạt động từ ngày"), null=True, blank=True)
-    valid_to = models.DateField(_("hoạt động đến ngày"), null=True, blank=True)
+    valid_from = models.DateField(
+        _("hoạt động từ ngày"), null=True, blank=True, validators=[rules.DateRangeValidator("valid_from")]
+    )
+    valid_to = models.DateField(
+        _("hoạt động đến ngày"), null=True, blank=True, validators=[rules.DateRangeValidator("valid_to")]
+    )
     successor = models.ForeignKey(
         "self",
         verbose_name=_("đơn vị kế thừa"),
@@ -122,9 +126,7 @@ class Unit(MP_Node):
         return reverse("registry:unit_detail", args=[self.pk])
 
     def is_open_on(self, day):
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or self.valid_to >= day
-        )
+        return rules.is_open_on(self, day)
 
     @property
     def is_closed(self):
@@ -165,7 +167,12 @@ class Initiative(SoftDeletable):
         Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="initiatives"
     )
     grade = models.CharField(_("xếp loại"), max_length=20, choices=Grade.choices, default=Grade.MODEL)
-    start_date = models.DateField(_("ngày bắt đầu thực hiện"), null=True, blank=True)
+    start_date = models.DateField(
+        _("ngày bắt đầu thực hiện"),
+        null=True,
+        blank=True,
+        validators=[rules.DateRangeValidator("start_date")],
+    )
     address = models.CharField(_("địa chỉ thực hiện"), max_length=300, blank=True)
     situation = models.TextField(_("sự cần thiết, lý do xây dựng"), blank=True)
     objectives = models.TextField(_("mục tiêu, tiêu chí"), blank=True)
@@ -200,7 +207,7 @@ class Initiative(SoftDeletable):
             models.CheckConstraint(
                 condition=~Q(kind=Kind.INDIVIDUAL) | ~Q(person_name=""),
                 name="initiative_individual_has_person",
-                violation_error_message=_("Mô hình cá nhân phải ghi họ và tên người thực hiện."),
+                violation_error_message=rules.PERSON_REQUIRED_MESSAGE,
             ),
         ]
 
@@ -225,7 +232,7 @@ class Registration(SoftDeletable):
     initiative = models.ForeignKey(
         Initiative, verbose_name=_("mô hình"), on_delete=models.PROTECT, related_name="registrations"
     )
-    year = models.PositiveSmallIntegerField(_("năm"))
+    year = models.PositiveSmallIntegerField(_("năm"), validators=[rules.YearValidator()])
     unit = models.ForeignKey(
         Unit,
         verbose_name=_("đơn vị đăng ký"),
@@ -245,13 +252,27 @@ class Registration(SoftDeletable):
         related_name="carried_registrations",
         editable=False,
     )
-    registered_on = models.DateField(_("ngày đăng ký"))
+    registered_on = models.DateField(
+        _("ngày đăng ký"), validators=[rules.DateRangeValidator("registered_on")]
+    )
     status = models.CharField(_("hình thức đăng ký"), max_length=20, choices=RegistrationStatus.choices)
+    # "Maintained" follows a registration of the year before (``rules.check_status``), unless the
+    # registration is old history entered late, whose year before was never entered.
+    entered_late = models.BooleanField(
+        _("nhập bổ sung hồ sơ cũ"),
+        default=False,
+        help_text=_(
+            "Đánh dấu khi nhập hồ sơ của một năm đã qua mà năm liền trước chưa được nhập: "
+            "cho phép ghi “Duy trì” dù năm trước chưa có đăng ký trên phần mềm."
+        ),
+    )
     level = models.CharField(_("cấp đăng ký"), max_length=20, choices=Level.choices)
     evaluation = models.CharField(
         _("kết quả đánh giá"), max_length=20, choices=Evaluation.choices, default=Evaluation.PENDING
     )
-    evaluated_on = models.DateField(_("ngày đánh giá"), null=True, blank=True)
+    evaluated_on = models.DateField(
+        _("ngày đánh giá"), null=True, blank=True, validators=[rules.DateRangeValidator("evaluated_on")]
+    )
     evaluation_note = models.TextField(_("nhận xét đánh giá"), blank=True)
     results = models.TextField(_("kết quả thực hiện"), blank=True)
     people_reached = models.PositiveIntegerField(_("số người tham gia, hưởng lợi"), null=True, blank=True)
@@ -288,9 +309,9 @@ class Registration(SoftDeletable):
                 violation_error_message=_("Mô hình này đã được đăng ký trong năm này."),
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=2000) & Q(year__lte=2100),
+                condition=Q(year__gte=rules.FIRST_YEAR) & Q(year__lte=rules.LAST_YEAR),
                 name="registration_year_range",
-                violation_error_message=_("Năm đăng ký phải từ 2000 đến 2100."),
+                violation_error_message=rules.YEAR_RANGE_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=~Q(evaluation=Evaluation.PENDING) | Q(evaluated_on__isnull=True),
@@ -355,7 +376,7 @@ class Decision(SoftDeletable):
     symbol = models.CharField(
         _("ký hiệu"), max_length=60, help_text=_("Ví dụ: QĐ/HU (văn bản Đảng), QĐ-UBND (văn bản nhà nước).")
     )
-    signed_on = models.DateField(_("ngày ký"))
+    signed_on = models.DateField(_("ngày ký"), validators=[rules.DateRangeValidator("signed_on")])
     issuing_unit = models.ForeignKey(
         Unit, verbose_name=_("đơn vị ban hành"), on_delete=models.PROTECT, related_name="decisions"
     )

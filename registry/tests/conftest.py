@@ -12,6 +12,7 @@ from .factories import (
     RegistrationFactory,
     UserFactory,
     make_unit,
+    reorganise,
 )
 
 
@@ -59,3 +60,68 @@ class Tree:
 @pytest.fixture
 def tree(db):
     return Tree()
+
+
+@pytest.fixture
+def closed_commune(tree):
+    """Xã Quân Bình, under Huyện ủy Bạch Thông, merged into xã Cẩm Giàng on 01/07/2025."""
+    commune = make_unit("Đảng ủy xã Quân Bình", tree.a, UnitType.COMMUNE, code="BT-QB")
+    reorganise([commune], into=tree.commune)
+    commune.refresh_from_db()
+    return commune
+
+
+def rule_refusals():
+    """Return, for every stored row the registry's rules would refuse, its description and why.
+
+    For the data written in bulk, around the services: the demo and the country generator.
+    """
+    from django.core.exceptions import ValidationError
+    from django.db.models import DateField, Prefetch
+
+    from registry import rules
+    from registry.models import Decision, Initiative, Registration, Unit
+
+    refusals = []
+
+    def check(label, *checks):
+        for run in checks:
+            try:
+                run()
+            except ValidationError as error:
+                refusals.append((label, error.messages))
+
+    for model in (Unit, Initiative, Registration, Decision):
+        dates = [field.name for field in model._meta.concrete_fields if type(field) is DateField]
+        for pk, *values in model.objects.values_list("pk", *dates).iterator():
+            for field, day in zip(dates, values, strict=True):
+                if day is not None:
+                    check(
+                        f"{model.__name__} {pk} {field}", lambda d=day, f=field: rules.check_date(d, field=f)
+                    )
+    live = Registration.objects.filter(is_deleted=False)
+    registered = set(live.values_list("initiative_id", "year"))
+    for r in live.select_related("unit__successor", "initiative").iterator():
+        check(
+            f"Registration {r.pk} “{r.initiative.name}” {r.year} {r.registered_on:%d/%m/%Y} {r.unit.name}",
+            lambda r=r: rules.check_registration(
+                year=r.year,
+                registered_on=r.registered_on,
+                unit=r.unit,
+                status=r.status,
+                entered_late=r.entered_late,
+                registered_last_year=(r.initiative_id, r.year - 1) in registered,
+            ),
+            lambda r=r: rules.check_person(r.initiative.kind, r.initiative.person_name),
+        )
+    covered = Prefetch("registrations", queryset=live.select_related("initiative"))
+    for d in (
+        Decision.objects.filter(is_deleted=False).select_related("issuing_unit").prefetch_related(covered)
+    ):
+        check(
+            f"Decision {d.pk} {d.reference} {d.signed_on:%d/%m/%Y}",
+            lambda d=d: rules.check_decision(
+                signed_on=d.signed_on, issuing_unit=d.issuing_unit, registrations=d.registrations.all()
+            ),
+        )
+    return refusals

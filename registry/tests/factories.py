@@ -123,3 +123,16 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, registrations=(), **kwargs):
         decision = model_class(*args, **kwargs)
         return services.decision_create(user=None, decision=decision, registrations=registrations)
+
+
+def reorganise(olds, *, into, day=datetime.date(2025, 7, 1), kind="merge"):
+    """Merge ``olds`` into the existing unit ``into`` on ``day``, through the reorganisation service."""
+    from registry import reorganisations
+    from registry.models import Reorganisation
+
+    plan = Reorganisation.objects.create(
+        title="Sáp nhập",
+        effective_on=day,
+        plan={"steps": [{"kind": kind, "olds": [unit.pk for unit in olds], "targets": [{"unit": into.pk}]}]},
+    )
+    return reorganisations.apply(user=None, reorganisation=plan)

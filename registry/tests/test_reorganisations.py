@@ -40,20 +40,21 @@ def assert_counts_exact():
 
 
 def register(unit, name, years=(2023, 2024)):
+    def day(year):  # in March, or on the day a unit opened that year
+        return max(datetime.date(year, 3, 1), unit.valid_from or datetime.date(year, 1, 1))
+
     initiative = services.initiative_create(
         user=None,
         initiative=Initiative(name=name, unit=unit, field=Field.objects.first()),
         year=years[0],
-        registered_on=datetime.date(years[0], 3, 1),
+        registered_on=day(years[0]),
         level=Level.COMMUNE,
     )
     for year in years[1:]:
         services.registration_create(
             user=None,
             initiative=initiative,
-            registration=Registration(
-                year=year, unit=unit, registered_on=datetime.date(year, 3, 1), level=Level.COMMUNE
-            ),
+            registration=Registration(year=year, unit=unit, registered_on=day(year), level=Level.COMMUNE),
         )
     return initiative
 
@@ -324,7 +325,7 @@ def test_random_writes_and_reorganisations_keep_both_structures_exact(tree):
                     kind="recognition",
                     number=str(step),
                     symbol="QĐ/TU",
-                    signed_on=datetime.date(2026, 12, 1),
+                    signed_on=datetime.date.today(),
                     issuing_unit=tree["province"],
                     issuer_name="Ban Thường vụ Tỉnh ủy",
                     level=Level.PROVINCE,

@@ -1,6 +1,7 @@
 """Recognition and commendation decisions, and the registrations they cover."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -11,7 +12,7 @@ from django_filters.views import FilterView
 
 from registry import services
 from registry.filters import DecisionFilterSet, RegistrationFilterSet
-from registry.forms import DecisionForm
+from registry.forms import DecisionForm, add_errors
 from registry.models import Decision, Registration
 from registry.querysets import CHANGE
 
@@ -54,13 +55,24 @@ class DecisionCreateView(UserFormKwargsMixin, generic.CreateView):
             initial["kind"] = kind
         return initial
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "registrations": self.preselected}
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(preselected=self.get_preselected(), **kwargs)
+        return super().get_context_data(preselected=self.preselected, **kwargs)
+
+    def dispatch(self, request, *args, **kwargs):
+        self.preselected = self.get_preselected()
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
-        self.object = services.decision_create(
-            user=self.request.user, decision=form.instance, registrations=self.get_preselected()
-        )
+        try:
+            self.object = services.decision_create(
+                user=self.request.user, decision=form.instance, registrations=self.preselected
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("Đã ghi quyết định %(ref)s.") % {"ref": self.object.reference})
         if self.object.registrations.exists():
             return HttpResponseRedirect(self.object.get_absolute_url())
@@ -92,7 +104,11 @@ class DecisionUpdateView(ScopedMixin, UserFormKwargsMixin, generic.UpdateView):
     action = CHANGE
 
     def form_valid(self, form):
-        self.object = services.decision_update(user=self.request.user, decision=form.instance)
+        try:
+            self.object = services.decision_update(user=self.request.user, decision=form.instance)
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("Đã lưu thay đổi."))
         return HttpResponseRedirect(self.object.get_absolute_url())
 
@@ -170,7 +186,14 @@ class DecisionRegistrationsView(FilterView):
         chosen = Registration.objects.restrict(request.user).alive()
         add = chosen.filter(pk__in=_ids(request.POST.getlist("add")))
         remove = chosen.filter(pk__in=_ids(request.POST.getlist("remove")))
-        services.decision_set_registrations(user=request.user, decision=self.decision, add=add, remove=remove)
+        try:
+            services.decision_set_registrations(
+                user=request.user, decision=self.decision, add=add, remove=remove
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(request.get_full_path())
         messages.success(
             request,
             _("Đã thêm %(added)s, bỏ %(removed)s mô hình khỏi quyết định.")

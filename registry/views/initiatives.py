@@ -3,6 +3,7 @@
 import heapq
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpResponseRedirect
@@ -14,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views import generic
 from django_filters.views import FilterView
 
-from registry import exports, services
+from registry import exports, rules, services
 from registry.choices import Grade
 from registry.filters import RegistrationFilterSet
-from registry.forms import AttachmentForm, InitiativeCreateForm, InitiativeForm, RegistrationForm
+from registry.forms import AttachmentForm, InitiativeCreateForm, InitiativeForm, RegistrationForm, add_errors
 from registry.models import Attachment, Decision, Field, Initiative, Registration
 from registry.querysets import CHANGE, VIEW
 from registry.scope import scope_of
@@ -166,14 +167,19 @@ class InitiativeCreateView(UserFormKwargsMixin, generic.CreateView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        self.object = services.initiative_create(
-            user=self.request.user,
-            initiative=form.instance,
-            year=data["year"],
-            registered_on=data["registered_on"],
-            level=data["level"],
-            status=data["status"],
-        )
+        try:
+            self.object = services.initiative_create(
+                user=self.request.user,
+                initiative=form.instance,
+                year=data["year"],
+                registered_on=data["registered_on"],
+                level=data["level"],
+                status=data["status"],
+                entered_late=data["entered_late"],
+            )
+        except ValidationError as error:  # a rule the form could not see yet (a concurrent change)
+            add_errors(form, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("Đã đăng ký mô hình “%(name)s”.") % {"name": self.object.name})
         return HttpResponseRedirect(self.object.get_absolute_url())
 
@@ -280,13 +286,21 @@ class RegistrationCreateView(InitiativeChildMixin, UserFormKwargsMixin, generic.
             "year": year,
             "unit": latest.unit_id if latest else self.initiative.unit_id,
             "level": latest.level if latest else None,
-            "registered_on": timezone.localdate(),
+            "registered_on": (
+                rules.registration_day(year)
+                if rules.FIRST_YEAR <= year <= rules.LAST_YEAR
+                else timezone.localdate()
+            ),
         }
 
     def form_valid(self, form):
-        self.object = services.registration_create(
-            user=self.request.user, initiative=self.initiative, registration=form.instance
-        )
+        try:
+            self.object = services.registration_create(
+                user=self.request.user, initiative=self.initiative, registration=form.instance
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
         messages.success(
             self.request,
             _("Đã đăng ký mô hình cho năm %(year)s (%(status)s).")
@@ -310,7 +324,11 @@ class RegistrationUpdateView(ScopedMixin, UserFormKwargsMixin, generic.UpdateVie
         return super().get_context_data(initiative=self.object.initiative, **kwargs)
 
     def form_valid(self, form):
-        self.object = services.registration_update(user=self.request.user, registration=form.instance)
+        try:
+            self.object = services.registration_update(user=self.request.user, registration=form.instance)
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("Đã lưu thay đổi."))
         return HttpResponseRedirect(self.object.get_absolute_url())
 
