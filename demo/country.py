@@ -22,7 +22,17 @@ import time
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from registry.models import AwardForm, Decision, Field, Initiative, Registration, Unit
+from registry.choices import ChangeKind, ReorganisationStatus
+from registry.models import (
+    AwardForm,
+    Decision,
+    Field,
+    Initiative,
+    Lineage,
+    Registration,
+    Reorganisation,
+    Unit,
+)
 
 from . import country_data as data
 from .bulk import Ids, analyze, reset_sequences
@@ -89,6 +99,9 @@ class CountryGenerator:
             count = vn_number(sum(per_year.values()))
             self.log(f"  {province.node.name}: {count} lượt đăng ký ({self.elapsed()}).")
         reset_sequences()
+        with transaction.atomic():
+            links = record_lineage()
+        self.log(f"Lịch sử kế thừa: {vn_number(links)} đơn vị ({self.elapsed()}).")
         analyze()  # before the tally: its queries need the planner's statistics of the new rows
         self.log(f"Đã ghi xong, ANALYZE ({self.elapsed()}).")
         if tally:
@@ -124,3 +137,36 @@ class CountryGenerator:
         for year in self.years:
             state.year(year, per_year[year])
         state.write()
+
+
+def record_lineage():
+    """Record the reform as a reorganisation: each closed unit's successor, as a merge. Returns how many.
+
+    The tree is written in bulk with each old unit's ``successor``; the lineage the reports and
+    the scope follow is recorded from it in two queries, as the reorganisation service records a
+    merge (one applied plan per effective date).
+    """
+    by_day, links = {}, []
+    for pk, successor, valid_to in (
+        Unit.objects.exclude(successor=None)
+        .exclude(valid_to=None)
+        .values_list("pk", "successor_id", "valid_to")
+    ):
+        day = valid_to + datetime.timedelta(days=1)
+        if day not in by_day:
+            by_day[day] = Reorganisation.objects.create(
+                title=f"Sắp xếp tổ chức ngày {day:%d/%m/%Y}",
+                effective_on=day,
+                status=ReorganisationStatus.APPLIED,
+            )
+        links.append(
+            Lineage(
+                reorganisation=by_day[day],
+                kind=ChangeKind.MERGE,
+                predecessor_id=pk,
+                successor_id=successor,
+                effective_on=day,
+            )
+        )
+    Lineage.objects.bulk_create(links, batch_size=5000)
+    return len(links)
