@@ -21,7 +21,8 @@ from registry.tally import CURRENT, REPORTED, tally_current, tally_expected
 from registry.tests.factories import UserFactory, make_unit
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    # Restored from the serialized database afterwards, as the browser tests expect to find it.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 
