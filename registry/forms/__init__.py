@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AttachmentKind, DecisionKind, Evaluation, Kind, Level, RegistrationStatus
-from .models import Attachment, AwardForm, Decision, Field, Initiative, Registration, Unit
-from .querysets import CHANGE, MANAGE, VIEW
-from .widgets import Autocomplete
+from ..choices import AttachmentKind, DecisionKind, Evaluation, Kind, Level, RegistrationStatus
+from ..models import Attachment, AwardForm, Decision, Field, Initiative, Registration, Unit
+from ..querysets import CHANGE, MANAGE, VIEW
+from ..widgets import Autocomplete
 
 
 class DateInput(forms.DateInput):
