@@ -609,7 +609,8 @@ def step_initiatives(step, day):
     return _open_initiatives(closing, day).select_related("unit").order_by("unit__path", "name", "pk")
 
 
-def _target_names(step, plan):
+def target_names(step, plan):
+    """Return the names of a step's targets, existing or new, in order."""
     new_units = plan.get("new_units") or {}
     units = Unit.objects.in_bulk([ref["unit"] for ref in step.get("targets", []) if "unit" in ref])
     names = []
@@ -625,7 +626,7 @@ def with_suggestions(step, plan, day):
     """Return a split step with its suggested parts when none were given (other steps as they are)."""
     if step.get("kind") != ChangeKind.SPLIT or "assign" in step:
         return step
-    names = _target_names(step, plan)
+    names = target_names(step, plan)
     assign = {}
     for initiative in step_initiatives(step, day):
         part = suggest_part(initiative, names)
@@ -638,7 +639,7 @@ def split_models(reorganisation: Reorganisation, number: int) -> list[dict]:
     """Return the open models of split step ``number``: initiative, part chosen, part suggested."""
     plan = reorganisation.plan or {}
     step = (plan.get("steps") or [])[number - 1]
-    names = _target_names(step, plan)
+    names = target_names(step, plan)
     assign = step.get("assign") or {}
     rows = []
     for initiative in step_initiatives(step, reorganisation.effective_on):
