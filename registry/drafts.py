@@ -8,6 +8,8 @@ submission count once (a double click makes one draft, adds a step once).
 import copy
 import datetime
 import logging
+import re
+import secrets
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -20,6 +22,18 @@ from .reorganisations import PlanError, plan_unit_ids, scope_errors
 from .services import lock_rows
 
 logger = logging.getLogger(__name__)
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def new_token() -> str:
+    """Return a token for a form that makes or changes a draft."""
+    return secrets.token_urlsafe(24)
+
+
+def valid_token(value) -> str:
+    """Return ``value`` when it is a form token as ``new_token`` makes them, else ""."""
+    value = str(value or "")
+    return value if TOKEN.match(value) else ""
 
 
 def _refuse_out_of_scope(plan, user):

@@ -409,3 +409,228 @@ def test_the_progress_fragment_polls_while_a_job_runs_and_reloads_the_page_after
     Reorganisation.objects.filter(pk=draft.pk).update(job="")
     done = client.get(progress, headers={"HX-Request": "true"})
     assert done.headers.get("HX-Refresh") == "true"
+
+
+# From a spreadsheet --------------------------------------------------------------------------
+
+UPLOAD = reverse("intake:reorganisation_upload")
+TEMPLATE = reverse("intake:reorganisation_template")
+COMMUNE = "Đảng ủy xã, phường, thị trấn"
+
+
+def plan_file(client, rows, formulas=()):
+    """The template as downloaded, with ``rows`` written under its header (and formula cells)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from intake.reorganisation import SHEET
+
+    response = client.get(TEMPLATE)
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook[SHEET]
+    for offset, values in enumerate(rows):
+        for column, value in enumerate(values, start=1):
+            if value != "":
+                sheet.cell(row=2 + offset, column=column, value=value)
+    for cell in formulas:
+        sheet[cell] = "=1+1"
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def upload(client, content, name="ke-hoach.xlsx", **fields):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {"title": "Sắp xếp cấp xã 2025", "effective_on": "01/07/2025", "token": "u" * 24, **fields}
+    return client.post(UPLOAD, {**data, "file": SimpleUploadedFile(name, content)})
+
+
+GOOD_ROWS = [
+    ["BT-1", "Hợp nhất, sáp nhập", "BK-BT25", "Đảng ủy xã Bạch Thông", COMMUNE, "BK", ""],
+    ["Đảng ủy xã Dương Phong", "Sáp nhập", "bk-bt25", "", "", "", ""],
+    ["xa Don Phong", "Chia tách", "", "Đảng ủy xã Phong Quang", COMMUNE, "Tỉnh ủy Bắc Kạn", "Có"],
+    ["BT-3", "chia tach", "", "Đảng ủy xã Khuổi Chủ", "xã", "BK", ""],
+]
+
+
+def test_a_good_spreadsheet_makes_a_draft_with_a_merger_and_a_split(world, client_for):
+    c1, c2, c3 = world["communes"]
+    client = client_for(world["admin_bk"])
+    response = upload(client, plan_file(client, GOOD_ROWS))
+    draft = Reorganisation.objects.get()
+    assert response.status_code == 302 and response["Location"] == draft.get_absolute_url()
+    assert (draft.title, draft.effective_on, draft.created_by) == (
+        "Sắp xếp cấp xã 2025",
+        REFORM,
+        world["admin_bk"],
+    )
+    merge, split = draft.plan["steps"]
+    assert merge == {"kind": "merge", "olds": [c1.pk, c2.pk], "targets": [{"new": "m1"}]}
+    assert (split["kind"], split["olds"], split["targets"]) == (
+        "split",
+        [c3.pk],
+        [{"new": "m2"}, {"new": "m3"}],
+    )
+    assert split["assign"] == {str(world["models"]["c3b"].pk): 1}  # "..., thôn Khuổi Chủ"
+    assert draft.plan["new_units"] == {
+        "m1": {
+            "name": "Đảng ủy xã Bạch Thông",
+            "unit_type": "commune",
+            "code": "BK-BT25",
+            "parent": {"unit": world["province"].pk},
+        },
+        "m2": {
+            "name": "Đảng ủy xã Phong Quang",
+            "unit_type": "commune",
+            "code": "",
+            "parent": {"unit": world["province"].pk},
+        },
+        "m3": {
+            "name": "Đảng ủy xã Khuổi Chủ",
+            "unit_type": "commune",
+            "code": "",
+            "parent": {"unit": world["province"].pk},
+        },
+    }
+    page = client.get(draft.get_absolute_url())
+    assert page.context["problems"] == [] and page.context["may_apply"]
+    # The same file sent twice (a double click) makes one draft.
+    again = upload(client, plan_file(client, GOOD_ROWS))
+    assert again["Location"] == draft.get_absolute_url() and Reorganisation.objects.count() == 1
+
+
+def test_a_new_unit_may_be_the_parent_of_another_and_a_code_may_name_an_existing_successor(world, client_for):
+    c1, c2, c3 = world["communes"]
+    client = client_for(world["admin_bk"])
+    rows = [
+        [
+            "Huyện ủy Bạch Thông",
+            "Đổi tên",
+            "BK-BT-MOI",
+            "Đảng bộ Bạch Thông",
+            "Huyện ủy, Thị ủy, Thành ủy trực thuộc tỉnh",
+            "BK",
+            "",
+        ],
+        ["BT-1", "Chuyển trực thuộc", "", "Đảng ủy xã Quang Thuận (mới)", COMMUNE, "BK-BT-MOI", ""],
+        ["BT-2", "Sáp nhập", "BT-3", "", "", "", ""],  # into the existing Đôn Phong
+    ]
+    response = upload(client, plan_file(client, rows))
+    assert response.status_code == 302, response.context and response.context.get("problems")
+    plan = Reorganisation.objects.get().plan
+    assert plan["new_units"]["m2"]["parent"] == {"new": "m1"}
+    assert plan["steps"][2] == {"kind": "merge", "olds": [c2.pk], "targets": [{"unit": c3.pk}]}
+
+
+@pytest.mark.parametrize(
+    "rows, row, column, message",
+    [
+        ([["Đảng ủy xã Không Có", "Hợp nhất, sáp nhập", "", "Đảng ủy xã A", COMMUNE, "BK", ""]],
+         2, "Đơn vị cũ (mã hoặc tên)", "Không tìm thấy đơn vị “Đảng ủy xã Không Có”"),
+        ([["BT-1", "Nhập khẩu", "", "Đảng ủy xã A", COMMUNE, "BK", ""]],
+         2, "Hình thức sắp xếp", "“Nhập khẩu” không phải là hình thức sắp xếp"),
+        ([["BT-1", "Hợp nhất", "", "Đảng ủy xã A", COMMUNE, "BK", ""],
+          ["BT-2", "Hợp nhất", "", "Đảng ủy xã B", COMMUNE, "", ""]],
+         3, "Đơn vị cấp trên của đơn vị mới (mã hoặc tên)", "Chưa ghi đơn vị cấp trên của đơn vị mới"),
+        ([["BT-1", "Hợp nhất", "", "Đảng ủy xã A", COMMUNE, "Tỉnh ủy Không Có", ""]],
+         2, "Đơn vị cấp trên của đơn vị mới (mã hoặc tên)", "Không tìm thấy đơn vị “Tỉnh ủy Không Có”"),
+        ([["BT-1", "Hợp nhất", "", "Đảng ủy xã A", COMMUNE, "BK", ""],
+          ["Đảng ủy xã Tân Cương", "Hợp nhất", "", "Đảng ủy xã A", "", "", ""]],
+         3, "Đơn vị cũ (mã hoặc tên)", "“Đảng ủy xã Tân Cương” không thuộc phạm vi bạn quản trị"),
+        ([["BT-1", "Hợp nhất", "", "Đảng ủy xã A", "Lâu đài", "BK", ""]],
+         2, "Loại đơn vị mới", "“Lâu đài” không phải là loại đơn vị"),
+        ([["BT-3", "Chia tách", "", "Đảng ủy xã A", COMMUNE, "BK", ""],
+          ["BT-3", "Chia tách", "", "Đảng ủy xã B", COMMUNE, "BK", ""]],
+         2, "Phần chính (chia tách: Có/Không)", "cho đúng một phần"),
+        ([["BT-1", "Hợp nhất", "", "Đảng ủy xã A", COMMUNE, "BK", ""],
+          ["BT-1", "Giải thể", "", "", "", "", ""]],
+         3, "Đơn vị cũ (mã hoặc tên)", "đã có ở dòng 2"),
+        ([["BT-1", "Hợp nhất", "", "", "", "", ""]],
+         2, "Tên đơn vị mới", "Chưa ghi đơn vị mới"),
+        ([["BT-1", "Hợp nhất", "", "Đảng ủy xã A", COMMUNE, "BT-1", ""]],
+         2, "Đơn vị cấp trên của đơn vị mới (mã hoặc tên)", "kết thúc hoạt động theo chính kế hoạch này"),
+        ([["BT-1", "Hợp nhất", "", "Đảng ủy xã A", COMMUNE, "BK", "Có lẽ"]],
+         2, "Phần chính (chia tách: Có/Không)", "hãy ghi “Có” hoặc để trống"),
+    ],
+)  # fmt: skip
+def test_each_bad_cell_is_reported_with_its_row_and_column_and_nothing_is_saved(
+    world, client_for, rows, row, column, message
+):
+    client = client_for(world["admin_bk"])
+    response = upload(client, plan_file(client, rows))
+    assert response.status_code == 200
+    problems = response.context["problems"]
+    assert any(p["row"] == row and p["column"] == column and message in p["message"] for p in problems), (
+        problems
+    )
+    text = response.content.decode()
+    assert message.replace("“", "&ldquo;") in text or message in text
+    assert not Reorganisation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "content, name, message",
+    [
+        (b"%PDF-1.4 not a spreadsheet", "ke-hoach.xlsx", "không phải là tệp Excel .xlsx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "ke-hoach.xls", "tệp Excel đời cũ"),
+        (b"", "rong.xlsx", ""),
+    ],
+)
+def test_a_file_that_is_not_an_xlsx_is_refused(world, client_for, content, name, message):
+    client = client_for(world["admin_bk"])
+    response = upload(client, content, name=name)
+    assert response.status_code == 200 and response.context["form"].errors["file"]
+    assert message in " ".join(response.context["form"].errors["file"])
+    assert not Reorganisation.objects.exists()
+
+
+def test_formulas_and_oversized_files_are_refused(world, client_for, settings):
+    client = client_for(world["admin_bk"])
+    response = upload(client, plan_file(client, GOOD_ROWS, formulas=["F9"]))
+    assert any("công thức" in p["message"] and "F9" in p["message"] for p in response.context["problems"])
+    settings.INTAKE_MAX_BYTES = 2000
+    response = upload(client, plan_file(client, GOOD_ROWS))
+    assert "vượt giới hạn" in " ".join(response.context["form"].errors["file"])
+    assert not Reorganisation.objects.exists()
+
+
+def test_a_spreadsheet_without_the_header_or_rows_says_so(world, client_for):
+    import io
+
+    from openpyxl import Workbook
+
+    client = client_for(world["admin_bk"])
+    workbook = Workbook()
+    workbook.active.append(["Tên", "Năm"])
+    output = io.BytesIO()
+    workbook.save(output)
+    response = upload(client, output.getvalue())
+    assert "Không tìm thấy dòng tiêu đề" in response.context["problems"][0]["message"]
+    response = upload(client, plan_file(client, []))
+    assert "không có dòng nào" in response.context["problems"][0]["message"]
+    response = upload(client, plan_file(client, GOOD_ROWS), effective_on="31/12/9999")
+    assert response.context["form"].errors["effective_on"]
+    assert not Reorganisation.objects.exists()
+
+
+def test_only_administrators_reach_the_spreadsheet_pages(world, client_for):
+    for user in (world["editor"], world["viewer"]):
+        client = client_for(user)
+        assert client.get(UPLOAD).status_code == 403
+        assert client.get(TEMPLATE).status_code == 403
+
+
+def test_the_template_lists_the_units_the_administrator_manages(world, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    from intake.reorganisation import UNITS_SHEET
+
+    workbook = load_workbook(io.BytesIO(client_for(world["admin_bk"]).get(TEMPLATE).content))
+    names = [row[1] for row in workbook[UNITS_SHEET].iter_rows(min_row=2, values_only=True)]
+    assert "Đảng ủy xã Quang Thuận" in names and "Tỉnh ủy Bắc Kạn" in names
+    assert "Đảng ủy xã Tân Cương" not in names

@@ -6,9 +6,6 @@ it names a unit of the user's MANAGE scope (else 404), and may be changed, appli
 when every unit it names is in that scope; ``registry.drafts`` checks that again at each write.
 """
 
-import re
-import secrets
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
@@ -33,13 +30,10 @@ from registry.scope import scope_of
 
 from .mixins import ScopedMixin
 
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-
 
 def form_token(request):
     """The token a form page sent back, when it is one of ours."""
-    token = request.POST.get("token", "")
-    return token if TOKEN.match(token) else ""
+    return drafts.valid_token(request.POST.get("token"))
 
 
 class AdministratorMixin:
@@ -146,7 +140,7 @@ class StepFormsMixin:
     template_name = "registry/reorganisation_form.html"
 
     def render_step(self, step_forms, **context):
-        token = form_token(self.request) or secrets.token_urlsafe(24)
+        token = form_token(self.request) or drafts.new_token()
         return self.render_to_response(
             self.get_context_data(
                 step_forms=step_forms,
