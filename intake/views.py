@@ -5,7 +5,6 @@ import secrets
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
@@ -18,9 +17,9 @@ from django_htmx.http import HttpResponseClientRefresh
 from registry import drafts
 from registry.filters import RegistrationFilterSet
 from registry.models import Registration
-from registry.querysets import CHANGE, MANAGE, VIEW
+from registry.querysets import CHANGE, VIEW
 from registry.reorganisations import PlanError
-from registry.scope import scope_of
+from registry.views.reorganisations import AdministratorMixin
 
 from . import reorganisation, services, tasks
 from .forms import BulkForm, ReorganisationUploadForm, RolloverConfirmForm, RolloverForm, UploadForm
@@ -134,15 +133,6 @@ class BatchDeleteView(BatchMixin, generic.DetailView):
 
 
 # A reorganisation plan from a spreadsheet -----------------------------------------------------
-
-
-class AdministratorMixin:
-    """Superusers and unit administrators only (the reorganisation pages' rule); others get 403."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if scope_of(request.user).paths(MANAGE) == []:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 class ReorganisationUploadView(AdministratorMixin, generic.FormView):

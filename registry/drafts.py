@@ -128,14 +128,20 @@ def _renamed(step, new_units, taken):
 
 
 @transaction.atomic
-def draft_remove_step(*, user, reorganisation: Reorganisation, number: int) -> Reorganisation:
-    """Remove step ``number`` (counted from 1) of a draft, with the new units no other step names."""
+def draft_remove_step(*, user, reorganisation: Reorganisation, number: int, fingerprint="") -> Reorganisation:
+    """Remove step ``number`` (counted from 1) of a draft, with the new units no other step names.
+
+    With ``fingerprint``, only if the step is still the one the page showed: a second click on
+    "Xóa bước 1" does not remove the step that became the first.
+    """
     lock_rows(Reorganisation, [reorganisation.pk])
     reorganisation.refresh_from_db()
     _refuse_unless_editable(reorganisation)
     _refuse_out_of_scope(reorganisation.plan or {}, user)
     plan = {"steps": [], "new_units": {}, **copy.deepcopy(reorganisation.plan or {})}
-    if not 1 <= number <= len(plan["steps"]):
+    if not 1 <= number <= len(plan["steps"]) or (
+        fingerprint and reorganisations.step_fingerprint(plan["steps"][number - 1]) != fingerprint
+    ):
         raise PlanError([_("Kế hoạch không có bước %(step)s.") % {"step": number}])
     del plan["steps"][number - 1]
     used = {ref["new"] for step in plan["steps"] for ref in step.get("targets", []) if "new" in ref}

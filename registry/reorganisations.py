@@ -19,6 +19,8 @@ or decided under its new units.
 """
 
 import datetime
+import hashlib
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -695,6 +697,11 @@ def _grouped(olds, closed):
     return list(by_path.values())
 
 
+def step_fingerprint(step) -> str:
+    """Return a short fingerprint of a step, for a form that must act on the step it showed."""
+    return hashlib.sha256(json.dumps(step, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def _steps(plan, place_of_ref):
     rows = []
     for number, step in enumerate(plan.get("steps") or [], start=1):
@@ -707,6 +714,7 @@ def _steps(plan, place_of_ref):
                 "olds": [place_of_ref({"unit": pk}) for pk in step.get("olds") or []],
                 "targets": [place_of_ref(ref) for ref in step.get("targets") or []],
                 "assigned": len(step.get("assign") or {}),
+                "fingerprint": step_fingerprint(step),
             }
         )
     return rows

@@ -83,6 +83,22 @@ class KindForm(forms.Form):
     )
 
 
+class UnitsChoiceField(forms.ModelMultipleChoiceField):
+    """Several units. An id no database column can hold is an invalid choice, not a server error."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # not a number: the parent class says so
+            if not -(2**63) <= number < 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 class OldUnitsForm(forms.Form):
     """The old units of a step: several for a merge, one otherwise."""
 
@@ -91,7 +107,7 @@ class OldUnitsForm(forms.Form):
         self.kind = kind
         units = open_units(user)
         if kind == ChangeKind.MERGE:
-            field = forms.ModelMultipleChoiceField(
+            field = UnitsChoiceField(
                 label=_("Các đơn vị hợp nhất, sáp nhập"),
                 queryset=units,
                 help_text=_("Chọn hai đơn vị trở lên, hoặc một đơn vị sáp nhập vào đơn vị đang hoạt động."),

@@ -324,6 +324,30 @@ def test_a_double_submit_makes_one_draft_and_adds_a_step_once(world, client_for)
     assert Unit.objects.filter(code="BK-BT25").count() == 1
 
 
+def test_a_double_click_on_a_step_s_delete_button_removes_that_step_only(world, client_for):
+    from registry import drafts, reorganisations
+
+    c1, c2, c3 = world["communes"]
+    client = client_for(world["admin_bk"])
+    draft = draft_of(world, world["admin_bk"], c1, c2)
+    drafts.draft_add_step(
+        user=world["admin_bk"],
+        reorganisation=draft,
+        step={"kind": "dissolve", "olds": [c3.pk], "targets": []},
+    )
+    page = client.get(draft.get_absolute_url())
+    fingerprint = page.context["preview"].steps[0]["fingerprint"]
+    assert f'value="{fingerprint}"' in page.content.decode()
+    assert fingerprint == reorganisations.step_fingerprint(draft.plan["steps"][0])
+    for _twice in range(2):
+        response = client.post(
+            url("reorganisation_step_delete", draft.pk, 1), {"buoc": fingerprint}, follow=True
+        )
+    assert "Kế hoạch không có bước 1." in response.content.decode()
+    draft.refresh_from_db()
+    assert [step["kind"] for step in draft.plan["steps"]] == ["dissolve"]
+
+
 @pytest.mark.parametrize(
     "day", ["31/02/2025", "hôm nay", "01/01/9999", "01/01/1999", "2025", "", "99/99/99999"]
 )
@@ -346,11 +370,15 @@ def test_odd_input_never_fails(world, client_for):
         client.get(url("reorganisation_step_add", draft.pk) + "?kind=bogus"),
         client.get(url("reorganisation_step_add", draft.pk)),
         client.get(url("reorganisation_progress", 999999)),
+        client.get(url("reorganisation_detail", 10**30)),
+        client.post(url("reorganisation_step_delete", draft.pk, 10**30)),
     ]
     assert [response.status_code for response in odd] == [404] * len(odd)
     for fields in [
         {**page_one(kind="bogus"), "buoc": "2"},
         {**page_one(unit="abc"), "buoc": "2"},
+        {**page_one(unit=str(10**30)), "buoc": "2"},
+        {**merge_fields(world, *world["communes"][:2]), "olds": [str(10**30)], "ke-thua-parent": str(10**30)},
         {**merge_fields(world, *world["communes"][:2]), "olds": ["abc", "-1"]},
         {**merge_fields(world, *world["communes"][:2]), "ke-thua-parent": "999999"},
         {**merge_fields(world, *world["communes"][:2]), "ke-thua-unit_type": "castle"},
@@ -634,3 +662,22 @@ def test_the_template_lists_the_units_the_administrator_manages(world, client_fo
     names = [row[1] for row in workbook[UNITS_SHEET].iter_rows(min_row=2, values_only=True)]
     assert "Đảng ủy xã Quang Thuận" in names and "Tỉnh ủy Bắc Kạn" in names
     assert "Đảng ủy xã Tân Cương" not in names
+
+
+def test_a_renamed_unit_keeps_its_parent_unless_another_is_chosen(world, client_for):
+    c3 = world["communes"][2]
+    client = client_for(world["admin_bk"])
+    fields = {
+        **page_one(kind="rename"),
+        "buoc": "luu",
+        "token": "r" * 24,
+        "olds": c3.pk,
+        "ke-thua-name": "Đảng ủy phường Đôn Phong",
+        "ke-thua-unit_type": UnitType.COMMUNE,
+    }
+    assert client.post(CREATE, fields).status_code == 302
+    draft = Reorganisation.objects.get()
+    assert draft.plan["new_units"]["p0"]["parent"] == {"unit": world["district"].pk}
+    # A move needs its new parent.
+    response = client.post(CREATE, {**fields, "kind": "move", "token": "v" * 24})
+    assert response.status_code == 200 and response.context["step_forms"].parts[0].errors["parent"]

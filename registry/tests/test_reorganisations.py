@@ -479,3 +479,21 @@ def test_a_preview_of_a_plan_that_cannot_be_does_not_fail(tree):
     shown = reorganisations.preview(broken)
     assert reorganisations.check(broken)
     assert [step["label"] for step in shown.steps][-1] == "unknown"
+
+
+def test_a_preview_runs_the_same_queries_whatever_the_plan_s_size(tree, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c1, c2, c3 = tree["communes"]
+    small = plan([merge_into(c1, c2)])
+    with CaptureQueriesContext(connection) as few:
+        reorganisations.preview(small)
+    for number in range(5):
+        register(c3, f"Mô hình thêm {number}")
+    large = plan(
+        [{"kind": "merge", "olds": [c1.pk, c2.pk, c3.pk, tree["district"].pk], "targets": [{"new": "a"}]}],
+        {"a": new_commune("Đảng ủy xã Bạch Thông", tree["province"])},
+    )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        reorganisations.preview(large)

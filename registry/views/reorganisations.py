@@ -40,9 +40,13 @@ class AdministratorMixin:
     """Superusers and unit administrators only; every other user gets 403."""
 
     def dispatch(self, request, *args, **kwargs):
+        self.require_administrator(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    @staticmethod
+    def require_administrator(request):
         if scope_of(request.user).paths(MANAGE) == []:
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 class PlanMixin(AdministratorMixin, ScopedMixin, generic.detail.SingleObjectMixin):
@@ -59,8 +63,7 @@ class DraftMixin(PlanMixin):
     """A page that changes a draft: refused, back to the plan, unless the draft is idle and in scope."""
 
     def dispatch(self, request, *args, **kwargs):
-        if scope_of(request.user).paths(MANAGE) == []:
-            raise PermissionDenied
+        self.require_administrator(request)
         self.object = self.get_object()
         reason = self.not_editable()
         if reason:
@@ -288,7 +291,12 @@ class StepDeleteView(StepMixin, generic.View):
     def post(self, request, *args, **kwargs):
         number, _step = self.step()
         try:
-            drafts.draft_remove_step(user=request.user, reorganisation=self.object, number=number)
+            drafts.draft_remove_step(
+                user=request.user,
+                reorganisation=self.object,
+                number=number,
+                fingerprint=request.POST.get("buoc", "")[:16],
+            )
         except reorganisations.PlanError as error:
             return self.refused(error)
         messages.success(request, _("Đã xóa bước %(step)s.") % {"step": number})
@@ -318,8 +326,7 @@ class JobView(PlanMixin, generic.TemplateView):
     job = ReorganisationJob.APPLYING
 
     def dispatch(self, request, *args, **kwargs):
-        if scope_of(request.user).paths(MANAGE) == []:
-            raise PermissionDenied
+        self.require_administrator(request)
         self.object = self.get_object()
         return super().dispatch(request, *args, **kwargs)
 
