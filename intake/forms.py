@@ -4,9 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from registry import rules
+from registry import drafts, rules
 from registry.choices import Grade
 from registry.forms import DateInput, ScopedFormMixin, UnitChoiceField
+from registry.forms.reorganisations import PlanForm
 from registry.models import Field, Unit
 
 from . import reader
@@ -37,6 +38,27 @@ class UploadForm(forms.Form):
             raise ValidationError(str(error)) from error
         self.content = content
         return upload
+
+
+class ReorganisationUploadForm(UploadForm):
+    """A reorganisation plan from a filled template: its title and effective date, and the file."""
+
+    title = PlanForm.base_fields["title"]
+    effective_on = PlanForm.base_fields["effective_on"]
+    # The same file submitted twice makes one draft (see ``registry.drafts.draft_create``).
+    token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    field_order = ["title", "effective_on", "file"]
+    clean_effective_on = PlanForm.clean_effective_on
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "Dùng tệp mẫu ở trên. Tối đa 20 MB; tệp được kiểm tra trước, chưa lưu gì."
+        )
+
+    def clean_token(self):
+        return drafts.valid_token(self.cleaned_data["token"])
 
 
 class RolloverForm(ScopedFormMixin, forms.Form):

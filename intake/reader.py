@@ -211,12 +211,13 @@ class Sheet:
     merged: list = field(default_factory=list)
 
 
-def open_sheet(content, looks_like_header):
+def open_sheet(content, looks_like_header, *, sheet_name=SHEET_NAME, no_header=None):
     """Check the file and return its data ``Sheet``; raise ``FileRejected`` when it cannot be read.
 
-    The data sheet is the one named like the template's (“Danh sách mô hình”), otherwise the
-    first sheet with a header row in its first rows. ``looks_like_header`` receives the values of
-    a row and says whether it is the header row.
+    The data sheet is the one named like the template's (``sheet_name``, “Danh sách mô hình” for
+    the models), otherwise the first sheet with a header row in its first rows.
+    ``looks_like_header`` receives the values of a row and says whether it is the header row;
+    ``no_header`` is the message when no sheet has one.
     """
     archive = check_container(content)
     paths = sheet_paths(archive)
@@ -227,7 +228,7 @@ def open_sheet(content, looks_like_header):
             _("Tệp .xlsx bị hỏng, không mở được. Hãy mở bằng Excel, lưu lại rồi tải lên.")
         ) from error
     names = list(workbook.sheet_names)
-    names.sort(key=lambda name: fold(name) != fold(SHEET_NAME))
+    names.sort(key=lambda name: fold(name) != fold(sheet_name))
     for name in names:
         try:
             sheet = workbook.get_sheet_by_name(name)
@@ -260,7 +261,8 @@ def open_sheet(content, looks_like_header):
     if all(workbook.get_sheet_by_name(name).start is None for name in names):
         raise FileRejected(_("Tệp không có dữ liệu: các trang tính đều trống."))
     raise FileRejected(
-        _(
+        no_header
+        or _(
             "Không tìm thấy dòng tiêu đề (có cột “Tên mô hình” và “Năm”) trong %(rows)s dòng đầu của "
             "trang tính. Hãy dùng tệp mẫu tải về từ trang này."
         )

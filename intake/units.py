@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from registry import rules
 from registry.models import Unit
-from registry.querysets import CHANGE
+from registry.querysets import CHANGE, MANAGE
 from registry.text import fold
 
 # Abbreviations written in front of names. A single letter needs its dot (“P. Đức Xuân”); the
@@ -71,13 +71,16 @@ class UnitMatcher:
        taken (following the chain: a unit merged twice leads to the latest one open that year;
        ``rules.unit_carrying_on``).
     4. If several candidates remain, the registration date decides (the unit open on that day).
-    5. The unit found must lie in the user's CHANGE scope. An unknown or ambiguous name is an
-       error that lists the closest units of the user's scope.
+    5. The unit found must lie in the user's CHANGE scope (MANAGE with ``action``, for a
+       reorganisation plan). An unknown or ambiguous name is an error that lists the closest
+       units of the user's scope.
     """
 
-    def __init__(self, user):
+    def __init__(self, user, action=CHANGE):
         self.user = user
-        scope = list(Unit.objects.restrict(user, CHANGE).order_by("path"))
+        # For a reorganisation plan the units are those the user administers (MANAGE).
+        self.managing = action == MANAGE
+        scope = list(Unit.objects.restrict(user, action).order_by("path"))
         self.scope_ids = {unit.pk for unit in scope}
         units = {unit.pk: unit for unit in scope}
         # Former units whose successor chain leads into the scope: their old names still count.
@@ -117,6 +120,11 @@ class UnitMatcher:
         if code:
             candidates = self.by_code.get(code.upper())
             if not candidates:
+                if self.managing:
+                    return None, _(
+                        "Mã đơn vị “%(code)s” không có trong các đơn vị bạn quản trị. "
+                        "Xem mã ở trang “Đơn vị” của tệp mẫu."
+                    ) % {"code": code}
                 return None, _(
                     "Mã đơn vị “%(code)s” không có trong các đơn vị bạn được cập nhật. "
                     "Xem mã ở trang “Đơn vị” của tệp mẫu, hoặc để trống mã và ghi tên đơn vị."
@@ -148,6 +156,8 @@ class UnitMatcher:
                 "Hãy ghi đơn vị đang hoạt động năm đó."
             ) % {"name": label, "year": year}
         unit = candidates[0]
+        if unit.pk not in self.scope_ids and self.managing:
+            return None, _("Đơn vị “%(unit)s” không thuộc phạm vi bạn quản trị.") % {"unit": unit.name}
         if unit.pk not in self.scope_ids:
             return None, _(
                 "Đơn vị “%(unit)s” (năm %(year)s) không thuộc phạm vi bạn được cập nhật. "
@@ -179,7 +189,12 @@ class UnitMatcher:
         if not close:
             close = difflib.get_close_matches(core_key(key), list(self.scope_keys), n=6, cutoff=0.5)
         units = list({self.scope_keys[key].pk: self.scope_keys[key] for key in close}.values())[:3]
-        message = _("Không tìm thấy đơn vị “%(name)s” trong các đơn vị bạn được cập nhật.") % {"name": name}
+        if self.managing:
+            message = _("Không tìm thấy đơn vị “%(name)s” trong các đơn vị bạn quản trị.") % {"name": name}
+        else:
+            message = _("Không tìm thấy đơn vị “%(name)s” trong các đơn vị bạn được cập nhật.") % {
+                "name": name
+            }
         if units:
             message += " " + _("Có phải là: %(units)s?") % {
                 "units": "; ".join(self._describe(unit) for unit in units)

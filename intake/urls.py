@@ -11,6 +11,8 @@ urlpatterns = [
     path("<int:pk>/tien-do/", views.BatchProgressView.as_view(), name="batch_progress"),
     path("<int:pk>/xac-nhan/", views.BatchConfirmView.as_view(), name="batch_confirm"),
     path("<int:pk>/huy/", views.BatchDeleteView.as_view(), name="batch_delete"),
+    path("sap-xep/", views.ReorganisationUploadView.as_view(), name="reorganisation_upload"),
+    path("sap-xep/tep-mau/", views.ReorganisationTemplateView.as_view(), name="reorganisation_template"),
     path("duy-tri-nam-sau/", views.RolloverView.as_view(), name="rollover"),
     path("thao-tac-hang-loat/", views.BulkActionView.as_view(), name="bulk"),
 ]

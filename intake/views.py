@@ -1,4 +1,5 @@
-"""Pages of the intake: the Excel template, upload and preview, year rollover, bulk actions."""
+"""Pages of the intake: the Excel template, upload and preview, a reorganisation plan from a
+spreadsheet, year rollover, bulk actions."""
 
 import secrets
 from urllib.parse import urlencode
@@ -14,12 +15,15 @@ from django.utils.translation import gettext as _
 from django.views import generic
 from django_htmx.http import HttpResponseClientRefresh
 
+from registry import drafts
 from registry.filters import RegistrationFilterSet
 from registry.models import Registration
 from registry.querysets import CHANGE, VIEW
+from registry.reorganisations import PlanError
+from registry.views.reorganisations import AdministratorMixin
 
-from . import services, tasks
-from .forms import BulkForm, RolloverConfirmForm, RolloverForm, UploadForm
+from . import reorganisation, services, tasks
+from .forms import BulkForm, ReorganisationUploadForm, RolloverConfirmForm, RolloverForm, UploadForm
 from .models import BatchStatus, ImportBatch, RowAction
 from .template import build_template
 
@@ -127,6 +131,56 @@ class BatchDeleteView(BatchMixin, generic.DetailView):
         batch.delete()
         messages.success(request, _("Đã hủy lần nhập tệp “%(name)s”.") % {"name": batch.file_name})
         return HttpResponseRedirect(reverse("intake:upload"))
+
+
+# A reorganisation plan from a spreadsheet -----------------------------------------------------
+
+
+class ReorganisationUploadView(AdministratorMixin, generic.FormView):
+    """Upload a filled plan template: every bad cell is listed and nothing saved, else a draft."""
+
+    template_name = "intake/reorganisation_upload.html"
+    form_class = ReorganisationUploadForm
+
+    def get_initial(self):
+        return {"token": drafts.new_token()}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        plan, problems = reorganisation.read_plan(
+            form.content, user=self.request.user, effective_on=data["effective_on"]
+        )
+        if not problems:
+            try:
+                draft = drafts.draft_create(
+                    user=self.request.user,
+                    title=data["title"],
+                    effective_on=data["effective_on"],
+                    plan=plan,
+                    token=data["token"],
+                )
+            except PlanError as error:
+                problems = [{"row": None, "column": "", "cell": "", "message": m} for m in error.messages]
+        if problems:
+            shown = problems[: reorganisation.MAX_LISTED]
+            hidden = len(problems) - len(shown)
+            return self.render_to_response(self.get_context_data(form=form, problems=shown, hidden=hidden))
+        messages.success(
+            self.request,
+            _("Đã lập bản nháp “%(title)s” từ tệp “%(name)s”: %(steps)s bước.")
+            % {"title": draft.title, "name": data["file"].name, "steps": len(draft.plan["steps"])},
+        )
+        return HttpResponseRedirect(draft.get_absolute_url())
+
+
+class ReorganisationTemplateView(AdministratorMixin, generic.View):
+    def get(self, request):
+        response = HttpResponse(
+            reorganisation.build_template(request.user),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="mau-ke-hoach-sap-xep-don-vi.xlsx"'
+        return response
 
 
 # Year rollover ----------------------------------------------------------------------------

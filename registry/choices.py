@@ -103,3 +103,10 @@ class ReorganisationStatus(models.TextChoices):
     DRAFT = "draft", _("Đang chuẩn bị")
     APPLIED = "applied", _("Đã thực hiện")
     UNDONE = "undone", _("Đã hoàn tác")
+
+
+class ReorganisationJob(models.TextChoices):
+    """The work under way on a plan, in the task worker (nothing when idle)."""
+
+    APPLYING = "applying", _("Đang thực hiện")
+    UNDOING = "undoing", _("Đang hoàn tác")

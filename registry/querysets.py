@@ -196,6 +196,16 @@ class MembershipQuerySet(ScopedQuerySetMixin, models.QuerySet):
     pass
 
 
+class ReorganisationQuerySet(models.QuerySet):
+    def restrict(self, user, action=VIEW):
+        """Keep the plans that name at least one unit of the user's scope (``Reorganisation.units``)."""
+        paths = scope_paths(user, action)
+        if paths is None:
+            return self
+        touching = self.model.units.through.objects.filter(path_q("unit__path", paths))
+        return self.filter(pk__in=touching.values("reorganisation_id"))
+
+
 class OwnedUntilExpiryQuerySet(models.QuerySet):
     """Rows that belong to the user who made them and live until ``expires_at`` (pending imports,
     generated workbooks): nobody else may see them, whatever their scope."""

@@ -19,16 +19,20 @@ or decided under its new units.
 """
 
 import datetime
-from collections import defaultdict
+import hashlib
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import lineage, tally
-from .choices import ChangeKind, ReorganisationStatus, UnitType
+from .choices import ChangeKind, ReorganisationStatus, Role, UnitType
 from .models import (
     Decision,
     Initiative,
@@ -40,7 +44,10 @@ from .models import (
     Unit,
     initiative_search_text,
 )
+from .querysets import MANAGE
+from .scope import scope_of
 from .services import lock_rows
+from .text import fold
 
 # A model counts as open (carried on by the successor) when it was registered in the year of
 # the reorganisation or the year before; older ones stay with the unit as it was.
@@ -77,10 +84,7 @@ def check(reorganisation: Reorganisation) -> list[str]:
             _("Ngày có hiệu lực %(day)s chưa đến: chỉ thực hiện kế hoạch từ ngày đó trở đi.")
             % {"day": f"{day:%d/%m/%Y}"}
         )
-    ids = {pk for step in steps for pk in step.get("olds", [])}
-    ids |= {ref["unit"] for step in steps for ref in step.get("targets", []) if "unit" in ref}
-    ids |= {spec["parent"]["unit"] for spec in new_units.values() if "unit" in (spec.get("parent") or {})}
-    units = Unit.objects.in_bulk(ids)
+    units = Unit.objects.in_bulk(plan_unit_ids(plan))
     closing = defaultdict(list)
     for number, step in enumerate(steps, start=1):
         errors += _check_step(number, step, units, new_units, day)
@@ -101,6 +105,32 @@ def check(reorganisation: Reorganisation) -> list[str]:
                 )
     errors += _check_new_units(new_units, units, closing, day)
     errors += _check_records_after(units, closing, day)
+    return errors
+
+
+def plan_unit_ids(plan) -> set[int]:
+    """Return the ids of the existing units a plan names: old units, successors, new units' parents."""
+    steps = plan.get("steps") or []
+    ids = {pk for step in steps for pk in step.get("olds", [])}
+    ids |= {ref["unit"] for step in steps for ref in step.get("targets", []) if "unit" in ref}
+    for spec in (plan.get("new_units") or {}).values():
+        if "unit" in (spec.get("parent") or {}):
+            ids.add(spec["parent"]["unit"])
+    return ids
+
+
+def scope_errors(plan, user) -> list[str]:
+    """Return a message for each unit of the plan outside the user's MANAGE scope (empty when none is)."""
+    scope = scope_of(user)
+    ids = plan_unit_ids(plan)
+    units = Unit.objects.in_bulk(ids)
+    errors = []
+    for pk in sorted(ids):
+        unit = units.get(pk)
+        if unit is None:
+            errors.append(_("Không có đơn vị mã số %(pk)s.") % {"pk": pk})
+        elif not scope.covers(unit, MANAGE):
+            errors.append(_("“%(unit)s” không thuộc phạm vi bạn quản trị.") % {"unit": unit.name})
     return errors
 
 
@@ -520,8 +550,8 @@ def undo(*, user, reorganisation: Reorganisation) -> Reorganisation:
         unit._history_user = user
         unit.delete()
     reorganisation.status = ReorganisationStatus.UNDONE
-    reorganisation.undone_at = timezone.now()
-    reorganisation.save(update_fields=["status", "undone_at"])
+    reorganisation.undone_at, reorganisation.undone_by = timezone.now(), user
+    reorganisation.save(update_fields=["status", "undone_at", "undone_by"])
     return reorganisation
 
 
@@ -532,3 +562,373 @@ def _targets(reorganisation):
         for ref in step.get("targets", [])
         if "unit" in ref
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Splits: which part carries each model. The suggestion is the part whose place the model's
+# address or name mentions ("thôn Khuổi Chủ" → "Đảng ủy xã Khuổi Chủ").
+
+ORGAN_WORDS = (
+    "dang uy",
+    "dang bo co so",
+    "dang bo",
+    "chi bo co so",
+    "chi bo",
+    "ban dan van",
+    "uy ban nhan dan",
+)
+PLACE_WORDS = (
+    "thi tran",
+    "thi xa",
+    "thanh pho",
+    "dac khu",
+    "to dan pho",
+    "khu pho",
+    "xa",
+    "phuong",
+    "huyen",
+    "quan",
+    "tinh",
+    "thon",
+    "ban",
+    "bon",
+    "ap",
+    "khu",
+)
+
+
+def place_name(name: str) -> str:
+    """Return the place a unit's name names, folded: “Đảng ủy xã Khuổi Chủ” → “khuoi chu”."""
+    key = fold(name)
+    for words in (ORGAN_WORDS, PLACE_WORDS):
+        for word in words:
+            if key.startswith(word + " "):
+                key = key[len(word) + 1 :]
+                break
+    return key
+
+
+def suggest_part(initiative: Initiative, names: list[str]) -> int:
+    """Return the index of the part whose place the model's address or name names (else 0, the main part).
+
+    The longest place named wins, so that “Phong Quang” beats “Quang” when both appear.
+    """
+    text = f" {fold(' '.join([initiative.address or '', initiative.name or '']))} "
+    best, length = 0, 0
+    for index, name in enumerate(names):
+        place = place_name(name)
+        if place and f" {place} " in text and len(place) > length:
+            best, length = index, len(place)
+    return best
+
+
+def step_initiatives(step, day):
+    """The open models of a step's old units and their subtrees."""
+    closing = _closing_units({"steps": [{"olds": step.get("olds") or []}]}, day)
+    return _open_initiatives(closing, day).select_related("unit").order_by("unit__path", "name", "pk")
+
+
+def target_names(step, plan):
+    """Return the names of a step's targets, existing or new, in order."""
+    new_units = plan.get("new_units") or {}
+    units = Unit.objects.in_bulk([ref["unit"] for ref in step.get("targets", []) if "unit" in ref])
+    names = []
+    for ref in step.get("targets", []):
+        if "unit" in ref:
+            names.append(units[ref["unit"]].name if ref["unit"] in units else "")
+        else:
+            names.append((new_units.get(ref.get("new")) or {}).get("name", ""))
+    return names
+
+
+def with_suggestions(step, plan, day):
+    """Return a split step with its suggested parts when none were given (other steps as they are)."""
+    if step.get("kind") != ChangeKind.SPLIT or "assign" in step:
+        return step
+    names = target_names(step, plan)
+    assign = {}
+    for initiative in step_initiatives(step, day):
+        part = suggest_part(initiative, names)
+        if part:
+            assign[str(initiative.pk)] = part
+    return {**step, "assign": assign}
+
+
+def split_models(reorganisation: Reorganisation, number: int) -> list[dict]:
+    """Return the open models of split step ``number``: initiative, part chosen, part suggested."""
+    plan = reorganisation.plan or {}
+    step = (plan.get("steps") or [])[number - 1]
+    names = target_names(step, plan)
+    assign = step.get("assign") or {}
+    rows = []
+    for initiative in step_initiatives(step, reorganisation.effective_on):
+        rows.append(
+            {
+                "initiative": initiative,
+                "part": int(assign.get(str(initiative.pk), 0)),
+                "suggested": suggest_part(initiative, names),
+            }
+        )
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Preview: what applying the plan does, computed in memory from the plan; nothing is written
+
+MODELS_SHOWN = 500
+PREVIEW = -1  # the reorganisation id of the simulated lineage rows
+
+
+@dataclass
+class Preview:
+    """What a plan does (or, once applied, did), for its page.
+
+    Places are dicts {"name", "unit" (a Unit, or None for a unit still to be created), "is_new"}.
+    """
+
+    year: int  # the last full year before the plan: its figures, in today's structure
+    steps: list = field(default_factory=list)  # {"number", "kind", "label", "olds", "targets", "assigned"}
+    closing: list = field(default_factory=list)  # {"unit", "subtree": [Unit]}
+    opening: list = field(default_factory=list)  # {"place", "unit_type", "code", "parent"}
+    models: list = field(default_factory=list)  # {"initiative", "from", "to", "assigned"}
+    models_count: int = 0
+    memberships: list = field(default_factory=list)  # {"user", "role", "from", "to"}
+    figures: list = field(default_factory=list)  # {"place", "count"}
+
+
+def preview(reorganisation: Reorganisation) -> Preview:
+    """Return what applying the plan would do; for an applied plan, what it did. Read-only."""
+    if reorganisation.status == ReorganisationStatus.APPLIED:
+        return _preview_applied(reorganisation)
+    return _preview_plan(reorganisation)
+
+
+def _grouped(olds, closed):
+    """[{"unit": old, "subtree": [closed units under it]}] for the old units, in their order."""
+    by_path = {unit.path: {"unit": unit, "subtree": []} for unit in olds}
+    for unit in sorted(closed, key=lambda unit: unit.path):
+        for end in range(Unit.steplen, len(unit.path), Unit.steplen):
+            if unit.path[:end] in by_path:
+                by_path[unit.path[:end]]["subtree"].append(unit)
+                break
+    return list(by_path.values())
+
+
+def step_fingerprint(step) -> str:
+    """Return a short fingerprint of a step, for a form that must act on the step it showed."""
+    return hashlib.sha256(json.dumps(step, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _steps(plan, place_of_ref):
+    rows = []
+    for number, step in enumerate(plan.get("steps") or [], start=1):
+        kind = step.get("kind")
+        rows.append(
+            {
+                "number": number,
+                "kind": kind,
+                "label": ChangeKind(kind).label if kind in ChangeKind.values else kind,
+                "olds": [place_of_ref({"unit": pk}) for pk in step.get("olds") or []],
+                "targets": [place_of_ref(ref) for ref in step.get("targets") or []],
+                "assigned": len(step.get("assign") or {}),
+                "fingerprint": step_fingerprint(step),
+            }
+        )
+    return rows
+
+
+def _preview_plan(reorganisation):
+    plan, day = reorganisation.plan or {}, reorganisation.effective_on
+    steps, specs = plan.get("steps") or [], plan.get("new_units") or {}
+    result = Preview(year=day.year - 1)
+    closing = _closing_units({"steps": [{"olds": step.get("olds") or []} for step in steps]}, day)
+
+    # The lineage as it would be: the old units closed the day before, the new units open,
+    # the plan's lineage rows and assignments added to those already recorded.
+    found = lineage.Lineages(day=max(lineage.today(), day))
+    for pk in closing:
+        found.units[pk] = {**found.units[pk], "valid_to": lineage.day_before(day)}
+    for ref in specs:
+        found.units[("new", ref)] = {"path": "", "valid_from": day, "valid_to": None}
+
+    def key(ref):
+        if ref.get("unit") in found.units:
+            return ref["unit"]
+        if ref.get("new") in specs:
+            return ("new", ref["new"])
+        return None
+
+    assigned = set()
+    for step in steps:
+        targets = [key(ref) for ref in step.get("targets") or []]
+        successors = [target for target in targets if target is not None] or [None]
+        for pk in step.get("olds") or []:
+            if pk in closing:
+                found.links[pk] = [
+                    {
+                        "predecessor_id": pk,
+                        "successor_id": successor,
+                        "is_main": index == 0,
+                        "reorganisation_id": PREVIEW,
+                    }
+                    for index, successor in enumerate(successors)
+                ]
+        for initiative, index in (step.get("assign") or {}).items():
+            if 0 <= int(index) < len(targets) and targets[int(index)] is not None:
+                found.transfers[(PREVIEW, int(initiative))] = targets[int(index)]
+                assigned.add(int(initiative))
+
+    def carrier(pk, initiative_id=None):
+        try:
+            return found.carrier(pk, initiative_id)
+        except lineage.LineageError:  # a plan that loops; the check says so
+            return None
+
+    moves = [
+        (initiative, carrier(initiative.unit_id, initiative.pk))
+        for initiative in _open_initiatives(closing, day)
+        .select_related("unit")
+        .order_by("unit__path", "name", "pk")
+    ]
+    memberships = [
+        (membership, carrier(membership.unit_id))
+        for membership in Membership.objects.filter(unit_id__in=closing)
+        .select_related("user", "unit")
+        .order_by("unit__path", "user__username")
+    ]
+    targets = list(dict.fromkeys(key(ref) for step in steps for ref in step.get("targets") or []))
+    targets = [target for target in targets if target is not None]
+    counts = Counter(
+        carrier(unit_id, initiative_id)
+        for unit_id, initiative_id in Registration.objects.alive()
+        .filter(year=day.year - 1, carrier_id__in=set(closing) | {t for t in targets if isinstance(t, int)})
+        .values_list("unit_id", "initiative_id")
+    )
+
+    ids = {k for k in targets if isinstance(k, int)} | {to for _i, to in moves if isinstance(to, int)}
+    ids |= {to for _m, to in memberships if isinstance(to, int)} | plan_unit_ids(plan)
+    units = Unit.objects.in_bulk(ids)
+
+    def place(k):
+        if k is None:
+            return None
+        if isinstance(k, tuple):
+            return {"name": specs[k[1]].get("name") or k[1], "unit": None, "is_new": True}
+        unit = units.get(k)
+        return {"name": unit.name if unit else str(k), "unit": unit, "is_new": False}
+
+    result.steps = _steps(
+        plan, lambda ref: place(key(ref)) or {"name": _("(không có)"), "unit": None, "is_new": False}
+    )
+    olds = [units[pk] for step in steps for pk in step.get("olds") or [] if pk in units]
+    result.closing = _grouped(
+        olds, [unit for pk, unit in closing.items() if unit.path not in {o.path for o in olds}]
+    )
+    for ref, spec in specs.items():
+        result.opening.append(
+            {
+                "place": place(("new", ref)),
+                "unit_type": UnitType(spec["unit_type"]).label
+                if spec.get("unit_type") in UnitType.values
+                else "",
+                "code": spec.get("code", ""),
+                "parent": place(key(spec.get("parent") or {})),
+            }
+        )
+    result.models_count = len(moves)
+    result.models = [
+        {
+            "initiative": initiative,
+            "from": {"name": initiative.unit.name, "unit": initiative.unit, "is_new": False},
+            "to": place(to) if to != initiative.unit_id else None,
+            "assigned": initiative.pk in assigned,
+        }
+        for initiative, to in moves[:MODELS_SHOWN]
+    ]
+    result.memberships = [
+        {
+            "user": membership.user,
+            "role": membership.get_role_display(),
+            "from": membership.unit,
+            "to": place(to),
+        }
+        for membership, to in memberships
+    ]
+    result.figures = [{"place": place(target), "count": counts.get(target, 0)} for target in targets]
+    return result
+
+
+def _preview_applied(reorganisation):
+    plan, day = reorganisation.plan or {}, reorganisation.effective_on
+    applied = plan.get("applied") or {}
+    result = Preview(year=day.year - 1)
+    rows = list(
+        Lineage.objects.filter(reorganisation=reorganisation)
+        .select_related("predecessor", "successor")
+        .order_by("pk")
+    )
+    new_ids = applied.get("new_units") or {}
+    olds = list({row.predecessor_id: row.predecessor for row in rows}.values())
+    closed = Unit.objects.in_bulk([int(pk) for pk in applied.get("closed_before") or {}])
+    result.closing = _grouped(olds, [unit for unit in closed.values() if unit.pk not in {o.pk for o in olds}])
+    new_units = Unit.objects.in_bulk(new_ids.values())
+    parents = {
+        unit.path: unit
+        for unit in Unit.objects.filter(path__in=[unit.path[: -Unit.steplen] for unit in new_units.values()])
+    }
+    units = Unit.objects.in_bulk(plan_unit_ids(plan))
+    units.update(new_units)
+
+    def place(unit):
+        return None if unit is None else {"name": unit.name, "unit": unit, "is_new": unit.pk in new_units}
+
+    def place_of_ref(ref):
+        pk = ref["unit"] if "unit" in ref else new_ids.get(ref.get("new"))
+        return place(units.get(pk)) or {"name": str(ref.get("new") or pk), "unit": None, "is_new": False}
+
+    result.steps = _steps(plan, place_of_ref)
+    for unit in sorted(new_units.values(), key=lambda unit: unit.path):
+        result.opening.append(
+            {
+                "place": place(unit),
+                "unit_type": unit.get_unit_type_display(),
+                "code": unit.code,
+                "parent": place(parents.get(unit.path[: -Unit.steplen])),
+            }
+        )
+    transfers = Transfer.objects.filter(reorganisation=reorganisation).select_related(
+        "initiative", "from_unit", "to_unit"
+    )
+    transfers = list(transfers.order_by("from_unit__path", "initiative__name", "pk"))
+    result.models_count = len(transfers)
+    assigned = {int(pk) for step in plan.get("steps") or [] for pk in step.get("assign") or {}}
+    result.models = [
+        {
+            "initiative": transfer.initiative,
+            "from": place(transfer.from_unit),
+            "to": place(transfer.to_unit),
+            "assigned": transfer.initiative_id in assigned,
+        }
+        for transfer in transfers[:MODELS_SHOWN]
+    ]
+    records = applied.get("memberships") or []
+    users = get_user_model().objects.in_bulk([record["user"] for record in records])
+    places = Unit.objects.in_bulk([pk for record in records for pk in (record["from"], record["to"])])
+    result.memberships = [
+        {
+            "user": users.get(record["user"]),
+            "role": Role(record["role"]).label,
+            "from": places.get(record["from"]),
+            "to": place(places.get(record["to"])),
+        }
+        for record in records
+    ]
+    targets = list({row.successor_id: row.successor for row in rows if row.successor_id}.values())
+    counts = dict(
+        Registration.objects.alive()
+        .filter(year=day.year - 1, carrier__in=targets)
+        .values_list("carrier_id")
+        .annotate(count=Count("pk"))
+    )
+    result.figures = [{"place": place(target), "count": counts.get(target.pk, 0)} for target in targets]
+    return result

@@ -15,6 +15,33 @@ urlpatterns = [
     path("don-vi/<int:pk>/truc-thuoc/", views.UnitChildrenView.as_view(), name="unit_children"),
     path("don-vi/<int:pk>/phan-quyen/", views.MembershipCreateView.as_view(), name="membership_create"),
     path("phan-quyen/<int:pk>/xoa/", views.MembershipDeleteView.as_view(), name="membership_delete"),
+    # Reorganisations of the units
+    path("to-chuc/sap-xep/", views.ReorganisationListView.as_view(), name="reorganisation_list"),
+    path("to-chuc/sap-xep/them/", views.ReorganisationCreateView.as_view(), name="reorganisation_create"),
+    path("to-chuc/sap-xep/<int:pk>/", views.ReorganisationDetailView.as_view(), name="reorganisation_detail"),
+    path(
+        "to-chuc/sap-xep/<int:pk>/tien-do/",
+        views.ReorganisationProgressView.as_view(),
+        name="reorganisation_progress",
+    ),
+    path("to-chuc/sap-xep/<int:pk>/them-buoc/", views.StepAddView.as_view(), name="reorganisation_step_add"),
+    path(
+        "to-chuc/sap-xep/<int:pk>/buoc/<int:number>/phan-mo-hinh/",
+        views.AssignView.as_view(),
+        name="reorganisation_assign",
+    ),
+    path(
+        "to-chuc/sap-xep/<int:pk>/buoc/<int:number>/xoa/",
+        views.StepDeleteView.as_view(),
+        name="reorganisation_step_delete",
+    ),
+    path("to-chuc/sap-xep/<int:pk>/thuc-hien/", views.ApplyView.as_view(), name="reorganisation_apply"),
+    path("to-chuc/sap-xep/<int:pk>/hoan-tac/", views.UndoView.as_view(), name="reorganisation_undo"),
+    path(
+        "to-chuc/sap-xep/<int:pk>/xoa/",
+        views.ReorganisationDeleteView.as_view(),
+        name="reorganisation_delete",
+    ),
     # Fields
     path("linh-vuc/", views.FieldListView.as_view(), name="field_list"),
     path("linh-vuc/them/", views.FieldCreateView.as_view(), name="field_create"),

@@ -50,6 +50,10 @@ class Autocomplete(forms.Select):
         return choices + [iterator.choice(obj) for obj in iterator.queryset.filter(pk__in=ids)]
 
 
+class AutocompleteMultiple(Autocomplete, forms.SelectMultiple):
+    """The same, for choosing several (the old units of a merge)."""
+
+
 class QuickSelect(forms.Select):
     """A plain ``<select>`` written in Python instead of a template per option.
 

@@ -13,7 +13,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import ChangeKind, ReorganisationStatus
+from .. import querysets
+from ..choices import ChangeKind, ReorganisationJob, ReorganisationStatus
 
 
 class Reorganisation(models.Model):
@@ -42,11 +43,33 @@ class Reorganisation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     undone_at = models.DateTimeField(_("thời điểm hoàn tác"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The existing units the plan names (old units, successors, parents of new units), kept with
+    # the plan by the services: who may see a plan is decided from them, in one query.
+    units = models.ManyToManyField(
+        "registry.Unit", verbose_name=_("đơn vị liên quan"), blank=True, related_name="reorganisations"
+    )
+    # The token of the form that made the draft: the same form submitted twice makes one draft.
+    token = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # Applying or undoing runs in the task worker; the page follows it from these two columns.
+    job = models.CharField(
+        _("đang xử lý"), max_length=20, blank=True, default="", choices=ReorganisationJob.choices
+    )
+    job_errors = models.JSONField(default=list, blank=True, editable=False)
+
+    objects = querysets.ReorganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("đợt sắp xếp tổ chức")
         verbose_name_plural = _("đợt sắp xếp tổ chức")
         ordering = ["-effective_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token"], condition=~Q(token=""), name="reorganisation_token_once"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.effective_on:%d/%m/%Y})"

@@ -359,3 +359,142 @@ def test_random_writes_and_reorganisations_keep_both_structures_exact(tree):
         assert_counts_exact()
     statuses = set(Reorganisation.objects.values_list("status", flat=True))
     assert ReorganisationStatus.APPLIED in statuses  # the walk did reorganise
+
+
+# Preview ------------------------------------------------------------------------------------
+
+
+def snapshot():
+    """Everything a reorganisation writes, to show that a preview writes none of it."""
+    return (
+        set(Unit.objects.values_list("pk", "valid_to", "successor_id")),
+        set(Initiative.objects.values_list("pk", "unit_id")),
+        set(Membership.objects.values_list("user_id", "unit_id", "role")),
+        set(Registration.objects.values_list("pk", "carrier_id")),
+        Lineage.objects.count(),
+        list(Reorganisation.objects.order_by("pk").values_list("pk", "status", "plan")),
+    )
+
+
+def names(places):
+    return [place["name"] if place else None for place in places]
+
+
+def test_a_preview_shows_what_applying_will_do_and_writes_nothing(tree):
+    c1, c2, _c3 = tree["communes"]
+    reorganisation = merge_plan(tree)
+    before = snapshot()
+    shown = reorganisations.preview(reorganisation)
+    assert snapshot() == before
+    assert [(row["unit"], row["subtree"]) for row in shown.closing] == [(c1, [tree["cell"]]), (c2, [])]
+    assert [(row["place"]["name"], row["code"], row["parent"]["unit"]) for row in shown.opening] == [
+        ("Đảng ủy xã Bạch Thông", "BK-BT25", tree["province"])
+    ]
+    moved = {row["initiative"].name: row["to"]["name"] for row in shown.models}
+    assert moved == {
+        "Mô hình hiến đất làm đường": "Đảng ủy xã Bạch Thông",
+        "Mô hình nuôi heo đất": "Đảng ủy xã Bạch Thông",
+        "Mô hình tuyến đường hoa": "Đảng ủy xã Bạch Thông",
+    }  # "Mô hình đã dừng" was last registered in 2022: it stays as it was
+    assert [(row["user"], row["from"], row["to"]["name"]) for row in shown.memberships] == [
+        (tree["editor"], c1, "Đảng ủy xã Bạch Thông")
+    ]
+    # 2024 in today's structure: the three models of the two communes and the cell.
+    assert shown.year == 2024
+    assert [(row["place"]["name"], row["place"]["is_new"], row["count"]) for row in shown.figures] == [
+        ("Đảng ủy xã Bạch Thông", True, 3)
+    ]
+
+    # Applying does what the preview said.
+    reorganisations.apply(user=tree["admin"], reorganisation=reorganisation)
+    new = Unit.objects.get(code="BK-BT25")
+    for row in shown.models:
+        row["initiative"].refresh_from_db()
+        assert row["initiative"].unit == new
+    after = reorganisations.preview(reorganisation)
+    assert {row["initiative"].name: row["to"]["unit"] for row in after.models} == dict.fromkeys(moved, new)
+    assert [(row["place"]["unit"], row["count"]) for row in after.figures] == [(new, 3)]
+    assert [(row["user"], row["from"], row["to"]["unit"]) for row in after.memberships] == [
+        (tree["editor"], c1, new)
+    ]
+    assert [row["unit"] for row in after.closing] == [c1, c2]
+    assert [row["place"]["unit"] for row in after.opening] == [new]
+
+
+def split_plan(tree, assign=None):
+    c3 = tree["communes"][2]
+    step = {"kind": ChangeKind.SPLIT, "olds": [c3.pk], "targets": [{"new": "a"}, {"new": "b"}]}
+    if assign is not None:
+        step["assign"] = assign
+    return plan(
+        [step],
+        {
+            "a": new_commune("Đảng ủy xã Phong Quang", tree["province"]),
+            "b": new_commune("Đảng ủy xã Khuổi Chủ", tree["province"]),
+        },
+    )
+
+
+def test_the_split_suggestion_is_the_part_whose_place_the_model_names(tree):
+    names_of_parts = ["Đảng ủy xã Phong Quang", "Đảng ủy xã Khuổi Chủ"]
+    models = tree["models"]
+    assert reorganisations.suggest_part(models["c3b"], names_of_parts) == 1  # "..., thôn Khuổi Chủ"
+    assert reorganisations.suggest_part(models["c3a"], names_of_parts) == 0  # names no part: the main one
+    by_address = Initiative(name="Mô hình tổ tự quản", address="Thôn Khuoi Chu, xã Đôn Phong")
+    assert reorganisations.suggest_part(by_address, names_of_parts) == 1
+    assert reorganisations.place_name("Đảng bộ cơ sở phường Đức Xuân") == "duc xuan"
+    # A longer place wins over a shorter one it contains.
+    inside = Initiative(name="Mô hình xã Phong Quang", address="")
+    assert reorganisations.suggest_part(inside, ["Đảng ủy xã Quang", "Đảng ủy xã Phong Quang"]) == 1
+
+
+def test_a_split_preview_sends_each_model_to_its_assigned_part(tree):
+    models = tree["models"]
+    reorganisation = split_plan(tree, assign={str(models["c3b"].pk): 1})
+    shown = reorganisations.preview(reorganisation)
+    assert {row["initiative"].pk: (row["to"]["name"], row["assigned"]) for row in shown.models} == {
+        models["c3a"].pk: ("Đảng ủy xã Phong Quang", False),
+        models["c3b"].pk: ("Đảng ủy xã Khuổi Chủ", True),
+    }
+    assert [(row["place"]["name"], row["count"]) for row in shown.figures] == [
+        ("Đảng ủy xã Phong Quang", 1),
+        ("Đảng ủy xã Khuổi Chủ", 1),
+    ]
+    rows = reorganisations.split_models(reorganisation, 1)
+    assert [(row["initiative"], row["part"], row["suggested"]) for row in rows] == [
+        (models["c3a"], 0, 0),
+        (models["c3b"], 1, 1),
+    ]
+
+
+def test_a_preview_of_a_plan_that_cannot_be_does_not_fail(tree):
+    c1, c2, _c3 = tree["communes"]
+    broken = plan(
+        [
+            merge_into(c1, c2),
+            merge_into(c2, c1),  # a loop
+            {"kind": "merge", "olds": [999999], "targets": [{"new": "missing"}]},
+            {"kind": "unknown", "olds": [], "targets": []},
+        ]
+    )
+    shown = reorganisations.preview(broken)
+    assert reorganisations.check(broken)
+    assert [step["label"] for step in shown.steps][-1] == "unknown"
+
+
+def test_a_preview_runs_the_same_queries_whatever_the_plan_s_size(tree, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c1, c2, c3 = tree["communes"]
+    small = plan([merge_into(c1, c2)])
+    with CaptureQueriesContext(connection) as few:
+        reorganisations.preview(small)
+    for number in range(5):
+        register(c3, f"Mô hình thêm {number}")
+    large = plan(
+        [{"kind": "merge", "olds": [c1.pk, c2.pk, c3.pk, tree["district"].pk], "targets": [{"new": "a"}]}],
+        {"a": new_commune("Đảng ủy xã Bạch Thông", tree["province"])},
+    )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        reorganisations.preview(large)

@@ -25,6 +25,18 @@ from .initiatives import (
     RegistrationRestoreView,
     RegistrationUpdateView,
 )
+from .reorganisations import (
+    ApplyView,
+    AssignView,
+    ReorganisationCreateView,
+    ReorganisationDeleteView,
+    ReorganisationDetailView,
+    ReorganisationListView,
+    ReorganisationProgressView,
+    StepAddView,
+    StepDeleteView,
+    UndoView,
+)
 from .suggest import SuggestView
 from .units import (
     MembershipCreateView,
@@ -37,6 +49,8 @@ from .units import (
 )
 
 __all__ = [
+    "ApplyView",
+    "AssignView",
     "AttachmentCreateView",
     "AttachmentDeleteView",
     "AttachmentDownloadView",
@@ -65,8 +79,16 @@ __all__ = [
     "RegistrationListView",
     "RegistrationRestoreView",
     "RegistrationUpdateView",
+    "ReorganisationCreateView",
+    "ReorganisationDeleteView",
+    "ReorganisationDetailView",
+    "ReorganisationListView",
+    "ReorganisationProgressView",
+    "StepAddView",
+    "StepDeleteView",
     "SuggestView",
     "TrashView",
+    "UndoView",
     "UnitChildrenView",
     "UnitCreateView",
     "UnitDetailView",

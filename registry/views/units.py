@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from registry import services
-from registry.choices import Role
+from registry.choices import ReorganisationStatus, Role
 from registry.forms import UnitChoiceField, UnitForm
-from registry.models import Membership, Registration, Unit
+from registry.models import Lineage, Membership, Registration, Reorganisation, Unit
 from registry.querysets import MANAGE
 from registry.text import fold
 
@@ -75,14 +75,32 @@ class UnitDetailView(ScopedMixin, CanChangeMixin, generic.DetailView):
             .annotate(total=Count("pk"))
             .order_by("-year")[:10]
         )
-        context["predecessors"] = unit.predecessors.restrict(user)
-        context["successor_visible"] = (
-            unit.successor_id and Unit.objects.restrict(user).filter(pk=unit.successor_id).exists()
-        )
+        context.update(self.lineage(unit, user))
         context["can_manage"] = Unit.objects.restrict(user, MANAGE).filter(pk=unit.pk).exists()
         if context["can_manage"]:
             context["memberships"] = unit.memberships.select_related("user").order_by("user__username")
         return context
+
+    @staticmethod
+    def lineage(unit, user):
+        """The applied lineage rows into and out of the unit, and which of their units the user sees."""
+        rows = Lineage.objects.filter(reorganisation__status=ReorganisationStatus.APPLIED).select_related(
+            "predecessor", "successor", "reorganisation"
+        )
+        before = list(rows.filter(successor=unit).order_by("-effective_on", "predecessor__name"))
+        after = list(rows.filter(predecessor=unit).order_by("-effective_on", "-is_main", "successor__name"))
+        ids = {row.predecessor_id for row in before} | {row.successor_id for row in after if row.successor_id}
+        plans = {row.reorganisation_id for row in before + after}
+        return {
+            "lineage_before": before,
+            "lineage_after": after,
+            "visible_units": set(Unit.objects.restrict(user).filter(pk__in=ids).values_list("pk", flat=True)),
+            "visible_plans": set(
+                Reorganisation.objects.restrict(user, MANAGE)
+                .filter(pk__in=plans)
+                .values_list("pk", flat=True)
+            ),
+        }
 
 
 class UnitCreateForm(UnitForm):

@@ -47,6 +47,8 @@ function danvanAutocomplete(root) {
           .catch(function () { callback(); });
       };
     }
+    // Several choices (the old units of a merge): each chosen one has its own remove button.
+    if (select.multiple) settings.plugins = Object.assign({}, settings.plugins, { remove_button: { title: data.clear } });
     var label = select.id && document.querySelector('label[for="' + select.id + '"]');
     new TomSelect(select, settings);
     // Tom Select moves the label to its own input; the hidden original keeps a name too.

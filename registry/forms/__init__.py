@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import rules, services
-from .choices import AttachmentKind, DecisionKind, Evaluation, Kind, Level, RegistrationStatus
-from .models import Attachment, AwardForm, Decision, Field, Initiative, Registration, Unit
-from .querysets import CHANGE, MANAGE, VIEW
-from .widgets import Autocomplete
+from .. import rules, services
+from ..choices import AttachmentKind, DecisionKind, Evaluation, Kind, Level, RegistrationStatus
+from ..models import Attachment, AwardForm, Decision, Field, Initiative, Registration, Unit
+from ..querysets import CHANGE, MANAGE, VIEW
+from ..widgets import Autocomplete, AutocompleteMultiple
 
 
 class DateInput(forms.DateInput):
@@ -60,7 +60,8 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 def use_autocomplete(field, kind, action=VIEW):
     """Give a model choice field the widget that stays light when its list is long."""
-    field.widget = Autocomplete(kind, action, attrs=field.widget.attrs)
+    widget = AutocompleteMultiple if isinstance(field, forms.ModelMultipleChoiceField) else Autocomplete
+    field.widget = widget(kind, action, attrs=field.widget.attrs)
     field.widget.choices = field.choices
 
 
