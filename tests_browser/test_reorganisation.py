@@ -5,6 +5,7 @@ from importlib import import_module
 
 import pytest
 from django.apps import apps as django_apps
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from registry.choices import Level, ReorganisationStatus, Role, UnitType
@@ -46,10 +47,24 @@ def administrator():
 
 
 def choose(page, select_id, text):
-    """Pick an option of a Tom Select list by typing part of its text, as a user does."""
-    page.locator(f"#{select_id} + .ts-wrapper .ts-control").click()
-    page.keyboard.type(text)
-    page.locator(f"#{select_id}-ts-dropdown .option", has_text=text).first.click()
+    """Pick an option of a Tom Select list by typing part of its text, as a user does.
+
+    The suggestions come from the server as the user types and the list is drawn again when
+    they arrive: if the option vanished under the click, type again (at most three times).
+    """
+    for attempt in range(3):
+        page.locator(f"#{select_id} + .ts-wrapper .ts-control").click()
+        page.keyboard.type(text)
+        option = page.locator(f"#{select_id}-ts-dropdown .option", has_text=text).first
+        try:
+            expect(option).to_be_visible(timeout=5000)
+            option.click(timeout=5000)
+            break
+        except (AssertionError, PlaywrightTimeoutError):
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            page.locator("h1").click()
     page.keyboard.press("Escape")
     page.locator("h1").click()  # leave the list, as a user moving to the next field
 
