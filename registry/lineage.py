@@ -11,7 +11,7 @@ count by. Every lineage question of the application is answered here.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,33 +155,6 @@ def carrier_of(unit, initiative_id=None, day=None):
             )
         unit = successor
     return unit
-
-
-def predecessor_paths(paths):
-    """Return the paths of every unit whose lineage leads into the subtrees of ``paths``.
-
-    The staff of the new Tỉnh ủy Thái Nguyên read old Bắc Kạn's and old Thái Nguyên's history.
-    One query (a recursive one); ``registry.querysets.scope_paths`` runs the same walk
-    together with the user's memberships.
-    """
-    from .models import Lineage
-
-    found, frontier = set(), set(paths)
-    while frontier:
-        rows = Lineage.objects.filter(reorganisation__status=APPLIED).filter(
-            _under("successor__path", frontier)
-        )
-        new = set(rows.values_list("predecessor__path", flat=True)) - found - set(paths)
-        found |= new
-        frontier = new
-    return found
-
-
-def _under(lookup, paths):
-    query = Q(pk__in=[])
-    for path in paths:
-        query |= Q(**{f"{lookup}__startswith": path})
-    return query
 
 
 def day_before(day: datetime.date) -> datetime.date:
