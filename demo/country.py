@@ -3,11 +3,17 @@
 The tree has the structure after 1/7/2025 (the real provinces and communes of the
 ``vietnam-provinces`` package, with party cells, the Fatherland Front and mass organisations
 under each commune, and a province's blocs, agencies and armed forces) and the structure
-before it (the 63 old provinces, synthetic districts and old communes, closed on 30/6/2025,
-each with its successor). Registrations of 2016–2025 are made by the old structure until
-30/6/2025 and by the new one from 1/7/2025; about 45 % of a year's registrations maintain an
-initiative of the year before (across the reform, in the successor's subtree), about 80 % are
-collective and about 15 % are recognised by a decision of a commune, a district or a province.
+before it (the 63 old provinces, synthetic districts and old communes). Registrations of
+2016–2025 are made by the old structure until 30/6/2025 and by the new one from 1/7/2025;
+about 45 % of a year's registrations maintain an initiative of the year before (across the
+reform, in the successor's subtree), about 80 % are collective and about 15 % are recognised
+by a decision of a commune, a district or a province.
+
+The reform itself goes through the reorganisation service, as an administrator's plan would:
+once the rows are written and counted, one plan closes the old structure on 30/6/2025 (old
+provinces merged, districts dissolved into the new province, old communes merged into the new
+communes, a few split between two of them), hands the open models to the units that carry
+them on and recounts today's structure.
 
 Everything is drawn from one seed, province by province, so the same options give the same
 rows. Rows are written in bulk, bypassing ``save()``, signals and the history: on PostgreSQL
@@ -22,17 +28,10 @@ import time
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from registry.choices import ChangeKind, ReorganisationStatus
-from registry.models import (
-    AwardForm,
-    Decision,
-    Field,
-    Initiative,
-    Lineage,
-    Registration,
-    Reorganisation,
-    Unit,
-)
+from registry import reorganisations
+from registry.choices import ChangeKind, UnitType
+from registry.models import AwardForm, Decision, Field, Initiative, Registration, Reorganisation, Unit
+from registry.tally import tally_check
 
 from . import country_data as data
 from .bulk import Ids, analyze, reset_sequences
@@ -62,6 +61,7 @@ class CountryGenerator:
         self.award_forms = {form.name: form.pk for form in AwardForm.objects.all()}
         self.ids = None  # set once the registry is ready (after a reset)
         self.counts = dict.fromkeys(["units", "initiatives", "registrations", "decisions", "links"], 0)
+        self.timings = {}  # step → seconds, for the benchmark's page
 
     def rng(self, *parts):
         return random.Random(":".join(map(str, (self.seed, *parts))))
@@ -99,16 +99,36 @@ class CountryGenerator:
             count = vn_number(sum(per_year.values()))
             self.log(f"  {province.node.name}: {count} lượt đăng ký ({self.elapsed()}).")
         reset_sequences()
-        with transaction.atomic():
-            links = record_lineage()
-        self.log(f"Lịch sử kế thừa: {vn_number(links)} đơn vị ({self.elapsed()}).")
         analyze()  # before the tally: its queries need the planner's statistics of the new rows
         self.log(f"Đã ghi xong, ANALYZE ({self.elapsed()}).")
         if tally:
             tally_rebuild()
             self.log(f"Đã tính lại bảng số liệu tổng hợp ({self.elapsed()}).")
+        steps, splits = reform_steps(provinces, self.rng("reform"))
+        if steps:
+            started = time.perf_counter()
+            plan = apply_reform(steps, splits, self.rng("reform", "assign"))
+            self.timings["reform"] = time.perf_counter() - started
+            applied = plan.lineage.count()
+            self.log(
+                f"Sắp xếp ngày {data.REFORM_START:%d/%m/%Y} qua dịch vụ sắp xếp: "
+                f"{vn_number(len(steps))} bước "
+                f"({vn_number(len(splits))} chia tách), {vn_number(applied)} dòng kế thừa, "
+                f"{vn_seconds(self.timings['reform'])} ({self.elapsed()})."
+            )
+            self.counts["reform_steps"], self.counts["reform_splits"] = len(steps), len(splits)
         analyze(vacuum=True, tables=tally_tables())
         self.log(f"VACUUM ANALYZE ({self.elapsed()}).")
+        if tally:
+            started = time.perf_counter()
+            report = tally_check()
+            self.timings["check"] = time.perf_counter() - started
+            wrong = sum(differ for _held, _expected, differ in report.values())
+            self.counts["check_differences"] = wrong
+            self.log(
+                f"Kiểm tra số liệu giữ sẵn với đếm lại (tally_check): {wrong} dòng lệch, "
+                f"{vn_seconds(self.timings['check'])} ({self.elapsed()})."
+            )
         return self.counts
 
     def build_tree(self):
@@ -139,34 +159,64 @@ class CountryGenerator:
         state.write()
 
 
-def record_lineage():
-    """Record the reform as a reorganisation: each closed unit's successor, as a merge. Returns how many.
+# About one old commune in thirty is split between its main successor and a neighbour of it
+# (another new commune taking old communes of the same district); the part that is not the
+# main one is given about two models in five of those still open.
+SPLIT_SHARE = 1 / 30
+SPLIT_ASSIGNED = 0.4
 
-    The tree is written in bulk with each old unit's ``successor``; the lineage the reports and
-    the scope follow is recorded from it in two queries, as the reorganisation service records a
-    merge (one applied plan per effective date).
+
+def reform_steps(provinces, rng):
+    """Return the steps of the reform of 1/7/2025 as a plan holds them, and the split steps among them.
+
+    The old provinces merge into the new one (their blocs into its blocs), each district is
+    dissolved into the new province, the old communes merge into the new communes.
     """
-    by_day, links = {}, []
-    for pk, successor, valid_to in (
-        Unit.objects.exclude(successor=None)
-        .exclude(valid_to=None)
-        .values_list("pk", "successor_id", "valid_to")
-    ):
-        day = valid_to + datetime.timedelta(days=1)
-        if day not in by_day:
-            by_day[day] = Reorganisation.objects.create(
-                title=f"Sắp xếp tổ chức ngày {day:%d/%m/%Y}",
-                effective_on=day,
-                status=ReorganisationStatus.APPLIED,
-            )
-        links.append(
-            Lineage(
-                reorganisation=by_day[day],
-                kind=ChangeKind.MERGE,
-                predecessor_id=pk,
-                successor_id=successor,
-                effective_on=day,
-            )
+    steps, splits = [], []
+    for province in provinces:
+        merges = {}
+        for old in province.old_nodes:
+            for node in old.walk():
+                if node.successor is None:
+                    continue
+                if node.unit_type == UnitType.DISTRICT:
+                    steps.append(_step(ChangeKind.DISSOLVE, [node], [node.successor]))
+                    continue
+                if node.unit_type == UnitType.COMMUNE:
+                    neighbours = sorted(
+                        {c.successor.id: c.successor for c in node.parent.children if c.successor}.items()
+                    )
+                    neighbours = [n for pk, n in neighbours if pk != node.successor.id]
+                    if neighbours and rng.random() < SPLIT_SHARE:
+                        step = _step(ChangeKind.SPLIT, [node], [node.successor, rng.choice(neighbours)])
+                        steps.append(step)
+                        splits.append(step)
+                        continue
+                merges.setdefault(node.successor.id, []).append(node)
+        steps += [_step(ChangeKind.MERGE, olds, [olds[0].successor]) for olds in merges.values()]
+    return steps, splits
+
+
+def _step(kind, olds, targets):
+    return {"kind": kind.value, "olds": [n.id for n in olds], "targets": [{"unit": n.id} for n in targets]}
+
+
+def apply_reform(steps, splits, rng):
+    """Apply the reform through the reorganisation service; return the applied plan.
+
+    The models a split part carries are chosen here, as the administrator does in the wizard.
+    """
+    for step in splits:
+        open_models = reorganisations.step_initiatives(step, data.REFORM_START)
+        step["assign"] = {
+            str(pk): 1
+            for pk in sorted(open_models.values_list("pk", flat=True))
+            if rng.random() < SPLIT_ASSIGNED
+        }
+    with transaction.atomic():
+        plan = Reorganisation.objects.create(
+            title="Sắp xếp tổ chức bộ máy, chính quyền địa phương hai cấp",
+            effective_on=data.REFORM_START,
+            plan={"steps": steps, "new_units": {}},
         )
-    Lineage.objects.bulk_create(links, batch_size=5000)
-    return len(links)
+        return reorganisations.apply(user=None, reorganisation=plan)

@@ -305,11 +305,13 @@ class CountryTree:
 
         visit(root, root.path, 1)
         for node in root.walk():
+            # The old structure is written open: the reform's plan closes it (demo.country).
+            closes = node.valid_to == data.REFORM_END
             rows.append(
                 (
                     node.id, node.path, node.depth, len(node.children), node.name, node.short_name,
-                    node.unit_type, node.code, node.valid_from, node.valid_to,
-                    node.successor.id if node.successor else None, fold(node.name),
+                    node.unit_type, node.code, node.valid_from, None if closes else node.valid_to,
+                    None, fold(node.name),
                 )
             )  # fmt: skip
         columns = [

@@ -33,8 +33,9 @@ BOOLEAN_CHOICES = [("true", _("Có")), ("false", _("Không"))]
 class UnitFilter(django_filters.ModelChoiceFilter):
     """A unit and its whole subtree."""
 
-    def __init__(self, *args, path_lookup, **kwargs):
+    def __init__(self, *args, path_lookup, follows_structure=True, **kwargs):
         self.path_lookup = path_lookup
+        self.follows_structure = follows_structure
         kwargs.setdefault("queryset", scoped_units)
         super().__init__(*args, **kwargs)
 
@@ -43,7 +44,8 @@ class UnitFilter(django_filters.ModelChoiceFilter):
             return qs
         lookup = self.path_lookup
         if (
-            self.parent is not None
+            self.follows_structure
+            and self.parent is not None
             and self.parent.data.get("structure") == "current"
             and lookup == "unit__path"
         ):
@@ -114,6 +116,11 @@ class RegistrationFilterSet(StyledFilterSet):
         widget=forms.TextInput(attrs={"placeholder": _("Không cần dấu; “nguy*”: các từ bắt đầu bằng nguy")}),
     )
     unit = UnitFilter(label=_("Đơn vị (cả các đơn vị trực thuộc)"), path_lookup="unit__path")
+    # The registering unit whatever the structure: a row of today's unit unfolded to the former
+    # units whose figures it holds links to "carried by it, registered in that former unit".
+    registered_in = UnitFilter(
+        label=_("Đăng ký tại đơn vị (cả trực thuộc)"), path_lookup="unit__path", follows_structure=False
+    )
     structure = django_filters.ChoiceFilter(
         label=_("Đơn vị tính theo"),
         choices=[("reported", _("Đơn vị đăng ký (như đã báo cáo)")), ("current", _("Tổ chức hiện nay"))],

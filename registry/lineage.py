@@ -157,6 +157,46 @@ def carrier_of(unit, initiative_id=None, day=None):
     return unit
 
 
+def predecessors(unit_ids):
+    """Return {pk: ids of every unit ``pk`` carries on, through any number of reorganisations}.
+
+    One query for every lineage row, then in memory: a plan of thousands of steps asks this
+    of each of its successors.
+    """
+    from .models import Lineage
+
+    before = {}
+    for predecessor, successor in Lineage.objects.exclude(successor=None).values_list(
+        "predecessor_id", "successor_id"
+    ):
+        before.setdefault(successor, set()).add(predecessor)
+    found_of = {}
+    for pk in unit_ids:
+        found, frontier = set(), {pk}
+        while frontier:
+            frontier = set().union(*(before.get(each, ()) for each in frontier)) - found
+            found |= frontier
+        found_of[pk] = found
+    return found_of
+
+
+def former_units(unit):
+    """Return the former units whose figures ``unit`` holds in today's structure, in tree order.
+
+    The units its subtree carries on through the lineage, outside the subtree, each only when
+    no other of them contains it (the old province, not its districts and communes).
+    """
+    from .models import Unit
+
+    inside = Unit.objects.filter(path__startswith=unit.path)
+    carried = set().union(*predecessors(inside.values_list("pk", flat=True)).values())
+    formers = []
+    for former in Unit.objects.filter(pk__in=carried).exclude(path__startswith=unit.path).order_by("path"):
+        if not any(former.path.startswith(kept.path) for kept in formers):
+            formers.append(former)
+    return formers
+
+
 def day_before(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=1)
 

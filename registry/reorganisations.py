@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from . import lineage, tally
 from .choices import ChangeKind, ReorganisationStatus, Role, UnitType
+from .chunks import batched
 from .models import (
     Decision,
     Initiative,
@@ -52,6 +53,7 @@ from .text import fold
 # A model counts as open (carried on by the successor) when it was registered in the year of
 # the reorganisation or the year before; older ones stay with the unit as it was.
 OPEN_YEARS = 2
+CHUNK = 5000  # ids per IN list, rows per bulk statement
 TARGET_COUNT = {
     ChangeKind.MERGE: (1, 1),
     ChangeKind.RENAME: (1, 1),
@@ -85,9 +87,12 @@ def check(reorganisation: Reorganisation) -> list[str]:
             % {"day": f"{day:%d/%m/%Y}"}
         )
     units = Unit.objects.in_bulk(plan_unit_ids(plan))
+    before = lineage.predecessors(
+        {ref["unit"] for step in steps for ref in step.get("targets", []) if "unit" in ref}
+    )
     closing = defaultdict(list)
     for number, step in enumerate(steps, start=1):
-        errors += _check_step(number, step, units, new_units, day)
+        errors += _check_step(number, step, units, new_units, day, before)
         for pk in step.get("olds", []):
             closing[pk].append(number)
     for pk, numbers in closing.items():
@@ -134,7 +139,7 @@ def scope_errors(plan, user) -> list[str]:
     return errors
 
 
-def _check_step(number, step, units, new_units, day):
+def _check_step(number, step, units, new_units, day, before):
     errors = []
     kind = step.get("kind")
     prefix = _("Bước %(step)s") % {"step": number}
@@ -184,7 +189,7 @@ def _check_step(number, step, units, new_units, day):
                     _("%(prefix)s: “%(target)s” trực thuộc “%(unit)s”, không kế thừa được đơn vị cấp trên.")
                     % {"prefix": prefix, "target": target.name, "unit": unit.name}
                 )
-            elif unit.pk in _predecessors_of(target):
+            elif unit.pk in before.get(target.pk, ()):
                 errors.append(
                     _("%(prefix)s: “%(target)s” đã kế thừa từ “%(unit)s”: lịch sử sẽ thành vòng lặp.")
                     % {"prefix": prefix, "target": target.name, "unit": unit.name}
@@ -195,18 +200,6 @@ def _check_step(number, step, units, new_units, day):
                     % {"prefix": prefix, "target": target.name, "day": f"{day:%d/%m/%Y}"}
                 )
     return errors
-
-
-def _predecessors_of(unit):
-    """Ids of every unit ``unit`` carries on, through any number of reorganisations."""
-    found, frontier = set(), {unit.pk}
-    while frontier:
-        frontier = (
-            set(Lineage.objects.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True))
-            - found
-        )
-        found |= frontier
-    return found
 
 
 def _check_new_units(new_units, units, closing, day):
@@ -242,29 +235,79 @@ def _check_new_units(new_units, units, closing, day):
 
 
 def _check_records_after(units, closing, day):
-    """A unit cannot close before its last registration or decision (its subtree's included)."""
+    """A unit cannot close before its last registration or decision (its subtree's included).
+
+    Grouped by unit in a few queries, then summed up each old unit's subtree in memory: a
+    reform closes thousands of units at once.
+    """
+    olds = {units[pk].path: pk for pk in closing if pk in units}
+    under = _subtrees(olds)
+    last_day, last_year, last_decision = {}, {}, {}
+
+    def raise_to(latest, pk, value):
+        for old in under[pk]:
+            if value is not None and (old not in latest or latest[old] < value):
+                latest[old] = value
+
+    for chunk in batched(under, CHUNK):
+        for row in (
+            Registration.objects.alive()
+            .filter(unit_id__in=chunk)
+            .order_by()
+            .values("unit_id")
+            .annotate(day=Max("registered_on"), year=Max("year"))
+        ):
+            raise_to(last_day, row["unit_id"], row["day"])
+            raise_to(last_year, row["unit_id"], row["year"])
+        for row in (
+            Decision.objects.alive()
+            .filter(issuing_unit_id__in=chunk)
+            .order_by()
+            .values("issuing_unit_id")
+            .annotate(day=Max("signed_on"))
+        ):
+            raise_to(last_decision, row["issuing_unit_id"], row["day"])
     errors = []
     for pk in closing:
-        unit = units.get(pk)
-        if unit is None:
+        if pk not in units:
             continue
-        inside = Q(unit__path__startswith=unit.path)
-        last = (
-            Registration.objects.alive().filter(inside).aggregate(day=Max("registered_on"), year=Max("year"))
-        )
-        decided = Decision.objects.alive().filter(issuing_unit__path__startswith=unit.path)
-        last_decision = decided.aggregate(day=Max("signed_on"))["day"]
-        if (last["day"] and last["day"] >= day) or (last["year"] and last["year"] > day.year):
+        name, last = units[pk].name, last_day.get(pk)
+        if (last and last >= day) or last_year.get(pk, 0) > day.year:
             errors.append(
                 _("“%(unit)s” còn đăng ký mô hình ngày %(last)s, sau ngày có hiệu lực %(day)s.")
-                % {"unit": unit.name, "last": f"{last['day']:%d/%m/%Y}", "day": f"{day:%d/%m/%Y}"}
+                % {"unit": name, "last": f"{last:%d/%m/%Y}", "day": f"{day:%d/%m/%Y}"}
             )
-        if last_decision and last_decision >= day:
+        if last_decision.get(pk) and last_decision[pk] >= day:
             errors.append(
                 _("“%(unit)s” còn quyết định ký ngày %(last)s, sau ngày có hiệu lực %(day)s.")
-                % {"unit": unit.name, "last": f"{last_decision:%d/%m/%Y}", "day": f"{day:%d/%m/%Y}"}
+                % {"unit": name, "last": f"{last_decision[pk]:%d/%m/%Y}", "day": f"{day:%d/%m/%Y}"}
             )
     return errors
+
+
+def _subtrees(olds):
+    """Return {pk: [the ids of ``olds`` it is in]} for every unit under (or one of) ``olds`` ({path: pk}).
+
+    The units' paths are read once and matched in memory, prefix by prefix: a filter with one
+    ``LIKE`` per old unit would scan the tree once per old unit.
+    """
+    if not olds:
+        return {}
+    step = Unit.steplen
+    shortest = min(map(len, olds))
+    prefixes = {path[:shortest] for path in olds}
+    inside = Q(pk__in=[])
+    if len(prefixes) <= 100:
+        for prefix in prefixes:
+            inside |= Q(path__startswith=prefix)
+    else:
+        inside = Q()
+    under = {}
+    for pk, path in Unit.objects.filter(inside).order_by().values_list("pk", "path"):
+        containing = [olds[path[:end]] for end in range(step, len(path) + 1, step) if path[:end] in olds]
+        if containing:
+            under[pk] = containing
+    return under
 
 
 # ---------------------------------------------------------------------------------------------
@@ -274,16 +317,31 @@ def _check_records_after(units, closing, day):
 def _closing_units(plan, day):
     """The old units of the plan and their subtrees still open the day before: {pk: unit}."""
     olds = Unit.objects.filter(pk__in=[pk for step in plan["steps"] for pk in step["olds"]])
-    inside = Q(pk__in=[])
-    for unit in olds:
-        inside |= Q(path__startswith=unit.path)
-    return {unit.pk: unit for unit in Unit.objects.filter(inside).open_on(lineage.day_before(day))}
+    under = _subtrees(dict(olds.values_list("path", "pk")))
+    closing = {}
+    for chunk in batched(sorted(under), CHUNK):
+        for unit in Unit.objects.filter(pk__in=chunk).open_on(lineage.day_before(day)):
+            closing[unit.pk] = unit
+    return closing
 
 
 def _open_initiatives(unit_ids, day):
     """The alive models of ``unit_ids`` registered in the reorganisation's year or the year before."""
     recent = Registration.objects.filter(year__gte=day.year - OPEN_YEARS + 1, is_deleted=False)
     return Initiative.objects.alive().filter(unit_id__in=unit_ids, pk__in=recent.values("initiative_id"))
+
+
+def _set_valid_to(user, units, reason):
+    """Save the new ``valid_to`` of ``units`` (instances, already set) in bulk, with a history row each."""
+    by_day = defaultdict(list)
+    for unit in units:
+        by_day[unit.valid_to].append(unit.pk)
+    for valid_to, pks in by_day.items():
+        for chunk in batched(pks, CHUNK):
+            Unit.objects.filter(pk__in=chunk).update(valid_to=valid_to)
+    Unit.history.bulk_history_create(
+        units, update=True, default_user=user, default_change_reason=reason, batch_size=CHUNK
+    )
 
 
 @transaction.atomic
@@ -305,13 +363,13 @@ def apply(*, user, reorganisation: Reorganisation) -> Reorganisation:
     for unit in closing.values():
         closed_before[unit.pk] = unit.valid_to.isoformat() if unit.valid_to else None
         unit.valid_to = lineage.day_before(day)
-        unit._history_user = user
-        unit.save(update_fields=["valid_to"])
+    _set_valid_to(user, list(closing.values()), str(reorganisation))
+    links, transfers = [], []
     for step in plan["steps"]:
         targets = [target_id(ref) for ref in step["targets"]]
         for pk in step["olds"]:
-            for index, successor in enumerate(targets or [None]):
-                Lineage.objects.create(
+            links += [
+                Lineage(
                     reorganisation=reorganisation,
                     kind=step["kind"],
                     predecessor_id=pk,
@@ -319,15 +377,21 @@ def apply(*, user, reorganisation: Reorganisation) -> Reorganisation:
                     effective_on=day,
                     is_main=index == 0,
                 )
-            if targets:  # the main successor, shown on the unit's page and used by the import
-                Unit.objects.filter(pk=pk).update(successor_id=targets[0])
-        for initiative, index in (step.get("assign") or {}).items():
-            Transfer.objects.create(
+                for index, successor in enumerate(targets or [None])
+            ]
+        if targets:  # the main successor, shown on the unit's page and used by the import
+            Unit.objects.filter(pk__in=step["olds"]).update(successor_id=targets[0])
+        transfers += [
+            Transfer(
                 reorganisation=reorganisation,
                 initiative_id=int(initiative),
                 from_unit_id=step["olds"][0],
                 to_unit_id=targets[int(index)],
             )
+            for initiative, index in (step.get("assign") or {}).items()
+        ]
+    Lineage.objects.bulk_create(links, batch_size=CHUNK)
+    Transfer.objects.bulk_create(transfers, batch_size=CHUNK)
     reorganisation.status = ReorganisationStatus.APPLIED
     reorganisation.applied_at, reorganisation.applied_by = timezone.now(), user
     reorganisation.plan = {
@@ -386,17 +450,23 @@ def _transfer_initiatives(user, reorganisation, closing, found, day):
         Transfer.objects.filter(reorganisation=reorganisation).values_list("initiative_id", "to_unit_id")
     )
     names = dict(Unit.objects.values_list("pk", "search_name").filter(pk__in=set(found.units)))
-    moved = []
-    for initiative in _open_initiatives(closing, day).select_for_update(of=("self",)).order_by("pk"):
+    moved, transfers = [], []
+    for chunk in batched(sorted(closing), CHUNK):
+        moved += _open_initiatives(chunk, day).select_for_update(of=("self",)).order_by("pk")
+    moved.sort(key=lambda initiative: initiative.pk)
+    carried = []
+    for initiative in moved:
         to_unit = found.carrier(initiative.unit_id, initiative.pk)
         if to_unit is None or to_unit == initiative.unit_id:
             continue
         if initiative.pk not in assigned:
-            Transfer.objects.create(
-                reorganisation=reorganisation,
-                initiative=initiative,
-                from_unit_id=initiative.unit_id,
-                to_unit_id=to_unit,
+            transfers.append(
+                Transfer(
+                    reorganisation=reorganisation,
+                    initiative=initiative,
+                    from_unit_id=initiative.unit_id,
+                    to_unit_id=to_unit,
+                )
             )
         else:
             Transfer.objects.filter(reorganisation=reorganisation, initiative=initiative).update(
@@ -406,9 +476,10 @@ def _transfer_initiatives(user, reorganisation, closing, found, day):
         initiative.search_text = initiative_search_text(
             initiative.name, initiative.person_name, initiative.address, names.get(to_unit, "")
         )
-        moved.append(initiative)
-    _save_moved(user, moved, str(reorganisation))
-    return moved
+        carried.append(initiative)
+    Transfer.objects.bulk_create(transfers, batch_size=CHUNK)
+    _save_moved(user, carried, str(reorganisation))
+    return carried
 
 
 def _save_moved(user, initiatives, reason):
@@ -537,11 +608,13 @@ def undo(*, user, reorganisation: Reorganisation) -> Reorganisation:
     Unit.objects.filter(pk__in=old_ids, successor_id__in=new_ids | _targets(reorganisation)).update(
         successor=None
     )
-    for pk, valid_to in applied["closed_before"].items():
-        unit = Unit.objects.get(pk=int(pk))
-        unit.valid_to = datetime.date.fromisoformat(valid_to) if valid_to else None
-        unit._history_user = user
-        unit.save(update_fields=["valid_to"])
+    reopened = []
+    for chunk in batched(sorted(old_ids), CHUNK):
+        for unit in Unit.objects.filter(pk__in=chunk):
+            valid_to = applied["closed_before"][str(unit.pk)]
+            unit.valid_to = datetime.date.fromisoformat(valid_to) if valid_to else None
+            reopened.append(unit)
+    _set_valid_to(user, reopened, _("Hoàn tác: %(plan)s") % {"plan": reorganisation})
     found = lineage.Lineages()
     touched = set(Registration.objects.filter(carrier_id__in=new_ids).values_list("carrier_id", flat=True))
     recarry(old_ids, found)

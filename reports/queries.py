@@ -16,6 +16,7 @@ from django.db.models import (
     Case,
     Count,
     F,
+    IntegerField,
     Max,
     Q,
     Sum,
@@ -28,6 +29,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registry import lineage
 from registry.choices import (
     LEVEL_RANK,
     DecisionKind,
@@ -36,12 +38,13 @@ from registry.choices import (
     Kind,
     Level,
     RegistrationStatus,
+    ReorganisationStatus,
     StandardField,
     UnitType,
 )
 from registry.chunks import batched
 from registry.measures import LEVEL_GRADE_MEASURES, MEASURES, TALLY_KEYS
-from registry.models import CurrentTally, Decision, Registration, Tally, Unit, decision_reference
+from registry.models import CurrentTally, Decision, Lineage, Registration, Tally, Unit, decision_reference
 from registry.querysets import plain_rows, scope_paths
 from registry.scope import scope_of
 
@@ -315,6 +318,7 @@ def unit_table(user, root, period):
             {
                 "unit": {
                     "pk": child["pk"],
+                    "path": child["path"],
                     "name": child["name"],
                     "valid_to": child["valid_to"],
                     "closed_in_period": bool(child["valid_to"] and child["valid_to"] <= period.end),
@@ -356,6 +360,66 @@ def unit_table(user, root, period):
         "total": _with_change(total_current, total_previous),
         "participation": participation,
     }
+
+
+def former_table(user, unit, period):
+    """Return today's ``unit`` row unfolded: the former units whose figures it holds, then its own.
+
+    In today's structure (``period`` is switched to it). A former unit's row counts the
+    registrations made in its subtree that ``unit``'s subtree carries on (after a split, only
+    the part it carries); the last row counts those its own units made. The rows add up to
+    ``unit``'s row in the table by unit. One query beside the lineage's.
+    """
+    period = period.in_structure(CURRENT)
+    formers = lineage.former_units(unit)
+    whens = [When(unit__path__startswith=former.path, then=Value(former.pk)) for former in formers]
+    branch = Case(*whens, default=Value(0), output_field=IntegerField()) if whens else Value(0)
+    current, previous = period.q(), period.previous().q()
+    counted = {
+        row["former"]: row
+        for row in registrations(user, unit, structure=CURRENT)
+        .filter(current | previous)
+        .annotate(former=branch)
+        .values("former")
+        .annotate(**_counts(current), **_counts(previous, "prev_"))
+        .order_by()
+    }
+    empty = {m.key: 0 for m in MEASURES}
+    rows = []
+    for former in [*formers, None]:
+        counts = counted.get(former.pk if former else 0)
+        current_counts = _unprefix(counts, "") if counts else empty
+        previous_counts = _unprefix(counts, "prev_") if counts else empty
+        if former is None and not (current_counts["total"] or previous_counts["total"]):
+            continue
+        shown = former or unit
+        rows.append(
+            {
+                "unit": {
+                    "pk": shown.pk,
+                    "name": shown.name,
+                    "valid_to": shown.valid_to,
+                    "former": former is not None,
+                },
+                **_with_change(current_counts, previous_counts),
+            }
+        )
+    return rows
+
+
+def branches_with_formers(root, children):
+    """Return the paths of ``children`` (rows of the table by unit) that carry on former units."""
+    if not children:
+        return set()
+    length = len(root.path) + Unit.steplen
+    successors = (
+        Lineage.objects.filter(reorganisation__status=ReorganisationStatus.APPLIED)
+        .filter(successor__path__startswith=root.path, successor__depth__gt=root.depth)
+        .annotate(branch=Substr("successor__path", 1, length))
+        .values_list("branch", flat=True)
+        .distinct()
+    )
+    return set(successors) & {child["path"] for child in children}
 
 
 def _by_branch(source, current, previous):

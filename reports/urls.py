@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("bieu-tong-hop/", views.ReportView.as_view(), name="report"),
+    path("bieu-tong-hop/don-vi-cu/", views.FormerUnitsView.as_view(), name="report_formers"),
     path("tai-xuong.xlsx", views.ExportView.as_view(), name="export_xlsx"),
     path("tep/<int:pk>/", views.WorkbookDetailView.as_view(), name="workbook_detail"),
     path("tep/<int:pk>/tai-ve/", views.WorkbookDownloadView.as_view(), name="workbook_download"),

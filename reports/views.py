@@ -6,7 +6,7 @@ lists with their links; every number comes from ``queries`` and templates never 
 
 from urllib.parse import urlencode
 
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -134,8 +134,13 @@ class ReportMixin:
         }
 
     def table_rows(self, table, groups):
-        """Give each row of the unit table its cells with their drill-down links."""
+        """Give each row of the unit table its cells with their drill-down links.
+
+        In today's structure a row that holds former units' figures links to them unfolded.
+        """
         columns = tables.columns_of(groups)
+        children = [row["unit"] for row in table["rows"] if not row["unit"]["is_root"]]
+        unfolding = queries.branches_with_formers(self.root, children) if self.period.current else set()
         rows = []
         for row in table["rows"]:
             unit = row["unit"]
@@ -146,17 +151,22 @@ class ReportMixin:
                 {
                     "unit": unit,
                     "url": None if unit["is_root"] else self.page_url(unit["pk"]),
+                    "former_url": self.formers_url(unit["pk"]) if unit.get("path") in unfolding else None,
                     "cells": [self.cell(row, column, pk) for column in columns],
                 }
             )
         total = {"cells": [self.cell(table["total"], column, self.root.pk) for column in columns]}
         return rows, total
 
-    def cell(self, figures, column, unit_pk):
+    def formers_url(self, unit_pk):
+        params = {"unit": unit_pk, "parent": self.root.pk, **self.period.form_params()}
+        return reverse("reports:report_formers") + "?" + urlencode(params)
+
+    def cell(self, figures, column, unit_pk, **extra):
         value = tables.value_of(figures, column.key)
         if column.key == tables.CHANGE:
             return {"value": value, "signed": True, "html": tables.number_cell(value, signed=True)}
-        url = self.count_url(unit_pk, column.key, value)
+        url = self.count_url(unit_pk, column.key, value, **extra)
         return {"value": value, "url": url, "html": tables.number_cell(value, url)}
 
     def field_rows(self, fields, groups):
@@ -393,6 +403,69 @@ class ReportView(ReportMixin, generic.TemplateView):
             field_rows=field_rows,
             field_total=field_total,
             participation=units["participation"],
+        )
+        return context
+
+
+class FormerUnitsView(ReportMixin, generic.TemplateView):
+    """Today's unit unfolded to the former units whose figures it holds, in today's structure.
+
+    Asked by a row of the report's table (htmx: the rows go under it, in the table's columns,
+    those of ``parent``) or opened as a page of its own.
+    """
+
+    template_name = "reports/former_units.html"
+    url_name = "reports:report_formers"
+
+    def setup_report(self):
+        super().setup_report()
+        if self.root.valid_to is not None:
+            raise Http404(_("Đơn vị đã thôi hoạt động không còn giữ số liệu của đơn vị nào."))
+        self.period = self.period.in_structure(CURRENT)
+        self.parent = None
+        parent = self.request.GET.get("parent", "")
+        if parent.isdigit() and int(parent) != self.root.pk:
+            try:
+                self.parent = queries.report_root(self.request.user, int(parent))
+            except Http404:
+                self.parent = None
+
+    def get_template_names(self):
+        return ["reports/_former_rows.html"] if self.request.htmx else [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, unit, period = self.request.user, self.root, self.period
+        # The columns of the table the rows go into: the levels present in its total.
+        table_root = self.parent or unit
+        totals = queries.unit_table(user, table_root, period)["total"]["current"]
+        groups = tables.unit_groups(tables.levels_present(totals))
+        columns = tables.columns_of(groups)
+        rows = []
+        for row in queries.former_table(user, unit, period):
+            former = row["unit"]
+            as_it_was = period.in_structure(REPORTED)
+            rows.append(
+                {
+                    "unit": former,
+                    "url": self.page_url(former["pk"], "reports:report", as_it_was)
+                    if former["former"]
+                    else None,
+                    "cells": [
+                        self.cell(row, column, unit.pk, registered_in=former["pk"]) for column in columns
+                    ],
+                }
+            )
+        context.update(
+            root=unit,
+            period=period,
+            rows=rows,
+            unit_groups=groups,
+            unit_column_count=2 + len(columns),
+            total={"cells": [self.cell(queries.summary(user, unit, period), c, unit.pk) for c in columns]},
+            report_url=self.page_url(table_root.pk, "reports:report"),
+            table_root=table_root,
+            **self.structure_context(),
         )
         return context
 
