@@ -258,25 +258,65 @@ def page_rows(pages, t):
     year, last = t["old_year"], t["last_year"]
     deep = t["deep_page"]
     admin_deep = (deep * 50 + 99) // 100  # the same rows: the admin shows 100 a page
+    as_it_was, today = "&structure=reported", "&structure=current"
+    phase = f"period=phase&year_from={last - 4}&year_to={last}"
+    formers = reverse("reports:report_formers")
     rows = [
-        (f"Bảng điều khiển, toàn quốc, năm {year}", f"{dashboard}?unit={root.pk}&year={year}"),
-        (f"Biểu tổng hợp, toàn quốc, năm {year}", f"{report}?unit={root.pk}&year={year}"),
+        (f"Bảng điều khiển, toàn quốc, năm {year}", f"{dashboard}?unit={root.pk}&year={year}{as_it_was}"),
+        (f"Biểu tổng hợp, toàn quốc, năm {year}", f"{report}?unit={root.pk}&year={year}{as_it_was}"),
+        (
+            f"Bảng điều khiển, toàn quốc, năm {last}, tổ chức hiện nay",
+            f"{dashboard}?unit={root.pk}&year={last}{today}",
+        ),
+        (
+            f"Biểu tổng hợp, toàn quốc, năm {last}, tổ chức hiện nay",
+            f"{report}?unit={root.pk}&year={last}{today}",
+        ),
         (
             f"Bảng điều khiển, toàn quốc, giai đoạn {last - 4}–{last}",
-            f"{dashboard}?unit={root.pk}&period=phase&year_from={last - 4}&year_to={last}",
+            f"{dashboard}?unit={root.pk}&{phase}{as_it_was}",
         ),
         (
-            f"Bảng điều khiển, {province.name} (mới), năm {last}",
-            f"{dashboard}?unit={province.pk}&year={last}",
+            f"Bảng điều khiển, toàn quốc, giai đoạn {last - 4}–{last}, tổ chức hiện nay",
+            f"{dashboard}?unit={root.pk}&{phase}{today}",
         ),
-        (f"Biểu tổng hợp, {province.name} (mới), năm {last}", f"{report}?unit={province.pk}&year={last}"),
+        (
+            f"Bảng điều khiển, {province.name} (mới), năm {last}, tổ chức hiện nay",
+            f"{dashboard}?unit={province.pk}&year={last}{today}",
+        ),
+        (
+            f"Biểu tổng hợp, {province.name} (mới), năm {last}, tổ chức hiện nay",
+            f"{report}?unit={province.pk}&year={last}{today}",
+        ),
+        (
+            f"Biểu tổng hợp, {province.name} (mới), năm {last}, như đã báo cáo",
+            f"{report}?unit={province.pk}&year={last}{as_it_was}",
+        ),
+        (
+            f"Bảng điều khiển, {province.name} (mới), giai đoạn {last - 4}–{last}, tổ chức hiện nay",
+            f"{dashboard}?unit={province.pk}&{phase}{today}",
+        ),
+        (
+            f"Biểu tổng hợp, {province.name} (mới), giai đoạn {last - 4}–{last}, tổ chức hiện nay",
+            f"{report}?unit={province.pk}&{phase}{today}",
+        ),
+        (
+            f"Biểu tổng hợp, toàn quốc, năm {last}: {province.name} mở ra các đơn vị cũ",
+            f"{formers}?unit={province.pk}&parent={root.pk}&year={last}{today}",
+        ),
         (
             f"Bảng điều khiển, {old.name} (cũ), 6 tháng đầu {year}",
             f"{dashboard}?unit={old.pk}&period=half&year={year}&half=1",
         ),
         (f"Biểu tổng hợp, {old.name} (cũ), năm {year}", f"{report}?unit={old.pk}&year={year}"),
-        (f"Bảng điều khiển, {commune.name}, năm {last}", f"{dashboard}?unit={commune.pk}&year={last}"),
-        (f"Biểu tổng hợp, {commune.name}, năm {last}", f"{report}?unit={commune.pk}&year={last}"),
+        (
+            f"Bảng điều khiển, {commune.name}, năm {last}, tổ chức hiện nay",
+            f"{dashboard}?unit={commune.pk}&year={last}{today}",
+        ),
+        (
+            f"Biểu tổng hợp, {commune.name}, năm {last}, tổ chức hiện nay",
+            f"{report}?unit={commune.pk}&year={last}{today}",
+        ),
         ("Danh sách mô hình, trang đầu", listing),
         (
             "Danh sách mô hình, lọc (tỉnh cũ, năm, cá nhân, kinh tế)",
@@ -294,6 +334,10 @@ def page_rows(pages, t):
             f"{listing}?q=hien+dat+lam+duong&unit={province.pk}&year={last}",
         ),
         ("Danh sách mô hình, tìm “nguyen van” (hơn 30.000 dòng)", f"{listing}?q=nguyen+van"),
+        (
+            f"Danh sách mô hình, {province.name}, năm {last}, tổ chức hiện nay",
+            f"{listing}?unit={province.pk}&year={last}{today}",
+        ),
         ("Chi tiết mô hình", reverse("registry:initiative_detail", args=[t["initiative"].pk])),
         ("Django admin: danh sách đăng ký, trang đầu", "/quan-tri/registry/registration/"),
         (f"Django admin: lọc năm {year}", f"/quan-tri/registry/registration/?year={year}"),
@@ -765,6 +809,25 @@ def markdown(context):
             f"{row['queries']} | {compare} |"
         )
     add("")
+    reform = context.get("reform")
+    if reform:
+        seconds = (
+            f"{vn(reform['seconds'], 1)} giây" if reform["seconds"] is not None else "thời gian không ghi lại"
+        )
+        add(
+            f"Sắp xếp “{reform['title']}” ngày {reform['day']} (qua dịch vụ sắp xếp, khi sinh dữ liệu): "
+            f"{vn(reform['steps'])} bước ({vn(reform['splits'])} chia tách), {vn(reform['closed'])} đơn vị "
+            f"đóng lại, {vn(reform['links'])} dòng kế thừa, {vn(reform['transfers'])} mô hình chuyển sang "
+            f"đơn vị kế thừa: {seconds}."
+        )
+        add("")
+    check = context.get("check")
+    if check:
+        add(
+            f"Kiểm tra số liệu giữ sẵn với đếm lại (`tally_check`, cả hai cách tính, "
+            f"{vn(check['rows'])} dòng): {vn(check['seconds'], 1)} giây, {vn(check['differ'])} dòng lệch."
+        )
+        add("")
     add("| Tệp Excel năm | Giây | Số dòng | Dòng/giây | Bộ nhớ đỉnh (MB) | So với xlsxwriter thuần |")
     add("|---|---:|---:|---:|---:|---|")
     for label, ours, peer in context["workbooks"]:
@@ -824,6 +887,47 @@ def write_doc(text):
     before, rest = current.split(START, 1)
     _old, after = rest.split(END, 1)
     DOC.write_text(f"{before}{START}\n{text}\n{END}{after}")
+
+
+def reform_figures():
+    """Return what the largest applied reorganisation did and how long it took (stored when applied)."""
+    from django.db.models import Count
+
+    from registry.models import Reorganisation
+
+    plan = (
+        Reorganisation.objects.filter(status="applied")
+        .annotate(links=Count("lineage", distinct=True))
+        .order_by("-links")
+        .first()
+    )
+    if plan is None:
+        return None
+    steps = plan.plan.get("steps", [])
+    applied = plan.plan.get("applied", {})
+    return {
+        "title": plan.title,
+        "day": plan.effective_on.strftime("%d/%m/%Y"),
+        "steps": len(steps),
+        "splits": sum(1 for step in steps if step.get("kind") == "split"),
+        "links": plan.links,
+        "transfers": plan.transfers.count(),
+        "closed": len(applied.get("closed_before", {})),
+        "seconds": applied.get("seconds"),
+    }
+
+
+def count_check():
+    """Time ``tally_check`` (the recount of both kept tables, without repair) over the whole data."""
+    from registry.tally import tally_check
+
+    started = time.perf_counter()
+    report = tally_check()
+    return {
+        "seconds": time.perf_counter() - started,
+        "rows": sum(held for held, _expected, _differ in report.values()),
+        "differ": sum(differ for _held, _expected, differ in report.values()),
+    }
 
 
 def postgres_version():
@@ -895,6 +999,10 @@ def main():
         + (f" --repeat {args.repeat}" if args.repeat != 20 else ""),
     }
     print(f"Dữ liệu: {context['counts']}", flush=True)
+    context["reform"] = reform_figures()
+    print(f"Sắp xếp: {context['reform']}", flush=True)
+    context["check"] = count_check()
+    print(f"Kiểm tra số liệu: {context['check']}", flush=True)
     year = t["old_year"]
     print(f"GROUP BY thuần SQL, năm {year}:", flush=True)
     context["naive"] = naive_group_by(year, args.repeat, args.budget)

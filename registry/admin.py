@@ -152,11 +152,11 @@ class UnitAdmin(ScopedAdmin):
     official records; a unit that ends gets ``valid_to`` and a successor.
     """
 
-    fields = ["name", "short_name", "unit_type", "code", "valid_from", "valid_to", "successor"]
+    # The end and the successors change only through a reorganisation (see UnitForm).
+    fields = ["name", "short_name", "unit_type", "code", "valid_from"]
     list_display = ["indented_name", "unit_type", "code", "valid_from", "valid_to"]
     list_filter = ["unit_type"]
     search_fields = ["name", "code", "search_name"]
-    raw_id_fields = ["successor"]
     ordering = ["path"]
     change_action = MANAGE
 
@@ -165,7 +165,7 @@ class UnitAdmin(ScopedAdmin):
         return "\u2003" * (unit.depth - 1) + unit.name
 
     def get_fields(self, request, obj=None):
-        return ["parent", *self.fields] if obj is None else self.fields
+        return ["parent", *self.fields, "valid_to"] if obj is None else self.fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:

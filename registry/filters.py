@@ -33,9 +33,10 @@ BOOLEAN_CHOICES = [("true", _("Có")), ("false", _("Không"))]
 class UnitFilter(django_filters.ModelChoiceFilter):
     """A unit and its whole subtree."""
 
-    def __init__(self, *args, path_lookup, follows_structure=True, **kwargs):
+    def __init__(self, *args, path_lookup, follows_structure=True, hidden=False, **kwargs):
         self.path_lookup = path_lookup
         self.follows_structure = follows_structure
+        self.hidden = hidden  # set by a link (the page names it), never chosen in the form
         kwargs.setdefault("queryset", scoped_units)
         super().__init__(*args, **kwargs)
 
@@ -56,7 +57,9 @@ class UnitFilter(django_filters.ModelChoiceFilter):
     @property
     def field(self):
         field = super().field
-        if not isinstance(field.widget, Autocomplete):
+        if self.hidden:
+            field.widget = forms.HiddenInput()
+        elif not isinstance(field.widget, Autocomplete):
             field.label_from_instance = unit_label
             use_autocomplete(field, "unit")
         return field
@@ -87,7 +90,11 @@ class StyledFilterSet(django_filters.FilterSet):
 
     @property
     def more_filters_used(self):
-        return any(self.data.get(name) for name in self.filters if name not in self.primary_filters)
+        return any(
+            self.data.get(name)
+            for name, each in self.filters.items()
+            if name not in self.primary_filters and not getattr(each, "hidden", False)
+        )
 
     @property
     def form(self):
@@ -119,7 +126,10 @@ class RegistrationFilterSet(StyledFilterSet):
     # The registering unit whatever the structure: a row of today's unit unfolded to the former
     # units whose figures it holds links to "carried by it, registered in that former unit".
     registered_in = UnitFilter(
-        label=_("Đăng ký tại đơn vị (cả trực thuộc)"), path_lookup="unit__path", follows_structure=False
+        label=_("Đăng ký tại đơn vị (cả trực thuộc)"),
+        path_lookup="unit__path",
+        follows_structure=False,
+        hidden=True,
     )
     structure = django_filters.ChoiceFilter(
         label=_("Đơn vị tính theo"),

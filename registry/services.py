@@ -271,8 +271,15 @@ def unit_create(*, user, parent, unit):
 @transaction.atomic
 def unit_update(*, user, unit):
     """Save an edited unit; a new name is written into the search keys of its initiatives."""
-    renamed = unit.name != Unit.objects.filter(pk=unit.pk).values_list("name", flat=True).get()
-    rules.check_unit_dates(valid_to=unit.valid_to, successor=unit.successor_id)
+    stored = Unit.objects.filter(pk=unit.pk).values("name", "valid_to", "successor_id").get()
+    if (unit.valid_to, unit.successor_id) != (stored["valid_to"], stored["successor_id"]):
+        raise ValidationError(
+            _(
+                "Ngày thôi hoạt động và đơn vị kế thừa chỉ thay đổi qua kế hoạch sắp xếp tổ chức, "
+                "để lịch sử và số liệu theo tổ chức hiện nay đi theo."
+            )
+        )
+    renamed = unit.name != stored["name"]
     unit._history_user = user
     unit.full_clean(exclude=["path", "depth", "numchild"])
     unit.save()

@@ -408,25 +408,16 @@ class AttachmentForm(forms.ModelForm):
 
 
 class UnitForm(ScopedFormMixin, forms.ModelForm):
+    """A unit's names, type, code and opening day.
+
+    A unit ends, merges, splits or moves only through a reorganisation, which records its
+    lineage and hands its models on: its end and its successors are not edited here. A new
+    unit may be entered with its end already past, for history (``UnitCreateForm``).
+    """
+
     unit_action = MANAGE
 
     class Meta:
         model = Unit
-        fields = ["name", "short_name", "unit_type", "code", "valid_from", "valid_to", "successor"]
+        fields = ["name", "short_name", "unit_type", "code", "valid_from"]
         widgets = {"valid_from": DateInput(), "valid_to": DateInput()}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["successor"].queryset = Unit.objects.restrict(self.user, MANAGE)
-        if self.instance.pk:
-            self.fields["successor"].queryset = self.fields["successor"].queryset.exclude(pk=self.instance.pk)
-        self.fields["successor"].label_from_instance = unit_label
-        use_autocomplete(self.fields["successor"], "unit", MANAGE)
-
-    def clean(self):
-        cleaned = super().clean()
-        try:
-            rules.check_unit_dates(valid_to=cleaned.get("valid_to"), successor=cleaned.get("successor"))
-        except ValidationError as error:
-            add_errors(self, error)
-        return cleaned

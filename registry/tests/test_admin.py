@@ -144,19 +144,16 @@ def test_delete_selected_hides_the_rows_and_restore_brings_them_back(tree, admin
     assert tally_is_live()
 
 
-def test_the_unit_form_cannot_move_a_unit(tree, admin_client, tally_is_live):
+def test_the_unit_form_cannot_move_nor_close_a_unit(tree, admin_client, tally_is_live):
     url = change_url(tree.cell)
     response = admin_client.get(url)
     form = response.context["adminform"].form
-    assert set(form.fields) == {
-        "name",
-        "short_name",
-        "unit_type",
-        "code",
-        "valid_from",
-        "valid_to",
-        "successor",
-    }
+    # The end and the successor change only through a reorganisation, which keeps the lineage.
+    assert set(form.fields) == {"name", "short_name", "unit_type", "code", "valid_from"}
+    closing = form_data(response, valid_to="30/06/2025", successor=tree.b.pk)
+    assert admin_client.post(url, closing).status_code == 302
+    cell = Unit.objects.get(pk=tree.cell.pk)
+    assert (cell.valid_to, cell.successor_id) == (None, None)
     # What the tree library's move form would send, and a parent.
     moved = form_data(
         response, parent=tree.b.pk, treebeard_position="first-child", treebeard_ref_node=tree.b.pk

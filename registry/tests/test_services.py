@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from registry import services
 from registry.choices import DecisionKind, Level, RegistrationStatus, UnitType
-from registry.models import Decision, Initiative, Registration
+from registry.models import Decision, Initiative, Registration, Unit
 
 from .factories import InitiativeFactory, RegistrationFactory, make_unit
 
@@ -278,3 +278,19 @@ def test_a_registration_cannot_be_dated_after_a_decision_that_covers_it(tree):
     ]
     registration.registered_on = D(2023, 12, 15)
     services.registration_update(user=tree.editor_a, registration=registration)
+
+
+def test_a_unit_s_end_and_successor_change_only_through_a_reorganisation(tree):
+    unit = make_unit("Đảng ủy xã Tân Sơn", Unit.objects.get_parent(tree.commune), UnitType.COMMUNE)
+    unit.valid_to = datetime.date(2025, 6, 30)
+    with pytest.raises(ValidationError, match="kế hoạch sắp xếp"):
+        services.unit_update(user=None, unit=unit)
+    unit.refresh_from_db()
+    unit.successor = tree.commune
+    with pytest.raises(ValidationError, match="kế hoạch sắp xếp"):
+        services.unit_update(user=None, unit=unit)
+    unit.refresh_from_db()
+    unit.name = "Đảng ủy xã Tân Sơn (sửa chính tả)"
+    services.unit_update(user=None, unit=unit)
+    unit.refresh_from_db()
+    assert (unit.name, unit.valid_to, unit.successor_id) == ("Đảng ủy xã Tân Sơn (sửa chính tả)", None, None)

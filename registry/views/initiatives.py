@@ -152,6 +152,13 @@ class RegistrationListView(ScopedMixin, FilterView):
         query.pop("page", None)
         query.pop("export", None)
         context["query_string"] = query.urlencode()
+        # A drill-down from a former unit's row: say so, and how to widen it again.
+        registered_in = (
+            self.filterset.form.cleaned_data.get("registered_in") if self.filterset.is_bound else None
+        )
+        if registered_in:
+            query.pop("registered_in", None)
+            context["registered_in"] = {"unit": registered_in, "without": query.urlencode()}
         context["count_capped"] = self.count_capped
         # Whether to offer the bulk actions; the actions themselves restrict to CHANGE again.
         context["can_change"] = scope_of(self.request.user).may_change_anything()

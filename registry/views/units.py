@@ -108,6 +108,12 @@ class UnitCreateForm(UnitForm):
 
     field_order = ["parent"]
 
+    class Meta(UnitForm.Meta):
+        fields = [*UnitForm.Meta.fields, "valid_to"]
+        help_texts = {
+            "valid_to": gettext_lazy("Chỉ khi nhập lại một đơn vị đã thôi hoạt động, để ghi lịch sử.")
+        }
+
 
 class UnitCreateView(UserFormKwargsMixin, generic.CreateView):
     model = Unit
