@@ -362,13 +362,14 @@ def unit_table(user, root, period):
     }
 
 
-def former_table(user, unit, period):
+def former_table(user, unit, period, *, own=False):
     """Return today's ``unit`` row unfolded: the former units whose figures it holds, then its own.
 
     In today's structure (``period`` is switched to it). A former unit's row counts the
     registrations made in its subtree that ``unit``'s subtree carries on (after a split, only
     the part it carries); the last row counts those its own units made. The rows add up to
-    ``unit``'s row in the table by unit. One query beside the lineage's.
+    ``unit``'s row in the table by unit; with ``own``, to the row of what ``unit`` itself
+    carries (a report root's own row). One query beside the lineage's.
     """
     period = period.in_structure(CURRENT)
     formers = lineage.former_units(unit)
@@ -379,6 +380,7 @@ def former_table(user, unit, period):
         row["former"]: row
         for row in registrations(user, unit, structure=CURRENT)
         .filter(current | previous)
+        .filter(Q(carrier_id=unit.pk) if own else Q())
         .annotate(former=branch)
         .values("former")
         .annotate(**_counts(current), **_counts(previous, "prev_"))

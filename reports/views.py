@@ -151,15 +151,19 @@ class ReportMixin:
                 {
                     "unit": unit,
                     "url": None if unit["is_root"] else self.page_url(unit["pk"]),
-                    "former_url": self.formers_url(unit["pk"]) if unit.get("path") in unfolding else None,
+                    "former_url": self.formers_url(unit["pk"], own=unit["is_root"])
+                    if unit.get("path") in unfolding or (unit["is_root"] and self.period.current)
+                    else None,
                     "cells": [self.cell(row, column, pk) for column in columns],
                 }
             )
         total = {"cells": [self.cell(table["total"], column, self.root.pk) for column in columns]}
         return rows, total
 
-    def formers_url(self, unit_pk):
+    def formers_url(self, unit_pk, own=False):
         params = {"unit": unit_pk, "parent": self.root.pk, **self.period.form_params()}
+        if own:  # the root's own row: what the root itself carries, not its subtree
+            params["own"] = 1
         return reverse("reports:report_formers") + "?" + urlencode(params)
 
     def cell(self, figures, column, unit_pk, **extra):
@@ -441,10 +445,12 @@ class FormerUnitsView(ReportMixin, generic.TemplateView):
         totals = queries.unit_table(user, table_root, period)["total"]["current"]
         groups = tables.unit_groups(tables.levels_present(totals))
         columns = tables.columns_of(groups)
+        own = self.request.GET.get("own") == "1"
         rows = []
-        for row in queries.former_table(user, unit, period):
+        for row in queries.former_table(user, unit, period, own=own):
             former = row["unit"]
             as_it_was = period.in_structure(REPORTED)
+            # The rows of a root's own row have no list filter of their own: no links.
             rows.append(
                 {
                     "unit": former,
@@ -452,7 +458,8 @@ class FormerUnitsView(ReportMixin, generic.TemplateView):
                     if former["former"]
                     else None,
                     "cells": [
-                        self.cell(row, column, unit.pk, registered_in=former["pk"]) for column in columns
+                        self.cell(row, column, None if own else unit.pk, registered_in=former["pk"])
+                        for column in columns
                     ],
                 }
             )
@@ -462,7 +469,9 @@ class FormerUnitsView(ReportMixin, generic.TemplateView):
             rows=rows,
             unit_groups=groups,
             unit_column_count=2 + len(columns),
-            total={"cells": [self.cell(queries.summary(user, unit, period), c, unit.pk) for c in columns]},
+            total=None
+            if own
+            else {"cells": [self.cell(queries.summary(user, unit, period), c, unit.pk) for c in columns]},
             report_url=self.page_url(table_root.pk, "reports:report"),
             table_root=table_root,
             **self.structure_context(),

@@ -1,10 +1,10 @@
 """Today's unit unfolded to the former units whose figures it holds (today's structure).
 
-    Tỉnh ủy P
-    ├── Đảng ủy xã X   until 30/06/2025: 2 in 2024, 1 in 2025 (March)
-    ├── Đảng ủy xã Y   until 30/06/2025: 1 in 2024
-    └── Đảng ủy xã Z   from 01/07/2025, carries X and Y on: 1 in 2025 (August)
-    Tỉnh ủy Q           another branch
+Tỉnh ủy P
+├── Đảng ủy xã X   until 30/06/2025: 2 in 2024, 1 in 2025 (March)
+├── Đảng ủy xã Y   until 30/06/2025: 1 in 2024
+└── Đảng ủy xã Z   from 01/07/2025, carries X and Y on: 1 in 2025 (August)
+Tỉnh ủy Q           another branch
 """
 
 import datetime
@@ -82,7 +82,9 @@ def test_each_unfolded_count_links_to_exactly_its_rows(merged, client):
     client.force_login(viewer_of(merged.p))
     url = reverse("reports:report_formers")
     response = client.get(
-        url, {"unit": merged.z.pk, "parent": merged.p.pk, **PERIOD.form_params()}, headers={"HX-Request": "true"}
+        url,
+        {"unit": merged.z.pk, "parent": merged.p.pk, **PERIOD.form_params()},
+        headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
     assert [t.name for t in response.templates][0] == "reports/_former_rows.html"
@@ -134,3 +136,19 @@ def test_a_closed_unit_holds_nothing_and_odd_input_never_fails(merged, client):
         {"unit": merged.z.pk, "structure": "nonsense"},
     ):
         assert client.get(url, params).status_code in (200, 404), params
+
+
+def test_the_root_s_own_row_unfolds_to_what_the_root_itself_carries(merged, fields, client):
+    register(merged.p, year=2025, field=fields.economy, registered_on=datetime.date(2025, 9, 1))
+    admin = viewer_of(merged.p)
+    table = queries.unit_table(admin, merged.p, PERIOD)
+    own_row = next(row for row in table["rows"] if row["unit"]["is_root"])
+    rows = queries.former_table(admin, merged.p, PERIOD, own=True)
+    assert sum(row["current"]["total"] for row in rows) == own_row["current"]["total"] == 1
+    client.force_login(admin)
+    response = client.get(reverse("reports:report"), {"unit": merged.p.pk, **PERIOD.form_params()})
+    url = next(row["former_url"] for row in response.context["unit_rows"] if row["unit"]["is_root"])
+    assert "own=1" in url
+    unfolded = client.get(url, headers={"HX-Request": "true"})
+    assert unfolded.status_code == 200
+    assert not any(cell.get("url") for row in unfolded.context["rows"] for cell in row["cells"])
