@@ -5,8 +5,10 @@ memory does not grow with the file; only the keys needed to catch duplicate rows
 Nothing is written to the registry here: ``services.import_apply`` does that after the user
 confirms.
 
-A row is identified by its unit, its initiative's name (compared folded: case, diacritics and
-punctuation ignored) and its year. The row will
+A row is identified by its unit, its initiative's name, the person's name for an individual
+model (two persons of one commune may carry the same title) and its year. Names are compared
+folded (case, diacritics and punctuation ignored); when several models of the unit fold to the
+same name, the one written exactly (with its diacritics) is meant. The row will
 
 - create an initiative and its registration when the unit has no initiative of that name;
 - create a registration when the initiative exists but has none for the year (status
@@ -17,15 +19,28 @@ punctuation ignored) and its year. The row will
 An empty cell leaves the stored value as it is: a short list from a lower unit never erases
 what the commission already entered.
 
+A row only touches what the user may change, by the rule the pages use
+(``restrict(user, CHANGE)``): its unit, the initiative whose columns it changes or that it
+registers for a new year, the registration it updates. A row that names a model outside that
+scope (a model of another branch that the unit once registered) is refused at its row and
+column as not found among the user's models.
+
+Every value is checked against what the database accepts, by the model field's own validators
+(ranges of the numbers, lengths of the texts), so that a row refused nowhere else cannot fail
+at the write with a generic message.
+
 The registry's rules (``registry.rules``) are applied to what a row would write, as the services
 apply them to a form: a row the site would refuse is refused here, at its row and column.
 """
 
 import datetime
 import re
+import unicodedata
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
@@ -35,6 +50,7 @@ from registry.choices import Evaluation, Kind, Level, RegistrationStatus
 from registry.chunks import batched
 from registry.exports import COLUMNS, COLUMNS_BY_KEY, FLAG_NO, FLAG_YES, INFO_COLUMNS
 from registry.models import Decision, Field, Initiative, Registration, decision_reference
+from registry.querysets import CHANGE
 from registry.text import fold
 
 from . import reader
@@ -101,8 +117,65 @@ def looks_like_header(values):
     return "name" in keys and "year" in keys
 
 
+def max_rows():
+    """Return the most data rows one upload may hold (``INTAKE_MAX_ROWS``)."""
+    return getattr(settings, "INTAKE_MAX_ROWS", 50_000)
+
+
 def max_length(model, key):
     return getattr(model._meta.get_field(key), "max_length", None)
+
+
+def target_model(column):
+    return Initiative if column.target in ("initiative", "key") else Registration
+
+
+def number_for_model(model, key, number):
+    """Return ``number`` when the model field accepts it; raise ``CellError`` saying the range otherwise.
+
+    The field's own validators decide (the database's integer range, and any range the registry
+    declares on the field), so that the import refuses what a save would refuse.
+    """
+    field = model._meta.get_field(key)
+    try:
+        field.run_validators(number)
+    except ValidationError as problem:
+        limits = [v.limit_value for v in field.validators if isinstance(v, MaxValueValidator)]
+        codes = {error.code for error in problem.error_list}
+        if codes <= {"max_value"} and limits:
+            raise reader.CellError(
+                _("Số %(number)s quá lớn: cột này nhận số từ 0 đến %(limit)s. Hãy kiểm tra lại số.")
+                % {"number": grouped(number), "limit": grouped(min(limits))}
+            ) from problem
+        raise reader.CellError(" ".join(problem.messages)) from problem
+    return number
+
+
+def person_key(name):
+    """Return the comparison key of a person's name (collective models have none: "")."""
+    return fold(name or "")
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def written_key(text):
+    """Return ``text`` as written, diacritics kept, without case, punctuation or extra spaces."""
+    return _NOT_WORD.sub(" ", unicodedata.normalize("NFC", str(text or "")).lower()).strip()
+
+
+def grouped(number):
+    """Return a whole number with dots between thousands, as Vietnamese readers write it: 1.759."""
+    return f"{number:,}".replace(",", ".")
+
+
+class Candidate:
+    """A stored initiative a row may mean: found through the row's unit, by its folded name."""
+
+    __slots__ = ("pk", "name", "person", "is_deleted")
+
+    def __init__(self, pk, name, person_name, is_deleted):
+        self.pk, self.name, self.person, self.is_deleted = pk, name, person_key(person_name), is_deleted
 
 
 def apply_rule(error, check, unit_key="unit"):
@@ -139,7 +212,7 @@ def display(key, value, fields=None):
             value = datetime.date.fromisoformat(value)
         return value.strftime("%d/%m/%Y")
     if column.kind == "int":
-        return f"{value:,}".replace(",", ".")
+        return grouped(value)
     return str(value)
 
 
@@ -155,12 +228,14 @@ class Checker:
         for field in Field.objects.order_by("-is_active", "order", "name"):
             self.fields.setdefault(fold(field.name), field)
             self.field_names[field.pk] = field.name
-        self.seen = {}  # (unit, folded name, year) → first row number
+        self.seen = {}  # (unit, folded name, folded person, year) → first row number
+        self.targets = {}  # (initiative, year) → the first row that writes it
         # (initiative, year) the file registers, the initiative as ("initiative", pk) or, new,
-        # ("new", unit, folded name); and the rows "maintained" on a year before still to come.
+        # ("new", unit, folded name, folded person); and the rows "maintained" on a year before
+        # still to come.
         self.file_years = set()
         self.awaiting = []  # (row number, initiative, year)
-        self.initiatives_by_unit = {}  # unit → {folded name: [(pk, is_deleted)]}
+        self.initiatives_by_unit = {}  # unit → {folded name: [Candidate]}
         self.predecessors = None
         self.counts = {action: 0 for action in RowAction.values}
         self.examples = []
@@ -222,11 +297,25 @@ class Checker:
             return batch
         done = 0
         data_rows = 0
+        limit = max_rows()
         for chunk in batched(sheet.rows, CHUNK):
             checked = [row for row in (self.parse(number, values) for number, values in chunk) if row]
+            data_rows += len(checked)
+            if data_rows > limit:
+                # Stop reading: a file beyond the cap is refused whole, whatever its rows say.
+                ImportRow.objects.filter(batch=batch).delete()
+                self.counts = {action: 0 for action in RowAction.values}
+                batch.summary["file_errors"].append(
+                    _(
+                        "Tệp có hơn %(limit)s dòng dữ liệu, vượt giới hạn một lần nhập. "
+                        "Hãy chia danh sách thành nhiều tệp, mỗi tệp tối đa %(limit)s dòng."
+                    )
+                    % {"limit": grouped(limit)}
+                )
+                self.finish(done)
+                return batch
             self.match(checked)
             ImportRow.objects.bulk_create(checked)
-            data_rows += len(checked)
             done += len(chunk)
             ImportBatch.objects.filter(pk=batch.pk).update(progress_done=done)
         self.refuse_unfollowed()
@@ -335,8 +424,10 @@ class Checker:
                     day = reader.parse_date(value)
                     if apply_rule(error, lambda: rules.check_date(day, field=key)):  # noqa: B023
                         data[key] = day
-                elif column.kind in ("int", "year"):
+                elif column.kind == "year":
                     data[key] = reader.parse_int(value)
+                elif column.kind == "int":
+                    data[key] = number_for_model(target_model(column), key, reader.parse_int(value))
                 elif column.kind == "choice":
                     choice = CHOICES[key].get(fold(reader.text(value)))
                     if choice is None:
@@ -362,7 +453,7 @@ class Checker:
                     data[key] = field.pk
                 else:
                     text = reader.text(value)
-                    model = Initiative if column.target in ("initiative", "key") else Registration
+                    model = target_model(column)
                     limit = max_length(model, key) if key not in ("unit", "unit_code") else None
                     if limit and len(text) > limit:
                         raise reader.CellError(
@@ -399,12 +490,12 @@ class Checker:
         row.unit_label = unit.name if unit else reader.text(raw.get("unit", raw.get("unit_code", "")))[:300]
         if unit and data.get("name") and year:
             row.unit_id_checked = unit.pk
-            key = (unit.pk, fold(data["name"]), year)
+            key = (unit.pk, fold(data["name"]), person_key(data.get("person_name")), year)
             if key in self.seen:
                 error(
                     "name",
                     _(
-                        "Trùng với dòng %(row)s (cùng đơn vị, cùng tên mô hình, "
+                        "Trùng với dòng %(row)s (cùng đơn vị, cùng tên mô hình, cùng người thực hiện, "
                         "cùng năm). Hãy xóa một trong hai dòng."
                     )
                     % {"row": self.seen[key]},
@@ -418,7 +509,7 @@ class Checker:
     # Against the database, a chunk at a time -----------------------------------------------
 
     def candidates(self, unit_id, folded_name):
-        """Return [(pk, is_deleted)] of the unit's initiatives with that folded name (loaded by ``match``)."""
+        """Return the ``Candidate`` initiatives of the unit with that folded name (loaded by ``match``)."""
         return self.initiatives_by_unit[unit_id].get(folded_name, [])
 
     def former_units(self, unit_id):
@@ -444,24 +535,30 @@ class Checker:
         every_unit = set().union(*family.values())
         # Owned by the unit, or registered by it (an initiative carried over from elsewhere).
         owned = Initiative.objects.filter(unit_id__in=every_unit).values_list(
-            "pk", "unit_id", "name", "is_deleted"
+            "pk", "unit_id", "name", "person_name", "is_deleted"
         )
         registered = (
             Registration.objects.filter(unit_id__in=every_unit)
-            .values_list("initiative_id", "unit_id", "initiative__name", "initiative__is_deleted")
+            .values_list(
+                "initiative_id",
+                "unit_id",
+                "initiative__name",
+                "initiative__person_name",
+                "initiative__is_deleted",
+            )
             .distinct()
         )
         by_unit = {}
-        for pk, unit_id, name, is_deleted in [*owned, *registered]:
-            by_unit.setdefault(unit_id, {})[pk] = (name, is_deleted)
+        for pk, unit_id, *values in [*owned, *registered]:
+            by_unit.setdefault(unit_id, {})[pk] = values
         for unit_id, units in family.items():
             found = {}
             for unit in units:
                 found.update(by_unit.get(unit, {}))
             by_name = {}
             for pk in sorted(found):
-                name, is_deleted = found[pk]
-                by_name.setdefault(fold(name), []).append((pk, is_deleted))
+                name, person_name, is_deleted = found[pk]
+                by_name.setdefault(fold(name), []).append(Candidate(pk, name, person_name, is_deleted))
             self.initiatives_by_unit[unit_id] = by_name
 
     def match(self, rows):
@@ -470,8 +567,12 @@ class Checker:
         for row in rows:
             if row.unit_id_checked and not row.errors:
                 found[row.number] = self.candidates(row.unit_id_checked, fold(row.data["name"]))
-        ids = {pk for matches in found.values() for pk, _deleted in matches}
+        ids = {candidate.pk for matches in found.values() for candidate in matches}
         initiatives = Initiative.objects.select_related("field").in_bulk(ids)
+        # What the user may change, by the rule of the pages: a model of another branch that a
+        # unit of the scope once registered is found, and refused, rather than written to.
+        changeable = Initiative.objects.restrict(self.user, CHANGE).filter(pk__in=ids)
+        self.changeable = set(changeable.values_list("pk", flat=True))
         years = {row.year for row in rows if row.year}
         # The rows' years, and the years before them ("maintained" follows one).
         registrations = {
@@ -488,6 +589,11 @@ class Checker:
         for registration_id, signed_on, number, symbol in links:
             covering = SimpleNamespace(signed_on=signed_on, reference=decision_reference(number, symbol))
             self.covering.setdefault(registration_id, []).append(covering)
+        self.changeable_registrations = set(
+            Registration.objects.restrict(self.user, CHANGE)
+            .filter(pk__in=[r.pk for r in registrations.values()])
+            .values_list("pk", flat=True)
+        )
         for row in rows:
             if row.number in found:
                 self.decide(row, found[row.number], initiatives, registrations)
@@ -496,14 +602,35 @@ class Checker:
                 row.data = {}
             self.counts[row.action] += 1
 
+    def meant(self, data, matches):
+        """Return the candidates a row means: same person when it names one, exact spelling first."""
+        if data.get("person_name"):
+            person = person_key(data["person_name"])
+            matches = [candidate for candidate in matches if candidate.person == person]
+        alive = [candidate for candidate in matches if not candidate.is_deleted]
+        if len(alive) > 1:
+            written = written_key(data["name"])
+            exact = [candidate for candidate in alive if written_key(candidate.name) == written]
+            alive = exact if len(exact) == 1 else alive
+        return matches, alive
+
     def decide(self, row, matches, initiatives, registrations):
         data = row.data
-        alive = [pk for pk, deleted in matches if not deleted]
+        matches, alive = self.meant(data, matches)
 
         def error(key, message):
             row.errors.append({"column": self.column_label(key), "message": message})
 
         if len(alive) > 1:
+            if all(candidate.person for candidate in alive) and "person_name" in self.columns.values():
+                return error(
+                    "person_name",
+                    _(
+                        "Đơn vị có %(count)s mô hình cá nhân cùng tên này, của những người khác nhau. "
+                        "Hãy ghi họ và tên người thực hiện để chỉ rõ mô hình nào."
+                    )
+                    % {"count": len(alive)},
+                )
             return error(
                 "name",
                 _(
@@ -520,7 +647,7 @@ class Checker:
                     "rồi tải tệp lên lại."
                 ),
             )
-        initiative = initiatives.get(alive[0]) if alive else None
+        initiative = initiatives.get(alive[0].pk) if alive else None
         registration = registrations.get((initiative.pk, row.year)) if initiative else None
         if registration is not None and registration.is_deleted:
             return error(
@@ -528,11 +655,42 @@ class Checker:
                 _("Đăng ký năm %(year)s của mô hình này đang ở mục “Đã xóa”. Hãy khôi phục thay vì nhập lại.")
                 % {"year": row.year},
             )
+        if initiative is not None:
+            target = (initiative.pk, row.year)
+            if target in self.targets:
+                return error(
+                    "name",
+                    _("Dòng này và dòng %(row)s cùng ghi một mô hình, một năm. Hãy xóa một trong hai dòng.")
+                    % {"row": self.targets[target]},
+                )
+            self.targets[target] = row.number
         changes = []
         initiative_changes = self.compare(initiative, INITIATIVE_KEYS, data, changes) if initiative else {}
         registration_changes = (
             self.compare(registration, REGISTRATION_KEYS, data, changes) if registration else {}
         )
+        # Only what the user may change, as on the pages: the initiative's columns and a new year
+        # of it need the initiative in the scope, a changed registration the registration.
+        outside = initiative is not None and initiative.pk not in self.changeable
+        if outside and (initiative_changes or registration is None):
+            return error(
+                next(iter(initiative_changes), "name"),
+                _(
+                    "Không tìm thấy mô hình “%(name)s” trong các mô hình bạn được cập nhật: mô hình "
+                    "của đơn vị khác chỉ do đơn vị đó sửa hoặc đăng ký năm mới. Hãy để trống các cột "
+                    "của mô hình, hoặc nếu là mô hình khác của đơn vị bạn, hãy đặt tên khác."
+                )
+                % {"name": initiative.name},
+            )
+        if registration_changes and registration.pk not in self.changeable_registrations:
+            return error(
+                next(iter(registration_changes)),
+                _(
+                    "Không tìm thấy đăng ký năm %(year)s của mô hình này trong các đăng ký bạn được "
+                    "cập nhật: đăng ký của đơn vị khác chỉ do đơn vị đó sửa."
+                )
+                % {"year": row.year},
+            )
 
         # The final state must satisfy the registry's rules.
         kind = data.get("kind") or (initiative.kind if initiative else None)
@@ -560,7 +718,9 @@ class Checker:
         if row.errors:
             return None
         key = (
-            ("initiative", initiative.pk) if initiative else ("new", row.unit_id_checked, fold(data["name"]))
+            ("initiative", initiative.pk)
+            if initiative
+            else ("new", row.unit_id_checked, fold(data["name"]), person_key(data.get("person_name")))
         )
         last_year = self.registered_before(key, row.year, registrations)
         if registration is None or registration_changes:

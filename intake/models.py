@@ -120,6 +120,13 @@ class ImportRow(models.Model):
     errors = models.JSONField(default=list, blank=True)
     label = models.CharField(_("mô hình"), max_length=600, blank=True)
     unit_label = models.CharField(_("đơn vị"), max_length=300, blank=True)
+    # Written to the registry: the import commits a chunk of rows at a time and marks them, so
+    # that a run stopped half-way (the database restarted, a second worker took the task)
+    # continues where it stopped and never writes a row twice.
+    done = models.BooleanField(_("đã nhập"), default=False)
+    # The initiative the row wrote (created or updated), so that the file's later rows of a new
+    # initiative find it after a restart.
+    initiative_id_written = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("dòng nhập")

@@ -26,7 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from registry import lineage
+from registry import celltext, lineage
 from registry.choices import ChangeKind, UnitType
 from registry.models import Unit
 from registry.querysets import MANAGE
@@ -600,7 +600,7 @@ def build_template(user) -> bytes:
     guide.title = GUIDE_SHEET
     guide.column_dimensions["A"].width = 130
     for text in GUIDE:
-        guide.append([text])
+        celltext.append(guide, [text])
     guide["A1"].font = Font(bold=True, size=14)
 
     data = workbook.create_sheet(SHEET)
@@ -624,8 +624,10 @@ def build_template(user) -> bytes:
     open_units = list(Unit.objects.restrict(user, MANAGE).filter(valid_to__isnull=True).order_by("path"))
     names = {unit.path: unit.name for unit in open_units}
     for unit in open_units:
-        units.append(
-            [unit.code, unit.name, unit.get_unit_type_display(), names.get(unit.path[: -Unit.steplen], "")]
+        # Names come from users: through ``registry.celltext``, so that none runs as a formula.
+        celltext.append(
+            units,
+            [unit.code, unit.name, unit.get_unit_type_display(), names.get(unit.path[: -Unit.steplen], "")],
         )
     for cell in units[1]:
         cell.font, cell.fill = BOLD, HEADER_FILL

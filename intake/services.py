@@ -1,14 +1,22 @@
 """Writes of the intake: store an upload, check it, import it; year rollover; bulk changes.
 
-Each function takes the acting user. The import and the bulk changes run in one transaction
-(all rows or none) and record the acting user in the history.
+Each function takes the acting user and records it in the history. The import writes a
+chunk of rows per transaction, so that a large file never holds the database (on SQLite, every
+other writer) for long, and marks the rows it wrote, so that it can continue after a stop and
+never writes a row twice; everything that can refuse the import is checked on every row before
+the first write. The year rollover and the bulk changes run in one transaction (all rows or
+none).
 """
 
 import datetime
 import logging
+import time
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connections, transaction
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,27 +24,67 @@ from registry import lineage, rules, tally
 from registry import services as registry_services
 from registry.choices import Evaluation, Level, RegistrationStatus
 from registry.chunks import batched
-from registry.models import Initiative, Registration, Unit
+from registry.models import Initiative, Registration, Unit, initiative_search_text
 from registry.querysets import CHANGE
+from registry.scope import scope_of
 from registry.text import fold
 
-from .checks import INITIATIVE_KEYS, REGISTRATION_KEYS, Checker
+from .checks import INITIATIVE_KEYS, REGISTRATION_KEYS, Checker, person_key
 from .models import BatchStatus, ImportBatch, ImportRow, RowAction
 
 logger = logging.getLogger(__name__)
 CHUNK = 500
+WRITES = (RowAction.CREATE, RowAction.UPDATE)
+PENDING = (BatchStatus.QUEUED, BatchStatus.CHECKING, BatchStatus.CHECKED, BatchStatus.IMPORTING)
+# The model fields the import writes, by their names (for ``bulk_update``).
+INITIATIVE_FIELDS = INITIATIVE_KEYS
+REGISTRATION_FIELDS = REGISTRATION_KEYS
 
 
 class StaleImport(Exception):
     """The registry changed between the check and the confirmation."""
 
 
+def max_pending():
+    """Return how many uploads a user may have waiting at once (``INTAKE_MAX_PENDING``)."""
+    return getattr(settings, "INTAKE_MAX_PENDING", 5)
+
+
+def write_chunk():
+    """Return how many rows one transaction of the import writes (``INTAKE_WRITE_ROWS``)."""
+    return getattr(settings, "INTAKE_WRITE_ROWS", 500)
+
+
+def may_import(user) -> bool:
+    """Tell whether ``user`` may upload files to import: they may change some unit (not viewers)."""
+    return scope_of(user).may_change_anything()
+
+
 def import_create(*, user, name: str, content: bytes) -> ImportBatch:
-    """Store an uploaded file as a pending import of ``user``; the check runs as a task."""
-    ImportBatch.objects.filter(user=user).expired().delete()
-    return ImportBatch.objects.create(
-        user=user, file_name=name[:255], file_size=len(content), content=content
-    )
+    """Store an uploaded file as a pending import of ``user``; the check runs as a task.
+
+    Refused for a user who may change nothing (a viewer), and when the user already has
+    ``max_pending()`` uploads waiting: checked, being checked or being imported.
+    """
+    if not may_import(user):
+        raise PermissionDenied(_("Bạn chỉ có quyền xem nên không nhập được tệp."))
+    with transaction.atomic():
+        # One upload at a time per user, so that two uploads sent together cannot both pass the cap.
+        registry_services.lock_rows(get_user_model(), [user.pk])
+        ImportBatch.objects.filter(user=user).expired().delete()
+        pending = ImportBatch.objects.restrict(user).filter(status__in=PENDING).count()
+        if pending >= max_pending():
+            raise ValidationError(
+                _(
+                    "Bạn đang có %(count)s tệp chờ xử lý (tối đa %(limit)s). Hãy xác nhận nhập hoặc hủy "
+                    "bớt các tệp đó (ở danh sách bên dưới) rồi tải tệp mới lên."
+                ),
+                code="too_many_pending",
+                params={"count": pending, "limit": max_pending()},
+            )
+        return ImportBatch.objects.create(
+            user=user, file_name=name[:255], file_size=len(content), content=content
+        )
 
 
 def import_check(*, batch: ImportBatch) -> ImportBatch:
@@ -62,95 +110,160 @@ def import_check(*, batch: ImportBatch) -> ImportBatch:
 
 
 def import_start(*, batch: ImportBatch) -> bool:
-    """Mark a checked batch as importing; False when it is not ready or already started."""
+    """Mark a checked batch as importing; False when it is not ready or already started.
+
+    One conditional update: of two confirmations sent together (a double click, two tabs),
+    one starts the import and the other is told it already has.
+    """
     if not batch.can_confirm:
         return False
-    total = batch.rows.filter(action__in=[RowAction.CREATE, RowAction.UPDATE]).count()
+    total = batch.rows.filter(action__in=WRITES).count()
     started = ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.CHECKED).update(
         status=BatchStatus.IMPORTING, progress_done=0, progress_total=total
     )
     return bool(started)
 
 
-class _Progress:
-    """Write the progress where other requests can read it while the import's transaction runs.
-
-    On PostgreSQL a second connection writes it outside the transaction. SQLite allows one
-    writer at a time, so there the page shows a bar without percentage until the end.
-    """
-
-    def __init__(self, batch):
-        self.batch_id = batch.pk
-        self.connection = None
-        if connection.vendor == "postgresql":
-            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
-
-    def update(self, done):
-        if self.connection is None:
-            return
-        try:
-            with self.connection.cursor() as cursor:
-                cursor.execute("SET lock_timeout = '1s'")
-                cursor.execute(
-                    f"UPDATE {ImportBatch._meta.db_table} SET progress_done = %s WHERE id = %s",
-                    [done, self.batch_id],
-                )
-        except Exception:  # progress is a courtesy; never fail the import for it
-            logger.warning("Could not record the progress of import %s", self.batch_id, exc_info=True)
-
-    def close(self):
-        if self.connection is not None:
-            self.connection.close()
+# Connection losses the import waits out (a database restart), and for how long.
+RETRY_DELAYS = (1, 2, 4, 8, 15)
 
 
 def import_run(*, batch: ImportBatch) -> ImportBatch:
-    """Run a started import and record its outcome on the batch."""
-    progress = _Progress(batch)
-    try:
-        created, updated = import_apply(user=batch.user, batch=batch, progress=progress.update)
-    except (StaleImport, IntegrityError, ValidationError, PermissionDenied) as error:
-        message = str(error) if isinstance(error, StaleImport | PermissionDenied) else ""
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=BatchStatus.FAILED,
-            message=message
-            or _(
-                "Dữ liệu trên phần mềm đã thay đổi từ lúc kiểm tra. "
-                "Không dòng nào được nhập; hãy tải tệp lên lại."
-            ),
-        )
-    except Exception:
-        logger.exception("Import %s failed", batch.pk)
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=BatchStatus.FAILED,
-            message=_("Có lỗi khi nhập. Không dòng nào được nhập; hãy thử lại hoặc báo quản trị hệ thống."),
-        )
-    else:
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=BatchStatus.DONE,
-            imported_at=timezone.now(),
-            progress_done=created + updated,
-            content=b"",
-            message=_("Đã nhập %(created)s dòng mới, cập nhật %(updated)s dòng.")
-            % {"created": created, "updated": updated},
-        )
-    finally:
-        progress.close()
+    """Run a started import and record its outcome on the batch.
+
+    The rows are written a chunk at a time (``import_write``). When the database goes away
+    in the middle (a restart), the chunk being written is rolled back and the import waits
+    and continues from the last chunk committed; past ``RETRY_DELAYS`` it gives up, records
+    the failure if it can, and raises, so that the task is marked failed too.
+    """
+    for attempt, delay in enumerate((*RETRY_DELAYS, None)):
+        try:
+            outcome = import_write(batch=batch)
+            break
+        except (OperationalError, InterfaceError):
+            logger.warning("Import %s lost the database (attempt %s)", batch.pk, attempt + 1, exc_info=True)
+            connections.close_all()
+            if delay is None:
+                _fail_when_possible(batch)
+                raise
+            time.sleep(delay)
+    else:  # pragma: no cover - the loop always breaks or raises
+        raise AssertionError
+    if outcome is not None:
+        _record_outcome(batch, outcome)
     batch.refresh_from_db()
     return batch
+
+
+def _record_outcome(batch, error):
+    """Record why an import stopped: nothing written, or the rows written before the problem."""
+    done = batch.rows.filter(done=True).count()
+    if isinstance(error, StaleImport | PermissionDenied):
+        reason = str(error)
+    elif isinstance(error, IntegrityError | ValidationError):
+        reason = _("Dữ liệu trên phần mềm đã thay đổi từ lúc kiểm tra.")
+    else:
+        reason = _("Có lỗi khi nhập.")
+    if done:
+        outcome = _(
+            "Đã nhập %(done)s dòng đầu; các dòng từ dòng trên trở đi chưa được nhập. Hãy tải tệp lên lại "
+            "để nhập nốt: các dòng đã nhập sẽ hiện là “Không thay đổi”."
+        ) % {"done": done}
+    elif isinstance(error, StaleImport | IntegrityError | ValidationError | PermissionDenied):
+        outcome = _("Không dòng nào được nhập; hãy tải tệp lên lại để kiểm tra lại.")
+    else:
+        outcome = _("Không dòng nào được nhập; hãy thử lại hoặc báo quản trị hệ thống.")
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.FAILED, progress_done=done, message=f"{reason} {outcome}"
+    )
+
+
+def _fail_when_possible(batch):
+    try:
+        connections.close_all()
+        _record_outcome(batch, OperationalError())
+    except (OperationalError, InterfaceError):
+        logger.exception("Could not record that import %s failed", batch.pk)
+
+
+class _Written:
+    """What this import wrote so far, read back from its rows when a run continues another."""
+
+    def __init__(self, batch):
+        self.created = {}  # identity of a new initiative → its pk
+        self.initiatives = set()  # every initiative the import wrote
+        self.years = {}  # identity → years this import registered
+        rows = batch.rows.filter(done=True, action__in=WRITES).values_list(
+            "unit_id_checked", "initiative_id_checked", "initiative_id_written", "year", "data"
+        )
+        for unit_id, checked, written, year, data in rows.iterator(chunk_size=5000):
+            key = identity(unit_id, checked, data)
+            if checked is None:
+                self.created[key] = written
+            self.initiatives.add(written)
+            self.years.setdefault(key, set()).add(year)
+
+
+def identity(unit_id, initiative_id, data):
+    """Return what a row's initiative is: a stored one, or the new one of its unit, name and person."""
+    if initiative_id is not None:
+        return ("initiative", initiative_id)
+    return ("new", unit_id, fold(data["name"]), person_key(data.get("person_name")))
+
+
+def import_write(*, batch: ImportBatch):
+    """Write the rows of a started import not written yet, a chunk per transaction.
+
+    Return None when it finished (or another run finished it), else the error that stopped it:
+    a ``StaleImport`` when the registry changed since the check, ``PermissionDenied`` when a
+    row left the user's scope. Before the first write every remaining row is compared with
+    the registry, so that such a change found there writes nothing at all; the same is
+    checked again in each chunk's transaction, under its locks, which also stops two
+    identical uploads confirmed together from creating the same models twice: the second
+    finds the first one's models and stops.
+    """
+    written = _Written(batch)
+    try:
+        _verify_all(batch, written)
+        while _write_next(batch, written):
+            pass
+    except (StaleImport, PermissionDenied, IntegrityError, ValidationError) as error:
+        return error
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception as error:
+        logger.exception("Import %s failed", batch.pk)
+        return error
+    return None
 
 
 def _date(value):
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
+DATE_KEYS = ("start_date", "registered_on", "evaluated_on")
+
+
+def _value(key, data):
+    return _date(data[key]) if key in DATE_KEYS else data[key]
+
+
+def _attribute(key):
+    return "field_id" if key == "field" else key
+
+
+def _differs(obj, keys, data):
+    """Tell whether writing the row's filled cells of ``keys`` would change ``obj``."""
+    return any(key in data and getattr(obj, _attribute(key)) != _value(key, data) for key in keys)
+
+
 def _assign(obj, keys, data):
     changed = False
     for key in keys:
         if key in data:
-            attribute = "field_id" if key == "field" else key
-            value = _date(data[key]) if key in ("start_date", "registered_on", "evaluated_on") else data[key]
-            if getattr(obj, attribute) != value:
-                setattr(obj, attribute, value)
+            value = _value(key, data)
+            if getattr(obj, _attribute(key)) != value:
+                setattr(obj, _attribute(key), value)
                 changed = True
     return changed
 
@@ -158,152 +271,299 @@ def _assign(obj, keys, data):
 def _check_stamp(obj, stamp, row):
     if stamp and obj.updated_at.isoformat() != stamp:
         raise StaleImport(
-            _(
-                "Mô hình “%(name)s” (dòng %(row)s) vừa được sửa trên phần mềm sau lúc kiểm tra tệp. "
-                "Không dòng nào được nhập; hãy tải tệp lên lại để kiểm tra lại."
-            )
+            _("Mô hình “%(name)s” (dòng %(row)s) vừa được sửa trên phần mềm sau lúc kiểm tra tệp.")
             % {"name": obj.name if hasattr(obj, "name") else obj, "row": row.number}
         )
 
 
-class _History:
-    """Save records one by one but write their history rows in bulk, a chunk at a time.
+def _outside(row, what):
+    return PermissionDenied(
+        _("Dòng %(row)s ghi vào %(what)s bạn không còn được cập nhật.") % {"row": row.number, "what": what}
+    )
 
-    simple_history's per-save signal costs several times the save itself (it builds a
-    manager class per record); its ``bulk_history_create`` writes the same rows, with the
-    acting user, in one query per model.
-    """
 
-    def __init__(self, user):
-        self.user = user
-        self.saved = {}  # (model, created?) → {pk: obj}
-        self.new_registrations = []
+class _Chunk:
+    """The registry's records that a chunk of rows names, read in a few queries."""
 
-    def save(self, obj):
-        created = obj.pk is None
-        obj.skip_history_when_saving = True
-        obj.save()
-        del obj.skip_history_when_saving
-        bucket = self.saved.setdefault((type(obj), created), {})
-        if not created and obj.pk in self.saved.get((type(obj), True), {}):
-            return  # created in this chunk: its "+" record will show the final state
-        bucket[obj.pk] = obj
+    def __init__(self, user, rows, written):
+        ids = {row.initiative_id_checked for row in rows if row.initiative_id_checked}
+        ids |= {written.created[key] for key in map(_key, rows) if key in written.created}
+        self.initiative_ids = ids
+        self.initiatives = Initiative.objects.select_related("unit").in_bulk(ids)
+        self.registrations = Registration.objects.in_bulk(
+            {row.registration_id_checked for row in rows if row.registration_id_checked}
+        )
+        self.changeable = set(
+            Initiative.objects.restrict(user, CHANGE).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        self.changeable_registrations = set(
+            Registration.objects.restrict(user, CHANGE)
+            .filter(pk__in=list(self.registrations))
+            .values_list("pk", flat=True)
+        )
 
-    def add(self, registration):
-        """Queue a new registration; it is inserted with the others of the chunk."""
-        self.new_registrations.append(registration)
-
-    def flush(self):
-        if self.new_registrations:
-            Registration.objects.bulk_create(self.new_registrations)
-            self.saved.setdefault((Registration, True), {}).update(
-                (registration.pk, registration) for registration in self.new_registrations
-            )
-        for (model, created), objs in self.saved.items():
-            if objs:
-                model.history.bulk_history_create(
-                    list(objs.values()), update=not created, default_user=self.user
+    def verify(self, rows, written):
+        """Raise ``StaleImport`` or ``PermissionDenied`` for the first row that may not be written."""
+        for row in rows:
+            data = row.data
+            initiative = self.initiatives.get(row.initiative_id_checked)
+            if row.initiative_id_checked and initiative is None:
+                raise StaleImport(
+                    _("Mô hình của dòng %(row)s không còn trên phần mềm.") % {"row": row.number}
                 )
-        self.saved, self.new_registrations = {}, []
+            if initiative is not None:
+                if initiative.pk not in written.initiatives:  # its stamp is ours once we wrote it
+                    _check_stamp(initiative, data.get("initiative_stamp"), row)
+                touches = row.action == RowAction.CREATE or _differs(initiative, INITIATIVE_KEYS, data)
+                if touches and initiative.pk not in self.changeable:
+                    raise _outside(row, _("mô hình"))
+            if row.action == RowAction.UPDATE:
+                registration = self.registrations.get(row.registration_id_checked)
+                if registration is None:
+                    raise StaleImport(
+                        _("Đăng ký của dòng %(row)s không còn trên phần mềm.") % {"row": row.number}
+                    )
+                _check_stamp(registration, data.get("registration_stamp"), row)
+                changes = _differs(registration, REGISTRATION_KEYS, data)
+                if changes and registration.pk not in self.changeable_registrations:
+                    raise _outside(row, _("đăng ký"))
 
 
-@transaction.atomic
-def import_apply(*, user, batch: ImportBatch, progress=None) -> tuple[int, int]:
-    """Write the checked rows of ``batch``: all of them, or none. Return (created, updated).
+def _key(row):
+    return identity(row.unit_id_checked, row.initiative_id_checked, row.data)
+
+
+def _pending(batch):
+    return batch.rows.filter(action__in=WRITES, done=False).order_by("year", "number")
+
+
+def _verify_all(batch, written):
+    """Compare every row still to write with the registry, reading a chunk at a time; write nothing."""
+    rows = _pending(batch)
+    unit_ids = set(rows.values_list("unit_id_checked", flat=True).distinct())
+    allowed = set(
+        Unit.objects.restrict(batch.user, CHANGE).filter(pk__in=unit_ids).values_list("pk", flat=True)
+    )
+    if unit_ids - allowed:
+        raise PermissionDenied(_("Tệp có dòng của đơn vị bạn không còn được cập nhật."))
+    for chunk in batched(rows.iterator(chunk_size=CHUNK), CHUNK):
+        _Chunk(batch.user, chunk, written).verify(chunk, written)
+
+
+# Initiatives made since the upload are compared with the rows creating new ones, with this
+# margin for the clocks of several servers and for a transaction that began before the upload.
+CREATED_MARGIN = datetime.timedelta(minutes=10)
+
+
+def _refuse_made_meanwhile(batch, rows, written):
+    """Raise ``StaleImport`` when what a creating row would make already exists.
+
+    Run under the chunk's locks (the tally's lock on each unit the rows register in): another
+    import or a form that made the same initiative, or the same year of it, since the check
+    has committed by then, and is found here.
+    """
+    new = {_key(row): row for row in rows if row.action == RowAction.CREATE and not row.initiative_id_checked}
+    new = {key: row for key, row in new.items() if key not in written.created}
+    if new:
+        made = Initiative.objects.filter(
+            unit_id__in={key[1] for key in new}, created_at__gte=batch.created_at - CREATED_MARGIN
+        ).exclude(pk__in=written.initiatives)
+        for unit_id, name, person_name in made.values_list("unit_id", "name", "person_name"):
+            row = new.get(("new", unit_id, fold(name), person_key(person_name)))
+            if row is not None:
+                raise StaleImport(
+                    _(
+                        "Mô hình “%(name)s” (dòng %(row)s) vừa được thêm trên phần mềm, hoặc bởi một lần "
+                        "nhập khác, sau lúc kiểm tra tệp."
+                    )
+                    % {"name": name, "row": row.number}
+                )
+    registering = {
+        (row.initiative_id_checked, row.year): row
+        for row in rows
+        if row.action == RowAction.CREATE and row.initiative_id_checked
+    }
+    existing = Registration.objects.filter(
+        initiative_id__in={pk for pk, _year in registering},
+        year__in={year for _pk, year in registering},
+    ).values_list("initiative_id", "year")
+    for pair in existing:
+        row = registering.get(pair)
+        if row is not None:
+            raise StaleImport(
+                _(
+                    "Năm %(year)s của mô hình ở dòng %(row)s vừa được đăng ký trên phần mềm "
+                    "sau lúc kiểm tra tệp."
+                )
+                % {"year": row.year, "row": row.number}
+            )
+
+
+def _write_next(batch, written) -> bool:
+    """Write the next chunk of rows in one transaction; return False when none was left."""
+    user = batch.user
+    with transaction.atomic():
+        # The batch row is the import's lock: two runs of one import take turns, chunk by chunk.
+        claimed = list(
+            ImportBatch.objects.select_for_update()
+            .filter(pk=batch.pk, status=BatchStatus.IMPORTING)
+            .values_list("pk", flat=True)
+        )
+        if not claimed:
+            return False
+        rows = list(_pending(batch)[: write_chunk()])
+        if not rows:
+            _finish(batch)
+            return False
+        chunk = _Chunk(user, rows, written)
+        # Locked first, as every write does (``registry.services.lock_rows``), then the tally's units.
+        registry_services.lock_rows(Initiative, chunk.initiative_ids)
+        pairs = {(row.unit_id_checked, row.year) for row in rows}
+        existing = Registration.objects.filter(initiative_id__in=chunk.initiative_ids)
+        with tally.tracking(pairs, stored=lambda: tally.pairs_of(existing)):
+            chunk = _Chunk(user, rows, written)  # read again under the locks
+            chunk.verify(rows, written)
+            _refuse_made_meanwhile(batch, rows, written)
+            _Writer(user, chunk, written).write(rows)
+        ImportRow.objects.bulk_update(rows, ["done", "initiative_id_written"])
+        ImportBatch.objects.filter(pk=batch.pk).update(progress_done=F("progress_done") + len(rows))
+    return True
+
+
+def _finish(batch):
+    counts = dict(batch.rows.filter(done=True).values_list("action").annotate(count=Count("pk")).order_by())
+    created, updated = counts.get(RowAction.CREATE, 0), counts.get(RowAction.UPDATE, 0)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.DONE,
+        imported_at=timezone.now(),
+        progress_done=created + updated,
+        content=b"",
+        message=_("Đã nhập %(created)s dòng mới, cập nhật %(updated)s dòng.")
+        % {"created": created, "updated": updated},
+    )
+
+
+class _Writer:
+    """Write one chunk of checked rows in bulk: a few queries for hundreds of rows.
 
     The rows were validated by the check (every cell, and the registry's rules on the final
-    state); here each record is saved once, with its history, instead of calling
-    ``full_clean()`` again, which would cost about ten queries a row on a 20.000-row file.
-    The database's constraints still guard the invariants, and a record changed since the
-    check stops the import (StaleImport).
+    state), so the records are inserted and updated in bulk, with their history rows and the
+    derived columns (search key, carrier) the services would compute, instead of one save and
+    ``full_clean()`` each (about ten queries a row). The database's constraints still guard
+    the invariants, and the caller's ``tally.tracking()`` updates the counts kept ready once
+    for the whole chunk.
     """
-    rows = batch.rows.filter(action__in=[RowAction.CREATE, RowAction.UPDATE])
-    unit_ids = set(rows.values_list("unit_id_checked", flat=True).distinct())
-    allowed = set(Unit.objects.restrict(user, CHANGE).filter(pk__in=unit_ids).values_list("pk", flat=True))
-    if unit_ids - allowed:
-        raise PermissionDenied(_("Tệp có dòng của đơn vị bạn không còn được cập nhật. Hãy tải tệp lên lại."))
-    # The report's counts kept ready change for every (unit, year) the rows name, and for
-    # every year of an existing initiative whose kind, field or grade a row may change. The
-    # initiatives are locked first, as every write does (``registry.services.lock_rows``).
-    existing = rows.exclude(initiative_id_checked=None).values_list("initiative_id_checked", flat=True)
-    registry_services.lock_rows(Initiative, existing)
-    pairs = set(rows.values_list("unit_id_checked", "year").distinct())
-    with tally.tracking(
-        pairs, stored=lambda: tally.pairs_of(Registration.objects.filter(initiative_id__in=existing))
-    ):
-        return _write_rows(user, rows, progress)
 
+    def __init__(self, user, chunk, written):
+        self.user = user
+        self.chunk = chunk
+        self.written = written
+        self.now = timezone.now()
+        self.new_initiatives = {}  # identity → unsaved Initiative
+        self.changed_initiatives = {}
+        self.new_registrations = []
+        self.changed_registrations = []
+        self.carriers = {}
 
-def _write_rows(user, rows, progress):
-    created_initiatives = {}  # (unit, name as checked) → Initiative created by this import
-    imported_years = {}  # initiative pk → years registered by this import
-    # Earlier years first, so that a new initiative's later rows find it and count as maintained.
-    created = updated = done = 0
-    ordered = rows.order_by("year", "number").iterator(chunk_size=CHUNK)
-    for chunk in batched(ordered, CHUNK):
-        initiative_ids = {row.initiative_id_checked for row in chunk if row.initiative_id_checked}
-        initiatives = Initiative.objects.in_bulk(initiative_ids)
-        registrations = Registration.objects.in_bulk(
-            {row.registration_id_checked for row in chunk if row.registration_id_checked}
-        )
+    def write(self, rows):
+        chunk = self.chunk
+        units = Unit.objects.in_bulk({row.unit_id_checked for row in rows})
+        # The years before the rows' years, registered (alive) already: "maintained" by default.
         registered = set(
             Registration.objects.filter(
-                initiative_id__in=initiative_ids, year__in={row.year - 1 for row in chunk}, is_deleted=False
+                initiative_id__in=chunk.initiative_ids,
+                year__in={row.year - 1 for row in rows},
+                is_deleted=False,
             ).values_list("initiative_id", "year")
         )
-        history = _History(user)
-        units = Unit.objects.in_bulk({row.unit_id_checked for row in chunk})
-        for row in chunk:
+        placed = []  # (row, initiative)
+        for row in rows:
             data = row.data
+            key = _key(row)
             if row.action == RowAction.UPDATE:
-                initiative = initiatives[row.initiative_id_checked]
-                registration = registrations[row.registration_id_checked]
-                _check_stamp(initiative, data.get("initiative_stamp"), row)
-                _check_stamp(registration, data.get("registration_stamp"), row)
+                initiative = chunk.initiatives[row.initiative_id_checked]
+                registration = chunk.registrations[row.registration_id_checked]
                 if _assign(initiative, INITIATIVE_KEYS, data):
-                    history.save(initiative)
+                    self.changed_initiatives[initiative.pk] = initiative
                 if _assign(registration, REGISTRATION_KEYS, data):
-                    history.save(registration)
-                updated += 1
+                    self.changed_registrations.append(registration)
+                placed.append((row, initiative))
                 continue
-            key = (row.unit_id_checked, fold(data["name"]))
-            if row.initiative_id_checked:
-                initiative = initiatives[row.initiative_id_checked]
-                _check_stamp(initiative, data.get("initiative_stamp"), row)
-            else:
-                initiative = created_initiatives.get(key)
+            pk = row.initiative_id_checked or self.written.created.get(key)
+            initiative = chunk.initiatives[pk] if pk else self.new_initiatives.get(key)
             if initiative is None:
-                initiative = Initiative(unit_id=row.unit_id_checked, name=data["name"], created_by=user)
+                initiative = Initiative(
+                    unit=units[row.unit_id_checked], name=data["name"], created_by=self.user
+                )
                 _assign(initiative, INITIATIVE_KEYS, data)
-                history.save(initiative)
-                created_initiatives[key] = initiative
-            elif _assign(initiative, INITIATIVE_KEYS, data):
-                history.save(initiative)
+                self.new_initiatives[key] = initiative
+            elif _assign(initiative, INITIATIVE_KEYS, data) and initiative.pk:
+                self.changed_initiatives[initiative.pk] = initiative
             status = data.get("status")
             if not status:
-                imported = imported_years.get(initiative.pk, ())
-                last_year = (initiative.pk, row.year - 1) in registered or row.year - 1 in imported
+                imported = self.written.years.get(key, ())
+                last_year = (pk, row.year - 1) in registered or row.year - 1 in imported
                 status = rules.default_status(registered_last_year=last_year)
             registration = Registration(
                 initiative=initiative,
                 initiative_deleted=initiative.is_deleted,
                 year=row.year,
-                unit_id=row.unit_id_checked,
-                carrier=lineage.carrier_of(units[row.unit_id_checked], initiative.pk),
+                unit=units[row.unit_id_checked],
                 status=status,
                 level=data.get("level") or Level.GRASSROOTS,
                 evaluation=data.get("evaluation") or Evaluation.PENDING,
-                created_by=user,
+                created_by=self.user,
             )
             _assign(registration, [k for k in REGISTRATION_KEYS if k not in ("status", "level")], data)
-            history.add(registration)
-            imported_years.setdefault(initiative.pk, []).append(row.year)
-            created += 1
-        history.flush()
-        done += len(chunk)
-        if progress:
-            progress(done)
-    return created, updated
+            self.new_registrations.append(registration)
+            self.written.years.setdefault(key, set()).add(row.year)
+            placed.append((row, initiative))
+        self.save()
+        for row, initiative in placed:
+            row.done, row.initiative_id_written = True, initiative.pk
+            self.written.initiatives.add(initiative.pk)
+            if row.action == RowAction.CREATE and not row.initiative_id_checked:
+                self.written.created[_key(row)] = initiative.pk
+
+    def save(self):
+        history = {"default_user": self.user, "default_date": self.now}
+        created = list(self.new_initiatives.values())
+        for initiative in created:
+            self.derive(initiative)
+        Initiative.objects.bulk_create(created, batch_size=CHUNK)
+        changed = list(self.changed_initiatives.values())
+        for initiative in changed:
+            self.derive(initiative)
+        Initiative.objects.bulk_update(changed, [*INITIATIVE_FIELDS, "search_text", "updated_at"], CHUNK)
+        for registration in self.changed_registrations:
+            registration.updated_at = self.now
+        Registration.objects.bulk_update(
+            self.changed_registrations, [*REGISTRATION_FIELDS, "updated_at"], batch_size=CHUNK
+        )
+        for registration in self.new_registrations:
+            registration.initiative_id = registration.initiative.pk
+            registration.carrier = self.carrier(registration.unit, registration.initiative_id)
+        Registration.objects.bulk_create(self.new_registrations, batch_size=CHUNK)
+        Initiative.history.bulk_history_create(created, **history)
+        Initiative.history.bulk_history_create(changed, update=True, **history)
+        Registration.history.bulk_history_create(self.new_registrations, **history)
+        Registration.history.bulk_history_create(self.changed_registrations, update=True, **history)
+
+    def derive(self, initiative):
+        """Set what ``Initiative.save`` derives: the search key, and the time of the change."""
+        initiative.search_text = initiative_search_text(
+            initiative.name, initiative.person_name, initiative.address, initiative.unit.search_name
+        )
+        initiative.updated_at = self.now
+
+    def carrier(self, unit, initiative_id):
+        """Return the unit carrying ``unit`` on today (``lineage.carrier_of``), once per unit and model."""
+        if lineage.is_open(unit, lineage.today()):
+            return unit
+        key = (unit.pk, initiative_id)
+        if key not in self.carriers:
+            self.carriers[key] = lineage.carrier_of(unit, initiative_id)
+        return self.carriers[key]
 
 
 # Year rollover --------------------------------------------------------------------------

@@ -8,11 +8,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from registry import rules
+from registry import celltext, rules
 from registry.choices import Evaluation, Grade, Kind, Level, RegistrationStatus
 from registry.exports import COLUMNS, FLAG_NO, FLAG_YES, SHEET_NAME
 from registry.models import Field, Unit
-from registry.querysets import CHANGE
+from registry.querysets import CHANGE, VIEW
 
 INSTRUCTIONS = "Hướng dẫn"
 UNITS = "Đơn vị"
@@ -85,13 +85,17 @@ def example_row(fields):
 
 
 def build_template(user) -> bytes:
-    """Return the template workbook for ``user``: the units listed are those the user may change."""
+    """Return the template workbook for ``user``: the units listed are those the user may change.
+
+    Names come from users (units, fields): every text goes in through ``registry.celltext``, so
+    that a name such as ``=HYPERLINK(…)`` stays text in the file everyone downloads.
+    """
     workbook = Workbook()
     guide = workbook.active
     guide.title = INSTRUCTIONS
     guide.column_dimensions["A"].width = 130
     for text in GUIDE:
-        guide.append([text])
+        celltext.append(guide, [text])
     guide["A1"].font = Font(bold=True, size=14)
 
     data = workbook.create_sheet(SHEET_NAME)
@@ -115,7 +119,7 @@ def build_template(user) -> bytes:
         letter = get_column_letter(index)
         lists.cell(row=1, column=index, value=key)
         for row, value in enumerate(values, start=2):
-            lists.cell(row=row, column=index, value=value)
+            celltext.set_text(lists.cell(row=row, column=index), value)
         ranges[key] = f"{quote_sheetname(LISTS)}!${letter}$2:${letter}${len(values) + 1}"
 
     # The units the user may register for, with their codes.
@@ -129,16 +133,24 @@ def build_template(user) -> bytes:
     ]
     units.append(unit_headers)
     count = 0
-    for unit in Unit.objects.restrict(user, CHANGE).select_related("successor").order_by("path"):
-        units.append(
+    listed = list(Unit.objects.restrict(user, CHANGE).order_by("path"))
+    # A successor outside the user's scope is not named: the sheet shows only what the user may see.
+    successors = dict(
+        Unit.objects.restrict(user, VIEW)
+        .filter(pk__in={unit.successor_id for unit in listed if unit.successor_id})
+        .values_list("pk", "name")
+    )
+    for unit in listed:
+        celltext.append(
+            units,
             [
                 unit.code,
                 unit.name,
                 unit.get_unit_type_display(),
                 unit.valid_from,
                 unit.valid_to,
-                unit.successor.name if unit.successor else "",
-            ]
+                successors.get(unit.successor_id, ""),
+            ],
         )
         count += 1
     for cell in units[1]:
@@ -152,7 +164,7 @@ def build_template(user) -> bytes:
 
     # The data sheet: headers, one example row, formats and drop-down lists.
     data.append([column.header for column in COLUMNS])
-    data.append(example_row(fields))
+    celltext.append(data, example_row(fields))
     for index, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)
         data.column_dimensions[letter].width = column.width

@@ -4,6 +4,7 @@ import datetime
 import difflib
 import functools
 import re
+import unicodedata
 
 from django.utils.translation import gettext as _
 
@@ -34,16 +35,31 @@ ABBREVIATIONS = [
 ORGAN_PREFIXES = ("dang uy ", "dang bo co so ", "dang bo ", "chi bo co so ", "chi bo ", "ban dan van ")
 
 
+def _expanded(name):
+    name = str(name or "")
+    for pattern, replacement in ABBREVIATIONS:
+        name = pattern.sub(replacement, name)
+    return name
+
+
 @functools.lru_cache(maxsize=100_000)
 def name_key(name):
     """Return the comparison key of a unit name: abbreviations expanded, then folded.
 
     Remembered: a national scope has 60.000 unit names, many of them alike (Chi bộ thôn 1).
     """
-    name = str(name or "")
-    for pattern, replacement in ABBREVIATIONS:
-        name = pattern.sub(replacement, name)
-    return fold(name)
+    return fold(_expanded(name))
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+@functools.lru_cache(maxsize=100_000)
+def exact_key(name):
+    """Return the key of a unit name as written: abbreviations expanded, case and spacing ignored,
+    diacritics kept, so that “Đông Thạnh” and “Đông Thành” stay two names."""
+    text = unicodedata.normalize("NFC", _expanded(name)).lower()
+    return _NOT_WORD.sub(" ", text).strip()
 
 
 def core_key(key):
@@ -54,16 +70,29 @@ def core_key(key):
     return key
 
 
+def exact_core_key(name):
+    """Return ``exact_key(name)`` without its leading organisational word (as ``core_key`` finds it)."""
+    exact, folded = exact_key(name), name_key(name)
+    core = core_key(folded)
+    if core == folded:
+        return exact
+    words = len(folded.split()) - len(core.split())
+    return " ".join(exact.split()[words:])
+
+
 class UnitMatcher:
     """Resolve the unit of a row from its code or name, for the row's year.
 
     The rule for reorganised units (a unit with ``valid_to`` and a ``successor``):
 
     1. The code, else the name, gives the candidate units. Names are compared without case,
-       diacritics, punctuation or extra spaces, with the usual abbreviations expanded
-       (P., X., TT., ĐU, CB...); an exact name wins over a name whose organisational word
-       (Đảng ủy, Chi bộ...) was left out. Former units count: a unit closed by the reform is
-       still found under its old name.
+       punctuation or extra spaces, with the usual abbreviations expanded (P., X., TT., ĐU,
+       CB...): first as written, with their diacritics, then, only when no unit has that name,
+       without diacritics, so that “Đông Thạnh” and “Đông Thành” (both real) are told apart
+       when written exactly and a name typed without accents is still found; a match without
+       diacritics that fits several units says so. A whole name wins over a name whose
+       organisational word (Đảng ủy, Chi bộ...) was left out. Former units count: a unit
+       closed by the reform is still found under its old name.
     2. Among the candidates, the units that existed during the row's year are kept. A row for
        a year when the old unit still existed (even for part of the year) goes to the old unit,
        as it was registered then; history is never rewritten.
@@ -95,6 +124,7 @@ class UnitMatcher:
                 unit.successor = units[unit.successor_id]
         self.units = units
         self.by_code, self.by_name, self.by_core = {}, {}, {}
+        self.by_exact, self.by_exact_core = {}, {}
         for unit in units.values():
             if unit.code:
                 self.by_code.setdefault(unit.code.strip().upper(), []).append(unit)
@@ -102,6 +132,8 @@ class UnitMatcher:
                 key = name_key(name)
                 self.by_name.setdefault(key, []).append(unit)
                 self.by_core.setdefault(core_key(key), []).append(unit)
+                self.by_exact.setdefault(exact_key(name), []).append(unit)
+                self.by_exact_core.setdefault(exact_core_key(name), []).append(unit)
         self.scope_keys = {}
         for unit in scope:
             key = name_key(unit.name)
@@ -130,11 +162,20 @@ class UnitMatcher:
                     "Xem mã ở trang “Đơn vị” của tệp mẫu, hoặc để trống mã và ghi tên đơn vị."
                 ) % {"code": code}
             label = code
+            folded = False
         elif name:
             key = name_key(name)
-            candidates = (
-                self.by_code.get(name.upper()) or self.by_name.get(key) or self.by_core.get(core_key(key))
-            )
+            candidates, folded = self.by_code.get(name.upper()), False
+            lookups = [  # (index, key, whether it leaves the diacritics out), in order of preference
+                (self.by_exact, exact_key(name), False),
+                (self.by_name, key, True),
+                (self.by_exact_core, exact_core_key(name), False),
+                (self.by_core, core_key(key), True),
+            ]
+            for index, lookup, without_diacritics in lookups:
+                if candidates:
+                    break
+                candidates, folded = index.get(lookup), without_diacritics
             if not candidates:
                 return None, self._unknown(name, key)
             label = name
@@ -146,6 +187,12 @@ class UnitMatcher:
         if len(candidates) > 1 and on:
             open_then = [unit for unit in candidates if rules.is_open_on(unit, on)]
             candidates = open_then or candidates
+        if len(candidates) > 1 and folded:
+            return None, _(
+                "Tên đơn vị “%(name)s” không khớp đúng (cả dấu) với đơn vị nào; bỏ qua dấu thì khớp với "
+                "nhiều đơn vị: %(units)s. Hãy ghi tên đúng dấu như trang “Đơn vị” của tệp mẫu, "
+                "hoặc ghi mã đơn vị ở cột “Mã đơn vị”."
+            ) % {"name": label, "units": "; ".join(self._describe(unit) for unit in candidates[:5])}
         if len(candidates) > 1:
             return None, _(
                 "Tên đơn vị “%(name)s” khớp với nhiều đơn vị: %(units)s. Hãy ghi mã đơn vị ở cột “Mã đơn vị”."

@@ -5,7 +5,7 @@ import secrets
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
@@ -32,6 +32,16 @@ PREVIEW_LIMIT = 200
 MAX_LINKED = 200
 
 
+class ChangerRequiredMixin:
+    """The pages that write (upload, template, confirm, rollover, bulk changes) are for users who
+    may change some unit: a viewer gets 403, and is not shown their entry points."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not services.may_import(request.user):
+            raise PermissionDenied(_("Bạn chỉ có quyền xem: trang này dành cho người được cập nhật dữ liệu."))
+        return super().dispatch(request, *args, **kwargs)
+
+
 class BatchMixin:
     """Imports are the uploader's own: another user's, or an expired one, answers 404."""
 
@@ -41,7 +51,7 @@ class BatchMixin:
         return ImportBatch.objects.restrict(self.request.user).defer("content")
 
 
-class UploadView(generic.FormView):
+class UploadView(ChangerRequiredMixin, generic.FormView):
     """Download the template, upload a filled file; list the user's pending imports."""
 
     template_name = "intake/upload.html"
@@ -53,14 +63,18 @@ class UploadView(generic.FormView):
         )
 
     def form_valid(self, form):
-        batch = services.import_create(
-            user=self.request.user, name=form.cleaned_data["file"].name, content=form.content
-        )
+        try:
+            batch = services.import_create(
+                user=self.request.user, name=form.cleaned_data["file"].name, content=form.content
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+            return self.form_invalid(form)
         tasks.check_import.enqueue(batch.pk)
         return HttpResponseRedirect(batch.get_absolute_url())
 
 
-class TemplateDownloadView(generic.View):
+class TemplateDownloadView(ChangerRequiredMixin, generic.View):
     def get(self, request):
         response = HttpResponse(
             build_template(request.user),
@@ -106,7 +120,7 @@ class BatchProgressView(BatchMixin, generic.DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
 
-class BatchConfirmView(BatchMixin, generic.DetailView):
+class BatchConfirmView(ChangerRequiredMixin, BatchMixin, generic.DetailView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -186,7 +200,7 @@ class ReorganisationTemplateView(AdministratorMixin, generic.View):
 # Year rollover ----------------------------------------------------------------------------
 
 
-class RolloverView(generic.TemplateView):
+class RolloverView(ChangerRequiredMixin, generic.TemplateView):
     """Maintain registrations of year Y in Y + 1, after a preview.
 
     The registrations come from the list (``?registration=<pk>`` repeated, or the list's filter
@@ -259,7 +273,7 @@ class RolloverView(generic.TemplateView):
 # Bulk actions of the model list ----------------------------------------------------------
 
 
-class BulkActionView(generic.View):
+class BulkActionView(ChangerRequiredMixin, generic.View):
     """Apply an action to the ticked rows of the list, or to all rows matching its filter.
 
     The filter travels in the query string, exactly as the list received it, so "all rows"

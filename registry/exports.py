@@ -7,23 +7,22 @@ they are a file format that lower units fill in, not interface text.
 
 Both downloads stream: the csv goes out row by row through a ``StreamingHttpResponse``; the
 xlsx is written by xlsxwriter in constant-memory mode to a temporary file, then sent. Text that
-a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage return) is
-written as a string in the xlsx and prefixed with an apostrophe in the csv.
+a spreadsheet would run as a formula stays text (``registry.celltext``): a quote-prefixed string
+in the xlsx, after an apostrophe in the csv.
 """
 
 import csv
 import datetime
-import re
 import tempfile
 from dataclasses import dataclass
 
 from django.http import FileResponse, StreamingHttpResponse
 
+from . import celltext
 from .choices import Evaluation, Grade, Kind, Level, RegistrationStatus
 
 SHEET_NAME = "Danh sách mô hình"
 FLAG_YES, FLAG_NO = "Có", "Không"
-RISKY = re.compile(r"^[=+\-@\t\r]")
 
 
 @dataclass(frozen=True)
@@ -170,11 +169,6 @@ def rows(registrations, columns):
         yield [cell_value(registration, column) for column in columns]
 
 
-def safe_text(value):
-    """Return text that no spreadsheet will run as a formula."""
-    return "'" + value if RISKY.match(value) else value
-
-
 class _Echo:
     def write(self, value):
         return value
@@ -191,7 +185,7 @@ def csv_response(registrations, filename, columns=None):
         if isinstance(value, datetime.date):
             return value.strftime("%d/%m/%Y")
         if isinstance(value, str):
-            return safe_text(value)
+            return celltext.csv_text(value)
         return value
 
     def generate():
@@ -204,31 +198,28 @@ def csv_response(registrations, filename, columns=None):
     return response
 
 
+XLSX_STYLES = {
+    "header": {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#F2F2F2"},
+    "date": {"num_format": "dd/mm/yyyy"},
+    "plain_number": {"num_format": "0"},
+    "number": {"num_format": "#,##0"},
+}
+
+
 def write_xlsx(registrations, output, columns=None):
     """Write the registrations to ``output`` as an xlsx, with memory flat whatever the count."""
     import xlsxwriter
 
     columns = columns or [*COLUMNS, *INFO_COLUMNS]
-    workbook = xlsxwriter.Workbook(
-        output,
-        {
-            "constant_memory": True,
-            # Never turn text into formulas, links or numbers: write what is stored.
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
-    header = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#F2F2F2"})
-    date = workbook.add_format({"num_format": "dd/mm/yyyy"})
-    plain_number = workbook.add_format({"num_format": "0"})
-    number = workbook.add_format({"num_format": "#,##0"})
+    workbook = xlsxwriter.Workbook(output, {"constant_memory": True, **celltext.WORKBOOK_OPTIONS})
+    formats = celltext.Formats(workbook, XLSX_STYLES)
+    date, plain_number, number = formats.get("date"), formats.get("plain_number"), formats.get("number")
     sheet = workbook.add_worksheet(SHEET_NAME)
     for index, column in enumerate(columns):
         sheet.set_column(index, index, column.width)
     sheet.freeze_panes(1, 0)
     for index, column in enumerate(columns):
-        sheet.write_string(0, index, column.header, header)
+        formats.write_text(sheet, 0, index, column.header, "header")
     row_number = 0
     for row_number, values in enumerate(rows(registrations, columns), start=1):
         for index, value in enumerate(values):
@@ -240,7 +231,7 @@ def write_xlsx(registrations, output, columns=None):
                 style = plain_number if columns[index].kind == "year" else number
                 sheet.write_number(row_number, index, value, style)
             else:
-                sheet.write_string(row_number, index, str(value))
+                formats.write_text(sheet, row_number, index, str(value))
     if row_number:
         sheet.autofilter(0, 0, row_number, len(columns) - 1)
     workbook.close()

@@ -244,7 +244,10 @@ def soft_delete(*, user, obj: SoftDeletable) -> SoftDeletable:
 
 @transaction.atomic
 def restore(*, user, obj: SoftDeletable) -> SoftDeletable:
-    """Undo ``soft_delete``."""
+    """Undo ``soft_delete``; refused when a live record now holds its unique keys (a decision's reference)."""
+    if isinstance(obj, Decision):
+        obj.is_deleted = False
+        obj.validate_constraints()
     obj.is_deleted = False
     obj.deleted_at = None
     obj.deleted_by = None

@@ -11,7 +11,6 @@ print set-up are sheet settings, written at the end.
 """
 
 import math
-import re
 import tempfile
 from typing import NamedTuple
 
@@ -19,14 +18,14 @@ import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registry import celltext
+
 from . import queries, tables
 
 FONT_NAME = "Times New Roman"
 NUMBER = "#,##0"
 SIGNED = "+#,##0;-#,##0;0"
 DATE = "DD/MM/YYYY"
-# Text that a spreadsheet could read as a formula or an error code when typed in again.
-RISKY = re.compile(r"^[=+\-@\t\r]|^#")
 
 _TEXT = {"font_name": FONT_NAME, "font_size": 12}
 _CELL = {"font_name": FONT_NAME, "font_size": 11, "border": 1}
@@ -75,23 +74,18 @@ def frame(style, width):
 
 
 class Book:
-    """An xlsxwriter workbook in constant-memory mode, with its formats made once each."""
+    """An xlsxwriter workbook in constant-memory mode, with its formats made once each.
+
+    Text stays text (``registry.celltext``): never converted, and quote-prefixed when a
+    spreadsheet would read it as a formula.
+    """
 
     def __init__(self, output):
-        self.workbook = xlsxwriter.Workbook(
-            output,
-            {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False},
-        )
-        self.formats = {}
+        self.workbook = xlsxwriter.Workbook(output, {"constant_memory": True, **celltext.WORKBOOK_OPTIONS})
+        self.formats = celltext.Formats(self.workbook, STYLES)
 
-    def format(self, style, quoted=False):
-        key = (style, quoted)
-        if key not in self.formats:
-            properties = dict(STYLES[style]) if style else {}
-            if quoted:
-                properties["quote_prefix"] = True
-            self.formats[key] = self.workbook.add_format(properties)
-        return self.formats[key]
+    def format(self, style, value=None):
+        return self.formats.get(style, value)
 
     def close(self):
         self.workbook.close()
@@ -137,7 +131,7 @@ class Sheet:
             if value is None or value == "":
                 ws.write_blank(row, col, None, book.format(style))
             elif isinstance(value, str):
-                ws.write_string(row, col, value, book.format(style, bool(RISKY.match(value))))
+                ws.write_string(row, col, value, book.format(style, value))
             elif isinstance(value, bool):
                 ws.write_boolean(row, col, value, book.format(style))
             elif isinstance(value, int | float):

@@ -4,11 +4,12 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from intake import services
-from intake.models import BatchStatus, RowAction
+from intake.models import BatchStatus, ImportBatch, RowAction
 from registry import services as registry_services
 from registry.choices import Evaluation, Kind, RegistrationStatus
 from registry.models import Field, Initiative, Registration
@@ -207,9 +208,10 @@ def test_the_import_refuses_rows_whose_unit_left_the_users_scope_after_the_check
     assert not Initiative.objects.filter(name="Mô hình X").exists()
 
 
-def test_a_viewer_has_no_unit_to_import_into(tree):
-    batch = check(tree.viewer_a, make_xlsx([row()], FULL_HEADERS))
-    assert batch.counts == {"error": 1}
+def test_a_viewer_cannot_upload_at_all(tree):
+    with pytest.raises(PermissionDenied):
+        check(tree.viewer_a, make_xlsx([row()], FULL_HEADERS))
+    assert not ImportBatch.objects.exists()
 
 
 def test_new_initiatives_existing_ones_and_new_years_are_told_apart(tree, tally_is_live):

@@ -417,8 +417,11 @@ class Decision(SoftDeletable):
         verbose_name_plural = _("quyết định")
         ordering = ["-signed_on", "-pk"]
         constraints = [
+            # A deleted decision (in the trash) leaves its reference free to be entered again;
+            # restoring it while another decision holds the reference is refused (services.restore).
             models.UniqueConstraint(
                 fields=["issuing_unit", "number", "symbol", "signed_on"],
+                condition=Q(is_deleted=False),
                 name="decision_reference_unique",
                 violation_error_message=_("Đã có quyết định cùng số, ký hiệu, ngày ký của đơn vị này."),
             ),

@@ -1,6 +1,7 @@
 """View mixins: the one place where views apply row visibility."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.urls import reverse
@@ -79,6 +80,10 @@ class RestoreMixin:
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        services.restore(user=request.user, obj=self.object)
+        try:
+            services.restore(user=request.user, obj=self.object)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(reverse("registry:trash"))
         messages.success(request, _("Đã khôi phục “%(name)s”.") % {"name": self.object})
         return HttpResponseRedirect(self.object.get_absolute_url())
