@@ -40,7 +40,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
@@ -131,23 +131,26 @@ def target_model(column):
 
 
 def number_for_model(model, key, number):
-    """Return ``number`` when the model field accepts it; raise ``CellError`` saying the range otherwise.
+    """Return ``number`` when the model field accepts it; raise ``CellError`` saying why otherwise.
 
-    The field's own validators decide (the database's integer range, and any range the registry
-    declares on the field), so that the import refuses what a save would refuse.
+    The field's own validators decide (a range the registry declares on the field), then the
+    integer range every database the application runs on accepts: SQLite takes 64-bit integers
+    where PostgreSQL's integer column stops at 2.147.483.647, and a number beyond it must be
+    refused here, at its cell, not by the database at the write.
     """
     field = model._meta.get_field(key)
     try:
         field.run_validators(number)
     except ValidationError as problem:
-        limits = [v.limit_value for v in field.validators if isinstance(v, MaxValueValidator)]
-        codes = {error.code for error in problem.error_list}
-        if codes <= {"max_value"} and limits:
-            raise reader.CellError(
-                _("Số %(number)s quá lớn: cột này nhận số từ 0 đến %(limit)s. Hãy kiểm tra lại số.")
-                % {"number": grouped(number), "limit": grouped(min(limits))}
-            ) from problem
-        raise reader.CellError(" ".join(problem.messages)) from problem
+        own = [error for error in problem.error_list if error.code not in ("min_value", "max_value")]
+        if own:
+            raise reader.CellError(" ".join(ValidationError(own).messages)) from problem
+    low, high = BaseDatabaseOperations.integer_field_ranges[field.get_internal_type()]
+    if not low <= number <= high:
+        raise reader.CellError(
+            _("Số %(number)s quá lớn: cột này nhận số từ 0 đến %(limit)s. Hãy kiểm tra lại số.")
+            % {"number": grouped(number), "limit": grouped(high)}
+        )
     return number
 
 

@@ -15,7 +15,14 @@ import time
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, InterfaceError, OperationalError, connections, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connections,
+    transaction,
+)
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -142,7 +149,7 @@ def import_run(*, batch: ImportBatch) -> ImportBatch:
             break
         except (OperationalError, InterfaceError):
             logger.warning("Import %s lost the database (attempt %s)", batch.pk, attempt + 1, exc_info=True)
-            connections.close_all()
+            _drop_broken_connections()
             if delay is None:
                 _fail_when_possible(batch)
                 raise
@@ -178,9 +185,15 @@ def _record_outcome(batch, error):
     )
 
 
+def _drop_broken_connections():
+    """Close the connections a database restart broke; the next query opens a new one."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:  # a test's own transaction, never a broken connection
+            connection.close_if_unusable_or_obsolete()
+
+
 def _fail_when_possible(batch):
     try:
-        connections.close_all()
         _record_outcome(batch, OperationalError())
     except (OperationalError, InterfaceError):
         logger.exception("Could not record that import %s failed", batch.pk)
@@ -226,7 +239,7 @@ def import_write(*, batch: ImportBatch):
     try:
         _verify_all(batch, written)
         while _write_next(batch, written):
-            pass
+            _let_others_write()
     except (StaleImport, PermissionDenied, IntegrityError, ValidationError) as error:
         return error
     except (OperationalError, InterfaceError):
@@ -427,7 +440,20 @@ def _write_next(batch, written) -> bool:
             _Writer(user, chunk, written).write(rows)
         ImportRow.objects.bulk_update(rows, ["done", "initiative_id_written"])
         ImportBatch.objects.filter(pk=batch.pk).update(progress_done=F("progress_done") + len(rows))
+        if len(rows) < write_chunk() or not _pending(batch).exists():
+            _finish(batch)
+            return False
     return True
+
+
+def _let_others_write():
+    """On SQLite, pause between chunks so that the writers waiting for its one write lock get it.
+
+    They poll for the lock every 100 ms at most (SQLite's busy handler), so a shorter pause
+    would let the import take the lock again first. PostgreSQL needs none.
+    """
+    if connections[DEFAULT_DB_ALIAS].vendor == "sqlite":
+        time.sleep(getattr(settings, "INTAKE_SQLITE_PAUSE", 0.12))
 
 
 def _finish(batch):

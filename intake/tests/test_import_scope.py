@@ -91,9 +91,7 @@ def test_a_new_year_of_another_branchs_model_is_refused(tree, registered_by_b):
 
 
 def test_the_owner_branch_still_changes_its_model(tree, registered_by_b):
-    content = make_xlsx(
-        [["Chi bộ thôn Nà Phải", NAME, "Bảo vệ môi trường", "", "", 2023, "", ""]], HEADERS
-    )
+    content = make_xlsx([["Chi bộ thôn Nà Phải", NAME, "Bảo vệ môi trường", "", "", 2023, "", ""]], HEADERS)
     batch = confirm(check(tree.editor_a, content))
     assert batch.status == BatchStatus.DONE, batch.message
     tree.initiative_a.refresh_from_db()

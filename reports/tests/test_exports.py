@@ -157,3 +157,17 @@ def test_registration_rows_are_the_same_whatever_the_chunk_size(superuser, tree,
     rows = list(queries.registration_rows(superuser, tree.p, Y2023, chunk_size=chunk_size))
     assert len(rows) == 7
     assert sum(len(row["recognitions"]) for row in rows) == 4
+
+
+def test_no_text_of_the_workbook_runs_as_a_formula(superuser, tree, fields):
+    from registry.models import Decision, Unit
+    from registry.tests.test_celltext import assert_formula_safe
+
+    Unit.objects.filter(pk=tree.a1.pk).update(name="=Chi bộ A1")
+    Decision.objects.filter(pk=tree.district.pk).update(title="@Công nhận", issuer_name="-Ban Thường vụ")
+    registration = register(tree.a1, field=fields.economy)
+    registration.initiative.name = "+Mô hình lạ"
+    services.initiative_update(user=None, initiative=registration.initiative)
+    with exports.summary_workbook(superuser, tree.p, Y2023, today=TODAY) as output:
+        content = output.read()
+    assert_formula_safe(content, ["=Chi bộ A1", "@Công nhận", "-Ban Thường vụ", "+Mô hình lạ"])
