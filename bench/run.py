@@ -535,11 +535,20 @@ def workbook(kind, unit, year):
 # The import check ------------------------------------------------------------------------------------------
 
 
-def import_child(unit, year, timeout):
-    """Run the import check in a child process, stopped after ``timeout`` seconds."""
+def import_child(unit, year, timeout, step="check"):
+    """Run the import check (``step`` "check") or check and confirm ("confirm") in a child process.
+
+    Stopped after ``timeout`` seconds.
+    """
     try:
         result = subprocess.run(
-            [sys.executable, __file__, "--child-import", str(unit.pk), str(year)],
+            [
+                sys.executable,
+                __file__,
+                f"--child-{'import' if step == 'check' else 'confirm'}",
+                str(unit.pk),
+                str(year),
+            ],
             capture_output=True,
             text=True,
             env=os.environ,
@@ -557,13 +566,12 @@ def import_child(unit, year, timeout):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def import_check(user, old_province, year, size=20_000):
-    """Check a 20.000-row file: a third unchanged, a third for the next year, a third of new models."""
-    try:
-        from intake.services import import_check as check
-        from intake.services import import_create
-    except ImportError:
-        return {"skipped": "không có ứng dụng intake"}
+def import_file(old_province, year, size=20_000, skip=()):
+    """Return (the bytes, the row count) of a file of the province's registrations of ``year``.
+
+    A third unchanged, a third for the next year, a third of new models (renamed). ``skip``:
+    the numbers of the rows to leave out (as the check numbers them), the rest where they were.
+    """
     import xlsxwriter
 
     from registry import exports
@@ -581,8 +589,11 @@ def import_check(user, old_province, year, size=20_000):
     sheet = book.add_worksheet(exports.SHEET_NAME)
     date = book.add_format({"num_format": "dd/mm/yyyy"})
     sheet.write_row(0, 0, [column.header for column in columns])
-    count = 0
+    count = written = 0
     for count, values in enumerate(exports.rows(queryset, columns), start=1):
+        if count + 1 in skip:
+            continue
+        written += 1
         values = dict(zip(keys, values, strict=True))
         if count % 3 == 1:
             values["year"] = year + 1
@@ -596,14 +607,24 @@ def import_check(user, old_province, year, size=20_000):
             if value is None or value == "":
                 continue
             if isinstance(value, datetime.date):
-                sheet.write_datetime(count, col, value, date)
+                sheet.write_datetime(written, col, value, date)
             elif isinstance(value, int):
-                sheet.write_number(count, col, value)
+                sheet.write_number(written, col, value)
             else:
-                sheet.write_string(count, col, str(value))
+                sheet.write_string(written, col, str(value))
     book.close()
     handle.seek(0)
-    content = handle.read()
+    return handle.read(), written
+
+
+def import_check(user, old_province, year, size=20_000):
+    """Check a 20.000-row file: a third unchanged, a third for the next year, a third of new models."""
+    try:
+        from intake.services import import_check as check
+        from intake.services import import_create
+    except ImportError:
+        return {"skipped": "không có ứng dụng intake"}
+    content, count = import_file(old_province, year, size)
     batch = import_create(user=user, name="bench.xlsx", content=content)
     started = time.perf_counter()
     batch = check(batch=batch)
@@ -615,6 +636,52 @@ def import_check(user, old_province, year, size=20_000):
         "counts": batch.summary.get("counts", {}),
     }
     batch.delete()
+    return result
+
+
+def import_confirm(user, old_province, year, size=20_000):
+    """Check, then confirm, the file of ``import_check``; time the confirmation (the write).
+
+    Everything runs in one transaction rolled back at the end (the import's own transactions,
+    a chunk of rows each, become savepoints in it), so that the data set is left as it was.
+    """
+    from django.db import transaction
+
+    from intake import services
+    from intake.models import RowAction
+
+    content, count = import_file(old_province, year, size)
+    with transaction.atomic():
+        batch = services.import_create(user=user, name="bench.xlsx", content=content)
+        started = time.perf_counter()
+        batch = services.import_check(batch=batch)
+        checked = time.perf_counter() - started
+        refused = set(batch.rows.filter(action=RowAction.ERROR).values_list("number", flat=True))
+        if refused:  # a data set whose rules refuse some rows (the small one): leave them out
+            content, count = import_file(old_province, year, size, skip=refused)
+            batch = services.import_check(
+                batch=services.import_create(user=user, name="bench.xlsx", content=content)
+            )
+        if not services.import_start(batch=batch):
+            transaction.set_rollback(True)
+            return {"error": f"không xác nhận được: {batch.summary.get('counts')}"}
+        batch.refresh_from_db()
+        started = time.perf_counter()
+        batch = services.import_run(batch=batch)
+        seconds = time.perf_counter() - started
+        written = batch.rows.filter(done=True)
+        result = {
+            "seconds": seconds,
+            "check_seconds": checked,
+            "rows": count,
+            "left_out": len(refused),
+            "status": batch.status,
+            "message": batch.message,
+            "created": written.filter(action=RowAction.CREATE).count(),
+            "new_models": written.filter(action=RowAction.CREATE, initiative_id_checked=None).count(),
+            "updated": written.filter(action=RowAction.UPDATE).count(),
+        }
+        transaction.set_rollback(True)
     return result
 
 
@@ -843,6 +910,7 @@ def markdown(context):
         add(f"| {label} | {vn(ours['seconds'], 1)} | {vn(ours['rows'])} | {speed} | {peak} | {ratio} |")
     add("")
     imp = context["import"]
+    confirmed = context.get("import_confirm") or {}
     if "skipped" in imp:
         add(f"Kiểm tra tệp nhập: bỏ qua ({imp['skipped']}).")
     elif "error" in imp:
@@ -853,6 +921,16 @@ def markdown(context):
         add(
             f"Kiểm tra tệp nhập {vn(imp['rows'])} dòng: {vn(imp['seconds'], 1)} giây ({speed} dòng/giây; "
             f"kết quả: {imp['status']}, {summary})."
+        )
+    if "error" in confirmed:
+        add("")
+        add(f"Xác nhận nhập tệp: lỗi ({confirmed['error']}).")
+    elif confirmed:
+        add("")
+        add(
+            f"Xác nhận nhập tệp đó (ghi vào cơ sở dữ liệu, rồi hoàn tác): {vn(confirmed['seconds'], 1)} giây "
+            f"cho {vn(confirmed['created'])} dòng thêm mới (trong đó {vn(confirmed['new_models'])} mô hình "
+            f"mới) và {vn(confirmed['updated'])} dòng cập nhật; kết quả: {confirmed['status']}."
         )
     add("")
     if context["concurrency"]:
@@ -957,6 +1035,7 @@ def main():
     )
     parser.add_argument("--child-workbook", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--child-import", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--child-confirm", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     workdir = Path(tempfile.gettempdir()) / "danvan-bench"
     workdir.mkdir(exist_ok=True)
@@ -965,14 +1044,13 @@ def main():
         kind, unit_pk, year = args.child_workbook
         child_workbook(kind, int(unit_pk), int(year))
         return
-    if args.child_import:
+    if args.child_import or args.child_confirm:
         setup_django()
         from registry.models import Unit
 
-        unit_pk, year = args.child_import
-        print(
-            json.dumps(import_check(bench_user(), Unit.objects.get(pk=int(unit_pk)), int(year)), default=str)
-        )
+        unit_pk, year = args.child_import or args.child_confirm
+        measure = import_check if args.child_import else import_confirm
+        print(json.dumps(measure(bench_user(), Unit.objects.get(pk=int(unit_pk)), int(year)), default=str))
         return
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print(
@@ -1024,6 +1102,12 @@ def main():
     except Exception as error:
         context["import"] = {"error": str(error)[:200]}
     print(f"  {context['import']}", flush=True)
+    print("Xác nhận nhập tệp:", flush=True)
+    try:
+        context["import_confirm"] = import_child(t["old_province"], year, args.import_timeout, "confirm")
+    except Exception as error:
+        context["import_confirm"] = {"error": str(error)[:200]}
+    print(f"  {context['import_confirm']}", flush=True)
     context["concurrency"] = []
     if not args.no_concurrency:
         from django.urls import reverse

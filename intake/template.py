@@ -31,8 +31,9 @@ GUIDE = [
     "3. Cột bắt buộc: Đơn vị (hoặc Mã đơn vị), Tên mô hình, Năm. "
     "Mô hình mới cần thêm Lĩnh vực và Ngày đăng ký.",
     "4. Đơn vị: ghi mã ở cột “Mã đơn vị” hoặc ghi tên ở cột “Đơn vị”. "
-    "Tên được so không phân biệt hoa thường, có dấu hay không dấu,",
-    "   và hiểu các chữ viết tắt P. (Phường), X. (Xã), TT. (Thị trấn), ĐU (Đảng ủy), CB (Chi bộ).",
+    "Tên được so không phân biệt hoa thường, hiểu các chữ viết tắt",
+    "   P. (Phường), X. (Xã), TT. (Thị trấn), ĐU (Đảng ủy), CB (Chi bộ). Tên ghi đúng dấu được tìm trước;",
+    "   tên không dấu vẫn được hiểu khi chỉ khớp một đơn vị (Đông Thạnh và Đông Thành: hãy ghi đúng dấu).",
     f"   Danh sách đơn vị bạn được nhập, kèm mã, ở trang “{UNITS}”.",
     "5. Ngày ghi dạng dd/mm/yyyy, ví dụ 15/03/2024 (gõ như chữ cũng được). Ngày đăng ký thuộc năm đăng ký "
     "(hoặc từ {:02d}/{:02d} năm trước),".format(*reversed(rules.WINDOW_OPENS)),
@@ -50,13 +51,16 @@ GUIDE = [
     "mô hình tập thể để trống hai cột này.",
     "9. Chỉ ghi giá trị: không dùng công thức, không gộp ô.",
     f"10. Dòng ví dụ (tên bắt đầu bằng “{EXAMPLE_PREFIX}”) không được nhập; có thể xóa hoặc để nguyên.",
-    "11. Nhập lại một tệp đã nhập không tạo bản trùng: "
-    "mô hình cùng đơn vị, cùng tên, cùng năm được cập nhật.",
+    "11. Nhập lại một tệp đã nhập không tạo bản trùng: mô hình cùng đơn vị, cùng tên, cùng năm được cập nhật",
+    "    (mô hình cá nhân: cùng cả họ và tên người thực hiện; hai người cùng tên mô hình là hai mô hình).",
     "    Ô để trống không xóa thông tin đã có trên phần mềm.",
+    "    Chỉ nhập được vào các đơn vị và mô hình bạn được cập nhật.",
     "",
     "Trước khi nhập, phần mềm kiểm tra toàn bộ tệp và cho xem trước: dòng thêm mới, dòng cập nhật,",
-    "dòng không đổi và dòng có lỗi (kèm số dòng, cột và cách sửa). Chỉ khi không còn lỗi mới xác nhận được;",
-    "nhập là tất cả hoặc không dòng nào.",
+    "dòng không đổi và dòng có lỗi (kèm số dòng, cột và cách sửa). Chỉ khi không còn lỗi mới xác nhận được.",
+    "Khi xác nhận, mọi dòng được so lại với dữ liệu trên phần mềm trước khi ghi. Tệp lớn được ghi từng phần;",
+    "nếu dữ liệu thay đổi giữa chừng, phần đã ghi được giữ và trang báo rõ: tải tệp lên lại để nhập nốt",
+    "(các dòng đã nhập sẽ hiện là “Không thay đổi”).",
 ]
 
 

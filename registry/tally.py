@@ -21,7 +21,7 @@ import uuid
 from collections import defaultdict
 from contextlib import contextmanager
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Max
 from django.db.models.functions import ExtractQuarter, ExtractYear, Substr
 
@@ -131,33 +131,60 @@ def _apply(before, after):
                 for index, value in enumerate(delta):
                     total[index] += value
         model = MODELS[structure]
-        for (unit, year, quarter, field), delta in deltas.items():
-            _add(model, unit, year, quarter, field, delta)
+        _add_all(model, deltas)
         model.objects.filter(unit_id__in={key[0] for key in deltas}, total=0).delete()
         renewed |= {key[0] for key in deltas}
     renew(renewed)
 
 
-def _add(model, unit, year, quarter, field, delta):
-    """Add ``delta`` to one row, creating it if needed; safe under concurrent writers."""
-    if not any(delta):
+# SQLite accepts at most 32.766 parameters in one statement.
+_PARAMETERS = 30_000
+
+
+def _add_all(model, deltas):
+    """Add each delta {(unit, year, quarter, field): [counts]} to its row, creating missing rows.
+
+    Two statements for hundreds of rows, whatever their number: an import of a province's list
+    changes thousands of rows above its units, which one UPDATE each took seconds to write.
+    The rows that exist are updated in one ``UPDATE … FROM (VALUES …)``; the others are
+    inserted, and a row another transaction inserted meanwhile is added to instead
+    (``ON CONFLICT … DO UPDATE``), so that concurrent writers stay exact.
+    """
+    deltas = {key: delta for key, delta in deltas.items() if any(delta)}
+    if not deltas:
         return
-    row = model.objects.filter(unit_id=unit, year=year, quarter=quarter, field_id=field)
-    increments = {name: F(name) + value for name, value in zip(TALLY_KEYS, delta, strict=True) if value}
-    if row.update(**increments):
-        return
-    try:
-        with transaction.atomic():
-            model.objects.create(
-                unit_id=unit,
-                year=year,
-                quarter=quarter,
-                field_id=field,
-                **dict(zip(TALLY_KEYS, delta, strict=True)),
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    keys = ("unit_id", "year", "quarter", "field_id")
+    counts = [quote(name) for name in TALLY_KEYS]
+    width = len(keys) + len(counts)
+    marks = "(" + ", ".join(["%s"] * width) + ")"
+    matched = " AND ".join(f"{table}.{key} = delta.column{index}" for index, key in enumerate(keys, start=1))
+    added = ", ".join(
+        f"{name} = {table}.{name} + delta.column{index}"
+        for index, name in enumerate(counts, start=len(keys) + 1)
+    )
+    items = list(deltas.items())
+    found = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), _PARAMETERS // width):
+            part = items[start : start + _PARAMETERS // width]
+            cursor.execute(
+                f"UPDATE {table} SET {added} FROM (VALUES {', '.join([marks] * len(part))}) AS delta "
+                f"WHERE {matched} RETURNING {', '.join(keys)}",
+                [value for key, delta in part for value in (*key, *delta)],
             )
-    except IntegrityError:
-        # Another transaction created the row meanwhile: add to it instead.
-        row.update(**increments)
+            found.update(tuple(row) for row in cursor.fetchall())
+        missing = [(key, delta) for key, delta in items if key not in found]
+        increments = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in counts)
+        for start in range(0, len(missing), _PARAMETERS // width):
+            part = missing[start : start + _PARAMETERS // width]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(keys)}, {', '.join(counts)}) "
+                f"VALUES {', '.join([marks] * len(part))} "
+                f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {increments}",
+                [value for key, delta in part for value in (*key, *delta)],
+            )
 
 
 # Every tracked write holds a lock per registering unit it counts, from its first count to its

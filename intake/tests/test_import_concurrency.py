@@ -180,3 +180,28 @@ def test_an_import_stopped_by_the_database_continues_where_it_stopped(world, set
     assert Initiative.objects.count() == 40 and Registration.objects.count() == 40
     assert len(calls) == 7  # 40 rows by 7: six chunks, one of them twice
     assert_tally_equals_recount()
+
+
+def test_two_workers_updating_the_same_models_take_turns_without_failing_each_other(world):
+    """Rows that change stored models: the second run must not take the first one's writes for
+    changes made by someone else since the check."""
+    first = checked(world["editor"], forty_rows())
+    assert services.import_start(batch=first)
+    assert services.import_run(batch=first).status == BatchStatus.DONE
+    content = make_xlsx(
+        [[f"Đảng ủy xã Số {i % 2}", f"Mô hình {i}", "Văn hóa - xã hội", 2024 + i % 2, ""] for i in range(40)],
+        HEADERS,
+    )
+    batch = services.import_check(
+        batch=services.import_create(user=world["editor"], name="sua.xlsx", content=content)
+    )
+    assert batch.counts == {"update": 40}, batch.summary
+    assert services.import_start(batch=batch)
+
+    statuses = in_threads([run(batch), run(batch)], workers=2)
+
+    assert statuses == [BatchStatus.DONE, BatchStatus.DONE], ImportBatch.objects.get(pk=batch.pk).message
+    assert set(Initiative.objects.values_list("field__name", flat=True)) == {"Văn hóa - xã hội"}
+    # One history record of the change per model: each row was written once.
+    assert Initiative.history.filter(history_type="~").count() == 40
+    assert_tally_equals_recount()
