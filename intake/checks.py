@@ -2,7 +2,7 @@
 
 The check reads the rows as a stream and writes its verdicts to ``ImportRow`` in chunks, so
 memory does not grow with the file; only the keys needed to catch duplicate rows are kept.
-Nothing is written to the registry here: ``services.import_apply`` does that after the user
+Nothing is written to the registry here: ``services.import_write`` does that after the user
 confirms.
 
 A row is identified by its unit, its initiative's name, the person's name for an individual
