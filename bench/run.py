@@ -767,7 +767,9 @@ def markdown(context):
     c = context["counts"]
     add(
         f"Đo ngày {context['date']} trên {context['machine']}, PostgreSQL {context['postgres']}, "
-        f"Django test client (thời gian máy chủ, không tính mạng), DEBUG tắt."
+        f"Django test client (thời gian máy chủ, không tính mạng), DEBUG tắt. Tải trung bình của máy "
+        f"(1 phút / 5 phút): lúc bắt đầu {context['load_start']}, lúc kết thúc {context['load_end']}; "
+        f"trên 2 nhân, tải trên 1 là có việc khác chạy cùng."
     )
     add("")
     add(
@@ -930,6 +932,11 @@ def count_check():
     }
 
 
+def load_average():
+    one, five, _fifteen = os.getloadavg()
+    return f"{vn(one, 2)} / {vn(five, 2)}"
+
+
 def postgres_version():
     """Return the server's version and the settings the figures depend on most."""
     from django.db import connection
@@ -991,6 +998,7 @@ def main():
         "postgres": postgres_version(),
         "counts": counts(),
         "generated": generated,
+        "load_start": load_average(),
         "command": " ".join(
             f"{name}={os.environ[name]}" for name in ("DATABASE_URL", "REDIS_URL") if os.environ.get(name)
         )
@@ -1041,6 +1049,7 @@ def main():
             ],
             workdir,
         )
+    context["load_end"] = load_average()
     text = markdown(context)
     print()
     print(text)
