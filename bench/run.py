@@ -574,6 +574,14 @@ def import_check(user, old_province, year, size=20_000):
         .select_related("initiative__field", "unit")
         .order_by("unit__path", "pk")[:size]
     )
+    # Named by code: a new unit may bear its predecessor's name.
+    carriers = {
+        code: (carrier_code, carrier_name)
+        for code, carrier_code, carrier_name in queryset.values_list(
+            "unit__code", "carrier__code", "carrier__name"
+        )
+        if carrier_code
+    }
     columns = exports.COLUMNS
     keys = [column.key for column in columns]
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - read back below
@@ -584,13 +592,16 @@ def import_check(user, old_province, year, size=20_000):
     count = 0
     for count, values in enumerate(exports.rows(queryset, columns), start=1):
         values = dict(zip(keys, values, strict=True))
-        if count % 3 == 1:
+        if count % 3 == 1 and values["unit_code"] in carriers:
             values["year"] = year + 1
-            values["registered_on"] = datetime.date(year + 1, 3, 15)
+            # Next year by the unit that carries the model on today (the old one may have closed).
+            values["registered_on"] = datetime.date(year + 1, 9, 15)
+            values["unit_code"], values["unit"] = carriers[values["unit_code"]]
             values["status"] = "Duy trì"
             values["evaluation"], values["evaluated_on"] = "", None
         elif count % 3 == 2:
             values["name"] = f"{values['name']} (nhân rộng {count})"
+            values["status"] = "Đăng ký mới"  # a new model (a maintained one needs last year's)
         for col, key in enumerate(keys):
             value = values[key]
             if value is None or value == "":
