@@ -18,6 +18,7 @@ from .choices import (
 )
 from .forms import DateInput, unit_label, use_autocomplete
 from .models import Decision, Field, Initiative, Registration, Unit
+from .querysets import path_q
 from .widgets import Autocomplete, QuickSelect
 
 
@@ -52,7 +53,7 @@ class UnitFilter(django_filters.ModelChoiceFilter):
         ):
             # In today's structure a unit's rows are those it carries on (its predecessors').
             lookup = "carrier__path"
-        return qs.filter(**{f"{lookup}__startswith": value.path})
+        return qs.filter(path_q(lookup, [value.path]))
 
     @property
     def field(self):

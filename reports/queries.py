@@ -45,7 +45,7 @@ from registry.choices import (
 from registry.chunks import batched
 from registry.measures import LEVEL_GRADE_MEASURES, MEASURES, TALLY_KEYS
 from registry.models import CurrentTally, Decision, Lineage, Registration, Tally, Unit, decision_reference
-from registry.querysets import plain_rows, scope_paths
+from registry.querysets import path_q, plain_rows, scope_paths
 from registry.scope import scope_of
 
 from .cache import cached
@@ -240,11 +240,7 @@ def registrations(user, root, period=None, *, structure=None):
     In today's structure, the subtree is that of the units carrying the registrations on.
     """
     structure = structure or (period.structure if period is not None else REPORTED)
-    qs = (
-        Registration.objects.restrict(user)
-        .alive()
-        .filter(**{f"{UNIT_PATH[structure]}__startswith": root.path})
-    )
+    qs = Registration.objects.restrict(user).alive().filter(path_q(UNIT_PATH[structure], [root.path]))
     if period is not None:
         qs = qs.filter(period.q())
     return qs
