@@ -11,6 +11,7 @@ behind each count; the drill-down links are built from the same list.
 """
 
 import re
+from decimal import Decimal
 
 from django.db.models import (
     Case,
@@ -176,8 +177,9 @@ def _unprefix(row, prefix, measures=MEASURES):
 def _with_change(current, previous):
     """Return, for every measure, the current and previous counts and the change in number and per cent."""
     change = {key: current[key] - previous[key] for key in current}
+    # Exact (a Decimal), so that rounding half up never meets a binary fraction's error.
     percent = {
-        key: (100.0 * change[key] / previous[key]) if previous[key] else None for key in current
+        key: (Decimal(100 * change[key]) / previous[key]) if previous[key] else None for key in current
     }  # fmt: skip
     return {"current": current, "previous": previous, "change": change, "percent": percent}
 

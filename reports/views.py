@@ -256,6 +256,7 @@ class DashboardView(ReportMixin, generic.TemplateView):
                 "change": summary["change"][key],
                 "decrease": -summary["change"][key],
                 "percent": summary["percent"][key],
+                "percent_text": tables.percent_text(summary["percent"][key]),
                 "url": self.count_url(self.root.pk, key, summary["current"][key]),
             }
             for key, label in keys
