@@ -133,6 +133,22 @@ class ReportMixin:
             **self.structure_context(),
         }
 
+    def level_grade_rows(self, summary):
+        """Return the table by registration level × grade, for the levels that have registrations."""
+        current, by_level_grade = summary["current"], summary["by_level_grade"]
+        return [
+            {
+                "label": level.label,
+                "cells": [
+                    self.cell_link(by_level_grade, f"level_{level.value}_grade_{grade.value}", self.root.pk)
+                    for grade in Grade
+                ]
+                + [self.cell_link(current, f"level_{level.value}", self.root.pk)],
+            }
+            for level in Level
+            if current[f"level_{level.value}"]
+        ]
+
     def table_rows(self, table, groups):
         """Give each row of the unit table its cells with their drill-down links.
 
@@ -281,22 +297,6 @@ class DashboardView(ReportMixin, generic.TemplateView):
             },
         ]
 
-    def level_grade_rows(self, summary):
-        """Return the table by registration level × grade, for the levels that have registrations."""
-        current, by_level_grade = summary["current"], summary["by_level_grade"]
-        return [
-            {
-                "label": level.label,
-                "cells": [
-                    self.cell_link(by_level_grade, f"level_{level.value}_grade_{grade.value}", self.root.pk)
-                    for grade in Grade
-                ]
-                + [self.cell_link(current, f"level_{level.value}", self.root.pk)],
-            }
-            for level in Level
-            if current[f"level_{level.value}"]
-        ]
-
     def charts(self, current, units, fields, trend):
         """Return the charts' data: labels, values and the URL each bar leads to."""
 
@@ -397,6 +397,8 @@ class ReportView(ReportMixin, generic.TemplateView):
         )
         context.update(self.picker_context(units["rows"]))
         context.update(
+            grades=[grade.label for grade in Grade],
+            level_grade_rows=self.level_grade_rows(queries.summary(user, root, period)),
             header=queries.issuing_header(root),
             today=timezone.localdate(),
             participation_line=tables.participation_text(units, period),

@@ -19,13 +19,13 @@ from reports.models import Workbook
 from reports.tests.conftest import register
 
 # Session, user, memberships, root, the root's revision token (reports.cache), then: dashboard:
-# default year, picker, summary, units (2),
-# fields, trend; report: picker, units (2), fields, header; export (the task): the workbook, the
-# list's total, "running", units (2), fields, header, list (2: rows, their decisions),
-# decisions, "done". The same whatever the size of the data: guarded below with a small and a
-# larger tree. The export's list adds two queries per 2.000 rows.
+# default year, picker, summary, units (2), fields, trend; report: picker, units (2), fields,
+# summary (level × grade), header; export (the task): the workbook, the list's total,
+# "running", units (2), fields, header, list (2: rows, their decisions), decisions, "done".
+# The same whatever the size of the data: guarded below with a small and a larger tree. The
+# export's list adds two queries per 2.000 rows.
 DASHBOARD_QUERIES = 12
-REPORT_QUERIES = 10
+REPORT_QUERIES = 11
 EXPORT_QUERIES = 14
 
 
@@ -284,3 +284,16 @@ def test_expired_workbooks_are_deleted_with_their_files(client_for, user_of_a, t
     download(client, {"unit": tree.a.pk, "year": 2022})
     assert not Workbook.objects.filter(pk=old.pk).exists()
     assert [path.name for path in folder.iterdir()] == [Path(Workbook.objects.get().file.name).name]
+
+
+def test_the_report_page_shows_the_dashboard_s_table_by_level_and_grade(client_for, superuser, tree):
+    client = client_for(superuser)
+    params = {"unit": tree.p.pk, "period": "year", "year": 2023, "structure": "reported"}
+    report = client.get(reverse("reports:report"), params)
+    dashboard = client.get(reverse("reports:dashboard"), params)
+    assert report.context["level_grade_rows"] == dashboard.context["level_grade_rows"]
+    assert report.context["level_grade_rows"]
+    for row in report.context["level_grade_rows"]:
+        for cell in row["cells"]:
+            if cell["url"]:
+                assert client.get(cell["url"]).context["paginator"].count == cell["value"]
