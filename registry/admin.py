@@ -186,8 +186,23 @@ class UnitAdmin(ScopedAdmin):
 
 @admin.register(Field)
 class FieldAdmin(SimpleHistoryAdmin):
+    """The national list of fields: staff may read it, only superusers change it (never delete:
+    a field no longer used is retired with ``is_active``, the models filed under it keep it)."""
+
     list_display = ["name", "standard", "order", "is_active"]
     list_filter = ["standard", "is_active"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.field_save(user=request.user, field=obj)
 
 
 @admin.register(AwardForm)

@@ -8,14 +8,14 @@ the counts kept ready for the reports equal to the live ones.
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import lineage, recognition, rules, tally
 from .choices import RegistrationStatus
-from .models import Decision, Initiative, Registration, SoftDeletable, Unit, initiative_search_text
+from .models import Decision, Field, Initiative, Registration, SoftDeletable, Unit, initiative_search_text
 
 
 def lock_rows(model, pks):
@@ -317,3 +317,16 @@ def membership_grant(*, user, unit, role, username, full_name="", password=""):
         member.save()
     membership = Membership(user=member, unit=unit, role=role)
     return _save(membership, user=user)
+
+
+@transaction.atomic
+def field_save(*, user, field: Field) -> Field:
+    """Save a field of the national list; only a superuser may (``registry.views.fields`` says why).
+
+    ``user`` None is the system itself (migrations, the demo loader).
+    """
+    if user is not None and not user.is_superuser:
+        raise PermissionDenied(
+            _("Chỉ quản trị hệ thống được thêm, sửa lĩnh vực (danh mục dùng chung toàn quốc).")
+        )
+    return _save(field, user=user)
