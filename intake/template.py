@@ -13,6 +13,7 @@ from registry.choices import Evaluation, Grade, Kind, Level, RegistrationStatus
 from registry.exports import COLUMNS, FLAG_NO, FLAG_YES, SHEET_NAME
 from registry.models import Field, Unit
 from registry.querysets import CHANGE
+from registry.scope import scope_of
 
 INSTRUCTIONS = "Hướng dẫn"
 UNITS = "Đơn vị"
@@ -129,7 +130,10 @@ def build_template(user) -> bytes:
     ]
     units.append(unit_headers)
     count = 0
+    scope = scope_of(user)
     for unit in Unit.objects.restrict(user, CHANGE).select_related("successor").order_by("path"):
+        # A successor outside the user's scope stays unnamed, as everywhere else.
+        successor = unit.successor if unit.successor and scope.covers(unit.successor) else None
         units.append(
             [
                 unit.code,
@@ -137,7 +141,7 @@ def build_template(user) -> bytes:
                 unit.get_unit_type_display(),
                 unit.valid_from,
                 unit.valid_to,
-                unit.successor.name if unit.successor else "",
+                successor.name if successor else "",
             ]
         )
         count += 1

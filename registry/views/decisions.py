@@ -14,7 +14,8 @@ from registry import services
 from registry.filters import DecisionFilterSet, RegistrationFilterSet
 from registry.forms import DecisionForm, add_errors
 from registry.models import Decision, Registration
-from registry.querysets import CHANGE
+from registry.querysets import CHANGE, path_q
+from registry.scope import scope_of
 
 from .mixins import CanChangeMixin, RestoreMixin, ScopedMixin, SoftDeleteMixin, UserFormKwargsMixin
 
@@ -30,9 +31,14 @@ class DecisionListView(ScopedMixin, FilterView):
             super()
             .get_queryset()
             .select_related("issuing_unit", "award_form")
-            .annotate(covered=Count("registrations", filter=Q(registrations__is_deleted=False)))
+            .annotate(covered=Count("registrations", distinct=True, filter=self.covered_in_scope()))
             .order_by("-signed_on", "-pk")
         )
+
+    def covered_in_scope(self):
+        """The covered registrations to count: alive, inside the user's scope (as the detail shows)."""
+        alive = Q(registrations__is_deleted=False, registrations__initiative_deleted=False)
+        return alive & path_q("registrations__unit__path", scope_of(self.request.user).paths())
 
 
 class DecisionCreateView(UserFormKwargsMixin, generic.CreateView):

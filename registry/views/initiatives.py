@@ -213,7 +213,7 @@ class InitiativeDetailView(ScopedMixin, CanChangeMixin, generic.DetailView):
         return (
             super()
             .get_queryset()
-            .select_related("unit", "field", "replicates__unit")
+            .select_related("unit", "field")
             .prefetch_related(
                 Prefetch("registrations", queryset=registrations),
                 Prefetch("attachments", queryset=Attachment.objects.order_by("-uploaded_at")),
@@ -227,6 +227,17 @@ class InitiativeDetailView(ScopedMixin, CanChangeMixin, generic.DetailView):
         context["next_year"] = max([*years, timezone.localdate().year - 1]) + 1
         context["replications"] = (
             self.object.replications.restrict(self.request.user).alive().select_related("unit")
+        )
+        # The model this one copies, only if the user may see it: else the page says only that it
+        # is a model of another unit, without its name.
+        context["replicated_from"] = (
+            Initiative.objects.restrict(self.request.user)
+            .alive()
+            .select_related("unit")
+            .filter(pk=self.object.replicates_id)
+            .first()
+            if self.object.replicates_id
+            else None
         )
         return context
 
