@@ -7,9 +7,15 @@ from .scope import scope_of
 
 
 def navigation(request):
-    """``may_manage``: whether the user administers units (the reorganisation pages), read only if shown.
+    """Tell the menus what the user may do, each read only if a page shows it.
 
-    The user's scope is read once a request; pages that restrict a queryset have read it already.
+    ``may_manage``: the user administers units (the reorganisation pages); ``may_change``: the
+    user may change something (create, import, roll over, restore). Viewers see neither entry
+    point. The user's scope is read once a request; pages that restrict a queryset have read
+    it already.
     """
     user = getattr(request, "user", None)
-    return {"may_manage": SimpleLazyObject(lambda: bool(user and scope_of(user).paths(MANAGE) != []))}
+    return {
+        "may_manage": SimpleLazyObject(lambda: bool(user and scope_of(user).paths(MANAGE) != [])),
+        "may_change": SimpleLazyObject(lambda: bool(user and scope_of(user).may_change_anything())),
+    }
