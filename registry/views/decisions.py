@@ -16,7 +16,15 @@ from registry.forms import DecisionForm, add_errors
 from registry.models import Decision, Registration
 from registry.querysets import CHANGE
 
-from .mixins import CanChangeMixin, RestoreMixin, ScopedMixin, SoftDeleteMixin, UserFormKwargsMixin
+from .mixins import (
+    CanChangeMixin,
+    CreateOnceMixin,
+    EditConflictMixin,
+    RestoreMixin,
+    ScopedMixin,
+    SoftDeleteMixin,
+    UserFormKwargsMixin,
+)
 
 
 class DecisionListView(ScopedMixin, FilterView):
@@ -35,17 +43,14 @@ class DecisionListView(ScopedMixin, FilterView):
         )
 
 
-class DecisionCreateView(UserFormKwargsMixin, generic.CreateView):
+class DecisionCreateView(UserFormKwargsMixin, CreateOnceMixin, generic.CreateView):
     """Record a decision; ``?registration=<pk>`` (repeatable) preselects what it covers."""
 
     model = Decision
     form_class = DecisionForm
 
     def get_preselected(self):
-        pks = [
-            pk for pk in self.request.GET.getlist("registration") + self.request.POST.getlist("registration")
-        ]
-        pks = [int(pk) for pk in pks if pk.isdigit()]
+        pks = _ids(self.request.GET.getlist("registration") + self.request.POST.getlist("registration"))
         return list(Registration.objects.restrict(self.request.user).alive().filter(pk__in=pks))
 
     def get_initial(self):
@@ -68,7 +73,10 @@ class DecisionCreateView(UserFormKwargsMixin, generic.CreateView):
     def form_valid(self, form):
         try:
             self.object = services.decision_create(
-                user=self.request.user, decision=form.instance, registrations=self.preselected
+                user=self.request.user,
+                decision=form.instance,
+                registrations=self.preselected,
+                token=form.token,
             )
         except ValidationError as error:
             add_errors(form, error)
@@ -98,14 +106,18 @@ class DecisionDetailView(ScopedMixin, CanChangeMixin, generic.DetailView):
         return context
 
 
-class DecisionUpdateView(ScopedMixin, UserFormKwargsMixin, generic.UpdateView):
+class DecisionUpdateView(ScopedMixin, UserFormKwargsMixin, EditConflictMixin, generic.UpdateView):
     model = Decision
     form_class = DecisionForm
     action = CHANGE
 
     def form_valid(self, form):
         try:
-            self.object = services.decision_update(user=self.request.user, decision=form.instance)
+            self.object = services.decision_update(
+                user=self.request.user, decision=form.instance, version=form.version
+            )
+        except services.EditConflict as conflict:
+            return self.conflict(form, conflict)
         except ValidationError as error:
             add_errors(form, error)
             return self.form_invalid(form)
@@ -203,4 +215,5 @@ class DecisionRegistrationsView(FilterView):
 
 
 def _ids(values):
-    return [int(value) for value in values if value.isdigit()]
+    """Return the ids among ``values`` (typed in an address): whole numbers that a key can hold."""
+    return [int(value) for value in values if value.isdecimal() and 0 < int(value) < 2**63]

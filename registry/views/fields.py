@@ -1,14 +1,19 @@
 """The catalogue of fields (lĩnh vực), kept by administrators."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from registry import services
+from registry.forms import FieldForm
 from registry.models import Field, Unit
 from registry.querysets import MANAGE
+
+from .mixins import EditConflictMixin
 
 
 class FieldListView(generic.ListView):
@@ -26,7 +31,7 @@ class FieldManageMixin:
     """Fields are shared by every unit: only administrators change the catalogue."""
 
     model = Field
-    fields = ["name", "standard", "order", "is_active"]
+    form_class = FieldForm
     success_url = reverse_lazy("registry:field_list")
 
     def dispatch(self, request, *args, **kwargs):
@@ -35,13 +40,22 @@ class FieldManageMixin:
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
+        try:
+            self.object = services.field_save(
+                user=self.request.user, field=form.instance, version=form.version
+            )
+        except services.EditConflict as conflict:
+            return self.conflict(form, conflict)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("Đã lưu lĩnh vực “%(name)s”.") % {"name": form.instance.name})
-        return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class FieldCreateView(FieldManageMixin, generic.CreateView):
     pass
 
 
-class FieldUpdateView(FieldManageMixin, generic.UpdateView):
+class FieldUpdateView(FieldManageMixin, EditConflictMixin, generic.UpdateView):
     pass
