@@ -457,6 +457,15 @@ def unit_update(*, user, unit, version: str | None = None):
 
 
 @transaction.atomic
+def attachment_create(*, user, initiative: Initiative, attachment, token: str = ""):
+    """Attach an uploaded file to ``initiative``; a form sent twice attaches it once (``token``)."""
+    attachment.initiative = initiative
+    attachment.size = attachment.file.size
+    attachment.uploaded_by = user
+    return _created_once(attachment, token, lambda: _save(attachment, user=user))
+
+
+@transaction.atomic
 def field_save(*, user, field: Field, version: str | None = None) -> Field:
     """Add a field to the catalogue or save an edited one (refused if it changed since ``version``)."""
     if field.pk is None:

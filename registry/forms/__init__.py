@@ -481,7 +481,7 @@ def accept_long_names(field):
     field.max_length = None
 
 
-class AttachmentForm(CleanTextMixin, forms.ModelForm):
+class AttachmentForm(OnceMixin, CleanTextMixin, forms.ModelForm):
     """A photo or document; a long file name is shortened (keeping its extension), not refused."""
 
     class Meta:

@@ -488,6 +488,7 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    form_token = form_token_field()
 
     history = HistoricalRecords()
     objects = querysets.AttachmentQuerySet.as_manager()
@@ -496,6 +497,7 @@ class Attachment(models.Model):
         verbose_name = _("tệp đính kèm")
         verbose_name_plural = _("tệp đính kèm")
         ordering = ["-uploaded_at"]
+        constraints = [token_constraint("attachment_form_token_once")]
 
     def __str__(self):
         return self.title

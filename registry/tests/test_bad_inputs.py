@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from registry import rules, services
-from registry.models import Decision, Initiative, Registration
+from registry.models import Decision, Initiative, Registration, Unit
 from registry.text import clean_text, shorten_filename
 
 from .factories import InitiativeFactory, RegistrationFactory
@@ -154,3 +154,40 @@ def test_numbers_in_addresses_that_are_digits_but_not_numbers_answer(tree, clien
     url = reverse("registry:registration_create", args=[tree.initiative_a.pk])
     assert client.get(url, {"year": value}).status_code == 200
     assert client.get(reverse("registry:decision_create"), {"registration": value}).status_code == 200
+
+
+def test_an_attachment_form_sent_twice_attaches_the_file_once(tree, client_for):
+    client = client_for(tree.editor_a)
+    url = reverse("registry:attachment_create", args=[tree.initiative_a.pk])
+    token = services.new_token()
+    for _time in range(2):
+        upload = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+        response = client.post(url, {"kind": "document", "title": "Báo cáo", "file": upload, "token": token})
+        assert response.status_code == 302
+        assert response["Location"] == tree.initiative_a.get_absolute_url()
+    assert tree.initiative_a.attachments.count() == 1
+
+
+@pytest.mark.parametrize("kind", ["decision", "unit"])
+def test_a_create_form_sent_twice_creates_once_and_leads_to_the_record(tree, client_for, kind):
+    client = client_for(tree.admin_province)
+    if kind == "decision":
+        url, model = reverse("registry:decision_create"), Decision
+        data = {
+            "kind": "recognition",
+            "number": "77",
+            "symbol": "QĐ/HU",
+            "signed_on": "20/12/2023",
+            "issuing_unit": tree.a.pk,
+            "issuer_name": "Ban Thường vụ Huyện ủy Bạch Thông",
+            "level": "district",
+            "title": "Công nhận mô hình",
+        }
+    else:
+        url, model = reverse("registry:unit_create"), Unit
+        data = {"parent": tree.commune.pk, "name": "Chi bộ thôn Nà Cà", "unit_type": "cell"}
+    data["token"] = services.new_token()
+    before = model.objects.count()
+    locations = {client.post(url, data)["Location"] for _time in range(2)}
+    assert model.objects.count() == before + 1
+    assert len(locations) == 1

@@ -82,9 +82,13 @@ class DecisionCreateView(UserFormKwargsMixin, CreateOnceMixin, generic.CreateVie
             add_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Đã ghi quyết định %(ref)s.") % {"ref": self.object.reference})
-        if self.object.registrations.exists():
-            return HttpResponseRedirect(self.object.get_absolute_url())
-        return HttpResponseRedirect(self.object.get_absolute_url() + "mo-hinh/")
+        return HttpResponseRedirect(self.created_url(self.object))
+
+    def created_url(self, obj):
+        """The decision's page, or the choice of the models it covers while it covers none."""
+        if obj.registrations.exists():
+            return obj.get_absolute_url()
+        return obj.get_absolute_url() + "mo-hinh/"
 
 
 class DecisionDetailView(ScopedMixin, CanChangeMixin, generic.DetailView):

@@ -378,16 +378,19 @@ class RegistrationRestoreView(RestoreMixin, ScopedMixin, generic.DetailView):
         return super().get_queryset().filter(initiative__is_deleted=False)
 
 
-class AttachmentCreateView(InitiativeChildMixin, generic.CreateView):
+class AttachmentCreateView(InitiativeChildMixin, CreateOnceMixin, generic.CreateView):
     model = Attachment
     form_class = AttachmentForm
 
+    def created_url(self, obj):
+        return self.initiative.get_absolute_url()
+
     def form_valid(self, form):
-        form.instance.initiative = self.initiative
-        form.instance.size = form.cleaned_data["file"].size
-        form.instance.uploaded_by = self.request.user
+        self.object = services.attachment_create(
+            user=self.request.user, initiative=self.initiative, attachment=form.instance, token=form.token
+        )
         messages.success(self.request, _("Đã tải lên tệp đính kèm."))
-        return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class AttachmentDownloadView(ScopedMixin, generic.DetailView):

@@ -152,10 +152,14 @@ class CreateOnceMixin:
         token = services.valid_token(self.request.POST.get("token"))
         return self.model._base_manager.filter(form_token=token).first() if token else None
 
+    def created_url(self, obj):
+        """Where a form sent again leads: the page of the record the first sending created."""
+        return obj.get_absolute_url()
+
     def post(self, request, *args, **kwargs):
         existing = self.existing()
         if existing is not None:
-            return HttpResponseRedirect(existing.get_absolute_url())
+            return HttpResponseRedirect(self.created_url(existing))
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
@@ -163,5 +167,5 @@ class CreateOnceMixin:
         # checking its form, which then finds the record it is about to create.
         existing = self.existing()
         if existing is not None:
-            return HttpResponseRedirect(existing.get_absolute_url())
+            return HttpResponseRedirect(self.created_url(existing))
         return super().form_invalid(form)
