@@ -431,7 +431,7 @@ class FormerUnitsView(ReportMixin, generic.TemplateView):
         self.period = self.period.in_structure(CURRENT)
         self.parent = None
         parent = self.request.GET.get("parent", "")
-        if parent.isdigit() and int(parent) != self.root.pk:
+        if parent.isdecimal() and int(parent) != self.root.pk:
             try:
                 self.parent = queries.report_root(self.request.user, int(parent))
             except Http404:
@@ -488,6 +488,11 @@ class ExportView(ReportMixin, generic.View):
     The worker makes it (a national list takes minutes); the page it leads to shows the progress
     and then the download link.
     """
+
+    def get(self, request, *args, **kwargs):
+        """The address opened directly (a bookmark, a copied link): the report page it was asked from."""
+        query = request.GET.urlencode()
+        return HttpResponseRedirect(reverse("reports:report") + (f"?{query}" if query else ""))
 
     def post(self, request, *args, **kwargs):
         self.setup_report()

@@ -7,7 +7,7 @@ adds or changes a field, here, in the admin and in ``services.field_save``; ever
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
@@ -15,9 +15,12 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from registry import services
+from registry.forms import FieldForm
 from registry.models import Field
 from registry.querysets import path_q
 from registry.scope import scope_of
+
+from .mixins import EditConflictMixin
 
 
 class FieldListView(generic.ListView):
@@ -39,7 +42,7 @@ class FieldManageMixin:
     """Only superusers change the national list (see the module's docstring)."""
 
     model = Field
-    fields = ["name", "standard", "order", "is_active"]
+    form_class = FieldForm
     success_url = reverse_lazy("registry:field_list")
 
     def dispatch(self, request, *args, **kwargs):
@@ -48,8 +51,16 @@ class FieldManageMixin:
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
-        self.object = services.field_save(user=self.request.user, field=form.instance)
-        messages.success(self.request, _("Đã lưu lĩnh vực “%(name)s”.") % {"name": self.object.name})
+        try:
+            self.object = services.field_save(
+                user=self.request.user, field=form.instance, version=form.version
+            )
+        except services.EditConflict as conflict:
+            return self.conflict(form, conflict)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã lưu lĩnh vực “%(name)s”.") % {"name": form.instance.name})
         return HttpResponseRedirect(self.get_success_url())
 
 
@@ -57,5 +68,5 @@ class FieldCreateView(FieldManageMixin, generic.CreateView):
     pass
 
 
-class FieldUpdateView(FieldManageMixin, generic.UpdateView):
+class FieldUpdateView(FieldManageMixin, EditConflictMixin, generic.UpdateView):
     pass

@@ -300,3 +300,35 @@ def test_the_report_page_shows_the_dashboard_s_table_by_level_and_grade(client_f
         for cell in row["cells"]:
             if cell["url"]:
                 assert client.get(cell["url"]).context["paginator"].count == cell["value"]
+
+
+def test_the_download_address_opened_directly_leads_to_its_report_page(client_for, user_of_a, tree):
+    client = client_for(user_of_a)
+    response = client.get(reverse("reports:export_xlsx"), {"unit": tree.a1.pk, "year": 2023})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:report") + f"?unit={tree.a1.pk}&year=2023"
+    assert not Workbook.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"period": "range", "date_from": "0001-01-01", "date_to": "0001-12-31"},
+        {"period": "range", "date_from": "9999-01-01", "date_to": "9999-12-31"},
+        {"period": "range", "date_from": "01/01/0001", "date_to": "31/12/9999"},
+        {"period": "year", "year": "1"},
+        {"period": "year", "year": "9999"},
+        {"period": "half", "year": "9999", "half": "2"},
+        {"period": "quarter", "year": "0", "quarter": "4"},
+        {"period": "phase", "year_from": "1", "year_to": "9999"},
+        {"period": "phase", "year_from": "9990", "year_to": "9999"},
+        {"year": "1e10"},
+    ],
+)
+@pytest.mark.parametrize("name", ["reports:dashboard", "reports:report"])
+def test_report_periods_with_dates_out_of_range_are_explained_not_a_server_error(
+    client_for, user_of_a, tree, name, params
+):
+    response = client_for(user_of_a).get(reverse(name), {"unit": tree.a1.pk, **params})
+    assert response.status_code == 200
+    assert response.context["form"].errors
