@@ -450,9 +450,7 @@ def _request(world, role, method, path, data, sees_all, problems, entry):
 
 
 # Patterns known to fail, each with the reason; an entry that passes fails the sweep: remove it.
-KNOWN = {
-    "reports:export_xlsx": "GET answers 500 (a POST-only download): issue 11, finding 5",
-}
+KNOWN: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(
