@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "treebeard",
     "simple_history",
     "django_htmx",
+    # Before django_tasks_db: its ``db_worker`` command replaces the library's (survives restarts).
+    "worker",
     "django_tasks",
     "django_tasks_db",
     "registry",
