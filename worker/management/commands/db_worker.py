@@ -15,7 +15,7 @@ import threading
 import time
 
 from django.core.management.base import CommandError
-from django.db import DatabaseError, connections
+from django.db import Error, connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands import db_worker as base
@@ -24,13 +24,16 @@ from worker import recovery
 
 logger = logging.getLogger("django_tasks_db")
 
+# Every ``except Error`` below means any database error: a dead connection raises InterfaceError,
+# which is not a DatabaseError.
+
 
 def close_connections():
     """Close this thread's database connections, dead ones included: the next query reconnects."""
     for connection in connections.all(initialized_only=True):
         try:
             connection.close()
-        except DatabaseError:
+        except Error:
             connection.connection = None
 
 
@@ -47,7 +50,7 @@ class Worker(base.Worker):
                 with connections["default"].cursor() as cursor:
                     cursor.execute("SELECT 1")
                 return True
-            except DatabaseError as error:
+            except Error as error:
                 delay = self.RECONNECT_DELAYS[min(attempt, len(self.RECONNECT_DELAYS) - 1)]
                 logger.warning("Database unavailable (%s); trying again in %s s", error, delay)
                 time.sleep(delay)
@@ -58,7 +61,7 @@ class Worker(base.Worker):
         while True:
             try:
                 return super().run()
-            except DatabaseError as error:
+            except Error as error:
                 # Waiting for a task needs the database: wait for it instead of stopping.
                 logger.warning("Lost the database while waiting for tasks: %s", error)
                 if not self.wait_for_database():
@@ -67,7 +70,7 @@ class Worker(base.Worker):
     def run_task(self, db_task_result) -> None:
         try:
             super().run_task(db_task_result)
-        except DatabaseError as error:
+        except Error as error:
             # The task's outcome could not be written: the database went away under it.
             logger.warning("Task %s: its outcome could not be written (%s)", db_task_result.pk, error)
             if self.wait_for_database():
@@ -76,7 +79,7 @@ class Worker(base.Worker):
         if db_task_result.status == TaskResultStatus.FAILED:
             try:
                 recovery.failed(db_task_result)
-            except DatabaseError:
+            except Error:
                 logger.exception("Task %s failed, and so did marking its object failed", db_task_result.pk)
 
 
@@ -96,7 +99,7 @@ class Heartbeat(threading.Thread):
                 if time.monotonic() - last_sweep >= recovery.SWEEP_EVERY.total_seconds():
                     last_sweep = time.monotonic()
                     recovery.sweep()
-            except DatabaseError as error:
+            except Error as error:
                 logger.info("Heartbeat not written: %s", error)
                 close_connections()
             if self.stopped.wait(recovery.BEAT.total_seconds()):
