@@ -236,6 +236,18 @@ def default_structure(root, period):
     return CURRENT if root.valid_to is None and not existed_throughout else REPORTED
 
 
+def report_period(user, root, form):
+    """Return the period a report page shows at ``root`` for the picker ``form`` (its defaults when empty).
+
+    A closed unit carries nothing on today: it is read as it was.
+    """
+    period = form.get_period(default_year=lambda: default_year(user, root))
+    structure = form.chosen_structure or default_structure(root, period)
+    if root.valid_to is not None:
+        structure = REPORTED
+    return period.in_structure(structure)
+
+
 def registrations(user, root, period=None, *, structure=None):
     """Return the alive registrations in ``root``'s subtree that the user may see, in ``period``.
 

@@ -43,11 +43,7 @@ class ReportMixin:
         user = self.request.user
         self.form = ReportFilterForm(self.request.GET)
         self.root = queries.report_root(user, self.form.unit_id)
-        period = self.form.get_period(default_year=lambda: queries.default_year(user, self.root))
-        structure = self.form.chosen_structure or queries.default_structure(self.root, period)
-        if self.root.valid_to is not None:
-            structure = REPORTED  # a closed unit carries nothing on today: it is read as it was
-        self.period = period.in_structure(structure)
+        self.period = queries.report_period(user, self.root, self.form)
 
     def get(self, request, *args, **kwargs):
         self.setup_report()
