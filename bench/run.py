@@ -582,6 +582,14 @@ def import_file(old_province, year, size=20_000, skip=()):
         .select_related("initiative__field", "unit")
         .order_by("unit__path", "pk")[:size]
     )
+    # Named by code: a new unit may bear its predecessor's name.
+    carriers = {
+        code: (carrier_code, carrier_name)
+        for code, carrier_code, carrier_name in queryset.values_list(
+            "unit__code", "carrier__code", "carrier__name"
+        )
+        if carrier_code
+    }
     columns = exports.COLUMNS
     keys = [column.key for column in columns]
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - read back below
@@ -595,13 +603,16 @@ def import_file(old_province, year, size=20_000, skip=()):
             continue
         written += 1
         values = dict(zip(keys, values, strict=True))
-        if count % 3 == 1:
+        if count % 3 == 1 and values["unit_code"] in carriers:
             values["year"] = year + 1
-            values["registered_on"] = datetime.date(year + 1, 3, 15)
+            # Next year by the unit that carries the model on today (the old one may have closed).
+            values["registered_on"] = datetime.date(year + 1, 9, 15)
+            values["unit_code"], values["unit"] = carriers[values["unit_code"]]
             values["status"] = "Duy trì"
             values["evaluation"], values["evaluated_on"] = "", None
         elif count % 3 == 2:
             values["name"] = f"{values['name']} (nhân rộng {count})"
+            values["status"] = "Đăng ký mới"  # a new model (a maintained one needs last year's)
         for col, key in enumerate(keys):
             value = values[key]
             if value is None or value == "":
@@ -834,7 +845,9 @@ def markdown(context):
     c = context["counts"]
     add(
         f"Đo ngày {context['date']} trên {context['machine']}, PostgreSQL {context['postgres']}, "
-        f"Django test client (thời gian máy chủ, không tính mạng), DEBUG tắt."
+        f"Django test client (thời gian máy chủ, không tính mạng), DEBUG tắt. Tải trung bình của máy "
+        f"(1 phút / 5 phút): lúc bắt đầu {context['load_start']}, lúc kết thúc {context['load_end']}; "
+        f"trên 2 nhân, tải trên 1 là có việc khác chạy cùng."
     )
     add("")
     add(
@@ -1008,6 +1021,11 @@ def count_check():
     }
 
 
+def load_average():
+    one, five, _fifteen = os.getloadavg()
+    return f"{vn(one, 2)} / {vn(five, 2)}"
+
+
 def postgres_version():
     """Return the server's version and the settings the figures depend on most."""
     from django.db import connection
@@ -1069,6 +1087,7 @@ def main():
         "postgres": postgres_version(),
         "counts": counts(),
         "generated": generated,
+        "load_start": load_average(),
         "command": " ".join(
             f"{name}={os.environ[name]}" for name in ("DATABASE_URL", "REDIS_URL") if os.environ.get(name)
         )
@@ -1125,6 +1144,7 @@ def main():
             ],
             workdir,
         )
+    context["load_end"] = load_average()
     text = markdown(context)
     print()
     print(text)

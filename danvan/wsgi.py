@@ -9,12 +9,29 @@ https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
 
 import gc
 import os
+import sys
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "danvan.settings")
 
 application = get_wsgi_application()
+
+
+def hide_server_name():
+    """Keep gunicorn from naming the server software in the Server header of every response.
+
+    gunicorn writes ``Server: gunicorn`` with no setting to change it: it reads the name from
+    this module attribute as it starts each response. Served by anything else, gunicorn is not
+    loaded and nothing changes.
+    """
+    if "gunicorn" in sys.modules:
+        import gunicorn.http.wsgi
+
+        gunicorn.http.wsgi.SERVER = "danvan"
+
+
+hide_server_name()
 
 # A report page builds and drops tens of thousands of small objects. With Python's default
 # thresholds the cyclic garbage collector then runs full collections over everything the

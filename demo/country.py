@@ -34,7 +34,7 @@ from registry.models import AwardForm, Decision, Field, Initiative, Registration
 from registry.tally import tally_check
 
 from . import country_data as data
-from .bulk import Ids, analyze, reset_sequences
+from .bulk import Ids, analyze, compact, reset_sequences
 from .country_registrations import ProvinceState
 from .country_tree import CountryTree
 from .reset import reset_registry, tally_rebuild, tally_tables
@@ -117,6 +117,8 @@ class CountryGenerator:
                 f"{vn_seconds(self.timings['reform'])} ({self.elapsed()})."
             )
             self.counts["reform_steps"], self.counts["reform_splits"] = len(steps), len(splits)
+            compact(Registration, Initiative)
+            self.log(f"VACUUM FULL của bảng đăng ký và bảng mô hình ({self.elapsed()}).")
         analyze(vacuum=True, tables=tally_tables())
         self.log(f"VACUUM ANALYZE ({self.elapsed()}).")
         if tally:

@@ -430,7 +430,12 @@ class Checker:
                 elif column.kind == "year":
                     data[key] = reader.parse_int(value)
                 elif column.kind == "int":
-                    data[key] = number_for_model(target_model(column), key, reader.parse_int(value))
+                    number = reader.parse_int(value)
+                    if key not in rules.RESULT_LIMITS or apply_rule(
+                        error,
+                        lambda: rules.check_result(number, field=key),  # noqa: B023
+                    ):
+                        data[key] = number_for_model(target_model(column), key, number)
                 elif column.kind == "choice":
                     choice = CHOICES[key].get(fold(reader.text(value)))
                     if choice is None:
@@ -457,7 +462,9 @@ class Checker:
                 else:
                     text = reader.text(value)
                     model = target_model(column)
-                    limit = max_length(model, key) if key not in ("unit", "unit_code") else None
+                    # A long text (situation, content...) has the forms' limit: some pages, not a document.
+                    limit = max_length(model, key) or rules.LONG_TEXT_MAX_LENGTH
+                    limit = limit if key not in ("unit", "unit_code") else None
                     if limit and len(text) > limit:
                         raise reader.CellError(
                             _("Quá dài (%(length)s ký tự, tối đa %(limit)s). Hãy rút gọn.")

@@ -22,7 +22,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from registry import rules
 from registry.exports import SHEET_NAME
-from registry.text import fold
+from registry.text import clean_text, fold
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
@@ -289,7 +289,7 @@ class CellError(ValueError):
 
 
 def text(value):
-    """Return a cell as clean text: numbers without a trailing .0, spaces trimmed."""
+    """Return a cell as clean text: numbers without a trailing .0, spaces trimmed, no hidden characters."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -300,7 +300,9 @@ def text(value):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, datetime.timedelta | datetime.time):
         return str(value)
-    value = str(value).replace("\u00a0", " ").strip()
+    # Invisible, bidirectional-control and control characters go, as on the forms
+    # (``registry.text.clean_text``): a name looks as it is stored and is found by search.
+    value = clean_text(str(value).replace("\u00a0", " "), multiline=True).strip()
     # A one-line value loses doubled spaces; a multi-line text (content, results) keeps its lines.
     return value if "\n" in value else " ".join(value.split())
 

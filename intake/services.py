@@ -53,6 +53,10 @@ class StaleImport(Exception):
     """The registry changed between the check and the confirmation."""
 
 
+class DatabaseLost(Exception):
+    """The database stayed away longer than the import waits for it."""
+
+
 def max_pending():
     """Return how many uploads a user may have waiting at once (``INTAKE_MAX_PENDING``)."""
     return getattr(settings, "INTAKE_MAX_PENDING", 5)
@@ -176,6 +180,8 @@ def _record_outcome(batch, error):
         reason = str(error)
     elif isinstance(error, IntegrityError | ValidationError):
         reason = _("Dữ liệu trên phần mềm đã thay đổi từ lúc kiểm tra.")
+    elif isinstance(error, DatabaseLost):
+        reason = _("Việc nhập bị gián đoạn (mất kết nối tới cơ sở dữ liệu).")
     else:
         reason = _("Có lỗi khi nhập.")
     if done:
@@ -202,7 +208,7 @@ def _drop_broken_connections():
 
 def _fail_when_possible(batch):
     try:
-        _record_outcome(batch, OperationalError())
+        _record_outcome(batch, DatabaseLost())
     except (OperationalError, InterfaceError):
         logger.exception("Could not record that import %s failed", batch.pk)
 

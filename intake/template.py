@@ -12,7 +12,8 @@ from registry import celltext, rules
 from registry.choices import Evaluation, Grade, Kind, Level, RegistrationStatus
 from registry.exports import COLUMNS, FLAG_NO, FLAG_YES, SHEET_NAME
 from registry.models import Field, Unit
-from registry.querysets import CHANGE, VIEW
+from registry.querysets import CHANGE
+from registry.scope import scope_of
 
 INSTRUCTIONS = "Hướng dẫn"
 UNITS = "Đơn vị"
@@ -137,14 +138,10 @@ def build_template(user) -> bytes:
     ]
     units.append(unit_headers)
     count = 0
-    listed = list(Unit.objects.restrict(user, CHANGE).order_by("path"))
-    # A successor outside the user's scope is not named: the sheet shows only what the user may see.
-    successors = dict(
-        Unit.objects.restrict(user, VIEW)
-        .filter(pk__in={unit.successor_id for unit in listed if unit.successor_id})
-        .values_list("pk", "name")
-    )
-    for unit in listed:
+    scope = scope_of(user)
+    for unit in Unit.objects.restrict(user, CHANGE).select_related("successor").order_by("path"):
+        # A successor outside the user's scope stays unnamed, as everywhere else.
+        successor = unit.successor if unit.successor and scope.covers(unit.successor) else None
         celltext.append(
             units,
             [
@@ -153,7 +150,7 @@ def build_template(user) -> bytes:
                 unit.get_unit_type_display(),
                 unit.valid_from,
                 unit.valid_to,
-                successors.get(unit.successor_id, ""),
+                successor.name if successor else "",
             ],
         )
         count += 1

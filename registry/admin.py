@@ -23,6 +23,25 @@ from .querysets import CHANGE, MANAGE, VIEW
 SOFT_DELETE_FIELDS = ["is_deleted", "deleted_at", "deleted_by"]
 
 
+class ScopedRawIdWidget(ForeignKeyRawIdWidget):
+    """A raw-id box that names the row it holds only when the user may see it (else the id alone).
+
+    A model may copy one of another branch (``replicates``): its page must not name that model.
+    """
+
+    def __init__(self, rel, admin_site, queryset, **kwargs):
+        super().__init__(rel, admin_site, **kwargs)
+        self.queryset = queryset
+
+    def label_and_url_for_value(self, value):
+        key = self.rel.get_related_field().name
+        try:
+            visible = self.queryset.filter(**{key: value}).exists()
+        except (ValueError, ValidationError):
+            visible = False
+        return super().label_and_url_for_value(value) if visible else ("", "")
+
+
 class ScopedAdmin(SimpleHistoryAdmin):
     """Show staff the rows of their scope only, and offer only the choices they may make.
 
@@ -69,6 +88,10 @@ class ScopedAdmin(SimpleHistoryAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "queryset" not in kwargs and (queryset := self.choices(db_field, request)) is not None:
             kwargs["queryset"] = queryset
+            if db_field.name in self.raw_id_fields and "widget" not in kwargs:
+                kwargs["widget"] = ScopedRawIdWidget(
+                    db_field.remote_field, self.admin_site, queryset, using=kwargs.get("using")
+                )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -186,8 +209,23 @@ class UnitAdmin(ScopedAdmin):
 
 @admin.register(Field)
 class FieldAdmin(SimpleHistoryAdmin):
+    """The national list of fields: staff may read it, only superusers change it (never delete:
+    a field no longer used is retired with ``is_active``, the models filed under it keep it)."""
+
     list_display = ["name", "standard", "order", "is_active"]
     list_filter = ["standard", "is_active"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.field_save(user=request.user, field=obj)
 
 
 @admin.register(AwardForm)

@@ -8,8 +8,6 @@ submission count once (a double click makes one draft, adds a step once).
 import copy
 import datetime
 import logging
-import re
-import secrets
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -19,21 +17,11 @@ from . import reorganisations
 from .choices import ChangeKind, ReorganisationJob, ReorganisationStatus
 from .models import Reorganisation
 from .reorganisations import PlanError, plan_unit_ids, scope_errors
-from .services import lock_rows
+from .services import check_version, lock_rows, new_token, valid_token
 
 logger = logging.getLogger(__name__)
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
-
-def new_token() -> str:
-    """Return a token for a form that makes or changes a draft."""
-    return secrets.token_urlsafe(24)
-
-
-def valid_token(value) -> str:
-    """Return ``value`` when it is a form token as ``new_token`` makes them, else ""."""
-    value = str(value or "")
-    return value if TOKEN.match(value) else ""
+__all__ = ["new_token", "valid_token"]  # the form tokens, for the pages that make or change drafts
 
 
 def _refuse_out_of_scope(plan, user):
@@ -47,9 +35,10 @@ def _refuse_unless_editable(reorganisation):
         raise PlanError([_("Chỉ sửa được kế hoạch đang chuẩn bị.")])
 
 
-def _save_plan(reorganisation, plan):
+def _save_plan(reorganisation, plan, user):
     reorganisation.plan = plan
-    reorganisation.save(update_fields=["plan"])
+    reorganisation.updated_by = user
+    reorganisation.save(update_fields=["plan", "updated_at", "updated_by"])
     reorganisation.units.set(plan_unit_ids(plan))
 
 
@@ -67,7 +56,13 @@ def draft_create(
     _refuse_out_of_scope(plan, user)
     plan["steps"] = [reorganisations.with_suggestions(step, plan, effective_on) for step in plan["steps"]]
     reorganisation = Reorganisation(
-        title=title.strip(), effective_on=effective_on, note=note, plan=plan, token=token, created_by=user
+        title=title.strip(),
+        effective_on=effective_on,
+        note=note,
+        plan=plan,
+        token=token,
+        created_by=user,
+        updated_by=user,
     )
     reorganisation.full_clean(exclude=["token"])
     try:
@@ -104,7 +99,7 @@ def draft_add_step(
     _refuse_out_of_scope(plan, user)
     if token:
         plan["tokens"] = [*plan.get("tokens", []), token][-20:]
-    _save_plan(reorganisation, plan)
+    _save_plan(reorganisation, plan, user)
     return reorganisation
 
 
@@ -154,14 +149,21 @@ def draft_remove_step(*, user, reorganisation: Reorganisation, number: int, fing
         )
         used |= frontier
     plan["new_units"] = {ref: spec for ref, spec in plan["new_units"].items() if ref in used}
-    _save_plan(reorganisation, plan)
+    _save_plan(reorganisation, plan, user)
     return reorganisation
 
 
 @transaction.atomic
-def draft_assign(*, user, reorganisation: Reorganisation, number: int, parts: dict) -> Reorganisation:
-    """Record which part of split step ``number`` carries each open model ({initiative id: part index})."""
+def draft_assign(
+    *, user, reorganisation: Reorganisation, number: int, parts: dict, version: str | None = None
+) -> Reorganisation:
+    """Record which part of split step ``number`` carries each open model ({initiative id: part index}).
+
+    ``version``, the draft's when the page was opened, refuses the save when another
+    administrator changed the draft since (``services.EditConflict``).
+    """
     lock_rows(Reorganisation, [reorganisation.pk])
+    check_version(reorganisation, version)
     reorganisation.refresh_from_db()
     _refuse_unless_editable(reorganisation)
     _refuse_out_of_scope(reorganisation.plan or {}, user)
@@ -177,7 +179,7 @@ def draft_assign(*, user, reorganisation: Reorganisation, number: int, parts: di
     step["assign"] = {
         str(pk): index for pk, index in sorted(parts.items()) if pk in open_ids and 0 < index < count
     }
-    _save_plan(reorganisation, plan)
+    _save_plan(reorganisation, plan, user)
     return reorganisation
 
 

@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from . import rules
 from .choices import (
     LEVEL_RANK,
     DecisionKind,
@@ -18,6 +19,7 @@ from .choices import (
 )
 from .forms import DateInput, unit_label, use_autocomplete
 from .models import Decision, Field, Initiative, Registration, Unit
+from .querysets import path_q
 from .widgets import Autocomplete, QuickSelect
 
 
@@ -28,6 +30,29 @@ def scoped_units(request):
 
 
 BOOLEAN_CHOICES = [("true", _("Có")), ("false", _("Không"))]
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A year typed in a list's filter: a whole number within the rules' years, else the form says so.
+
+    "0", "-1", "2147483648" or "1e10" would otherwise reach the database (or a date of year 0).
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", rules.FIRST_YEAR)
+        kwargs.setdefault("max_value", rules.LAST_YEAR)
+        super().__init__(*args, **kwargs)
+
+
+class DateRangeFilter(django_filters.DateFilter):
+    """A date typed in a list's filter, within the dates the rules accept."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", DateInput())
+        super().__init__(*args, **kwargs)
+        self.extra.setdefault("validators", [rules.DateRangeValidator(kwargs.get("field_name", ""))])
 
 
 class UnitFilter(django_filters.ModelChoiceFilter):
@@ -52,7 +77,7 @@ class UnitFilter(django_filters.ModelChoiceFilter):
         ):
             # In today's structure a unit's rows are those it carries on (its predecessors').
             lookup = "carrier__path"
-        return qs.filter(**{f"{lookup}__startswith": value.path})
+        return qs.filter(path_q(lookup, [value.path]))
 
     @property
     def field(self):
@@ -136,15 +161,11 @@ class RegistrationFilterSet(StyledFilterSet):
         choices=[("reported", _("Đơn vị đăng ký (như đã báo cáo)")), ("current", _("Tổ chức hiện nay"))],
         method="filter_structure",
     )
-    year = django_filters.NumberFilter(label=_("Năm"))
-    year_from = django_filters.NumberFilter(field_name="year", lookup_expr="gte", label=_("Từ năm"))
-    year_to = django_filters.NumberFilter(field_name="year", lookup_expr="lte", label=_("Đến năm"))
-    date_from = django_filters.DateFilter(
-        field_name="registered_on", lookup_expr="gte", label=_("Đăng ký từ ngày"), widget=DateInput()
-    )
-    date_to = django_filters.DateFilter(
-        field_name="registered_on", lookup_expr="lte", label=_("Đăng ký đến ngày"), widget=DateInput()
-    )
+    year = YearFilter(label=_("Năm"))
+    year_from = YearFilter(field_name="year", lookup_expr="gte", label=_("Từ năm"))
+    year_to = YearFilter(field_name="year", lookup_expr="lte", label=_("Đến năm"))
+    date_from = DateRangeFilter(field_name="registered_on", lookup_expr="gte", label=_("Đăng ký từ ngày"))
+    date_to = DateRangeFilter(field_name="registered_on", lookup_expr="lte", label=_("Đăng ký đến ngày"))
     standard_field = django_filters.ChoiceFilter(
         field_name="initiative__field__standard", choices=StandardField.choices, label=_("Lĩnh vực chuẩn")
     )
@@ -222,7 +243,7 @@ class DecisionFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label=_("Số, ký hiệu, trích yếu"), method="filter_q")
     kind = django_filters.ChoiceFilter(choices=DecisionKind.choices, label=_("Loại quyết định"))
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Cấp"))
-    year = django_filters.NumberFilter(field_name="signed_on", lookup_expr="year", label=_("Năm ký"))
+    year = YearFilter(field_name="signed_on", lookup_expr="year", label=_("Năm ký"))
     issuing_unit = UnitFilter(label=_("Đơn vị ban hành (cả trực thuộc)"), path_lookup="issuing_unit__path")
 
     class Meta:

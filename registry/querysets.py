@@ -75,12 +75,40 @@ def scope_paths(user, action=VIEW, *, own=False):
     return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
 
 
+@models.ForeignKey.register_lookup
+class InSubtree(models.Lookup):
+    """``unit__in_subtree=path``: the row's unit is the unit at ``path`` or below it.
+
+    The same rows as ``unit__path__startswith``, written so that PostgreSQL finds them from an
+    index on the foreign key: ``unit_id = ANY(ARRAY(SELECT id ... LIKE 'path%'))`` is an index
+    condition, where the join on the unit's path let the planner walk the registrations
+    backwards by id to the page's fiftieth row (a province's year: a second instead of 8 ms).
+    """
+
+    lookup_name = "in_subtree"
+    prepare_rhs = False  # a path, not an id
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        from .models import Unit  # noqa: PLC0415 - the models import this module
+
+        table = connection.ops.quote_name(Unit._meta.db_table)
+        units = f"SELECT U.id FROM {table} U WHERE U.path LIKE %s"
+        pattern = [f"{self.rhs}%"]
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(ARRAY({units}))", [*lhs_params, *pattern]
+        return f"{lhs} IN ({units})", [*lhs_params, *pattern]
+
+
 def path_q(lookup, paths):
     """Return a Q that keeps rows whose ``lookup`` path lies under one of ``paths``."""
     if paths is None:
         return Q()
     if not paths:
         return Q(pk__in=[])
+    if lookup.endswith("__path"):  # a unit's foreign key: see InSubtree
+        under = f"{lookup.removesuffix('__path')}__in_subtree"
+        return reduce(or_, (Q(**{under: p}) for p in paths))
     return reduce(or_, (Q(**{f"{lookup}__startswith": p}) for p in paths))
 
 

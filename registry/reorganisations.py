@@ -408,7 +408,8 @@ def apply(*, user, reorganisation: Reorganisation) -> Reorganisation:
     # Models and staff go to the units open on the effective date; the registrations' carriers
     # are those of today (the same units, unless a later reorganisation was recorded before).
     then = lineage.Lineages(day)
-    _transfer_initiatives(user, reorganisation, closing, then, day)
+    _moved, renamed = _transfer_initiatives(user, reorganisation, closing, then, day)
+    reorganisation.plan["applied"]["renamed"] = renamed
     carried = {pk for step in plan["steps"] if step["targets"] for pk in step["olds"]}
     reorganisation.plan["applied"]["memberships"] = _carry_memberships(user, carried, then)
     recarry(set(closing))
@@ -458,11 +459,21 @@ def _transfer_initiatives(user, reorganisation, closing, found, day):
     for chunk in batched(sorted(closing), CHUNK):
         moved += _open_initiatives(chunk, day).select_for_update(of=("self",)).order_by("pk")
     moved.sort(key=lambda initiative: initiative.pk)
-    carried = []
+    destinations = {initiative.pk: found.carrier(initiative.unit_id, initiative.pk) for initiative in moved}
+    taken = _names_in({to for to in destinations.values() if to is not None})
+    carried, renamed = [], {}
     for initiative in moved:
-        to_unit = found.carrier(initiative.unit_id, initiative.pk)
+        to_unit = destinations[initiative.pk]
         if to_unit is None or to_unit == initiative.unit_id:
             continue
+        # Two merged units often ran models of the same name: the import tells models apart
+        # by unit and name, so the one that arrives second says where it comes from.
+        name = initiative.name
+        if fold(name) in taken[to_unit]:
+            name = _distinct_name(name, place_label(closing[initiative.unit_id].name), taken[to_unit])
+            renamed[str(initiative.pk)] = initiative.name
+            initiative.name = name
+        taken[to_unit].add(fold(name))
         if initiative.pk not in assigned:
             transfers.append(
                 Transfer(
@@ -483,7 +494,27 @@ def _transfer_initiatives(user, reorganisation, closing, found, day):
         carried.append(initiative)
     Transfer.objects.bulk_create(transfers, batch_size=CHUNK)
     _save_moved(user, carried, str(reorganisation))
-    return carried
+    return carried, renamed
+
+
+def _names_in(unit_ids):
+    """Return {unit: folded names of its alive models} for ``unit_ids``."""
+    taken = defaultdict(set)
+    for chunk in batched(sorted(unit_ids), CHUNK):
+        for unit, name in Initiative.objects.alive().filter(unit_id__in=chunk).values_list("unit_id", "name"):
+            taken[unit].add(fold(name))
+    return taken
+
+
+def _distinct_name(name, place, taken):
+    """Return ``name`` with its former place added, “(xã Phương Linh cũ)”, unique among ``taken``."""
+    limit = Initiative._meta.get_field("name").max_length
+    for number in range(1, 1000):
+        suffix = f" ({place} cũ)" if number == 1 else f" ({place} cũ, {number})"
+        candidate = name[: limit - len(suffix)] + suffix
+        if fold(candidate) not in taken:
+            return candidate
+    return name
 
 
 def _save_moved(user, initiatives, reason):
@@ -491,7 +522,9 @@ def _save_moved(user, initiatives, reason):
     now = timezone.now()
     for initiative in initiatives:
         initiative.updated_at = now
-    Initiative.objects.bulk_update(initiatives, ["unit", "search_text", "updated_at"], batch_size=1000)
+    Initiative.objects.bulk_update(
+        initiatives, ["unit", "name", "search_text", "updated_at"], batch_size=1000
+    )
     Initiative.history.bulk_history_create(
         initiatives, update=True, default_user=user, default_change_reason=reason, batch_size=1000
     )
@@ -586,10 +619,12 @@ def undo(*, user, reorganisation: Reorganisation) -> Reorganisation:
     new_ids = set(applied["new_units"].values())
     names = dict(Unit.objects.values_list("pk", "search_name").filter(pk__in=set(applied["closed_before"])))
     back = []
+    renamed = applied.get("renamed", {})
     for transfer in Transfer.objects.filter(reorganisation=reorganisation).select_related("initiative"):
         initiative = transfer.initiative
         if initiative.unit_id != transfer.to_unit_id:
             continue  # moved again since: leave it where it is now
+        initiative.name = renamed.get(str(initiative.pk), initiative.name)
         initiative.unit_id = transfer.from_unit_id
         initiative.search_text = initiative_search_text(
             initiative.name, initiative.person_name, initiative.address, names.get(transfer.from_unit_id, "")
@@ -672,6 +707,22 @@ PLACE_WORDS = (
     "ap",
     "khu",
 )
+
+
+COMMITTEE_PLACES = {"huyen uy": "huyện", "tinh uy": "tỉnh", "thanh uy": "thành phố", "thi uy": "thị xã"}
+
+
+def place_label(name: str) -> str:
+    """Return the place a unit's name names, as written: “Đảng ủy xã Khuổi Chủ” → “xã Khuổi Chủ”."""
+    key = fold(name)
+    # The organ's words fold letter for letter: the original is cut at the same length.
+    for word, place in {**COMMITTEE_PLACES, "quan uy": "quận"}.items():
+        if key.startswith(word + " "):
+            return f"{place} {name[len(word) + 1 :]}"
+    for word in ORGAN_WORDS:
+        if key.startswith(word + " "):
+            return name[len(word) + 1 :]
+    return name
 
 
 def place_name(name: str) -> str:

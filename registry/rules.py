@@ -45,6 +45,18 @@ DAYS_AHEAD = 1
 # when the year-end review plans the next year.
 WINDOW_OPENS = (10, 1)
 
+# The largest results a registration can report. A commune's model reaches thousands of people
+# and mobilises millions of đồng; a province-wide one, a few million people. A figure beyond
+# these is a typo (an extra digit, a phone number pasted in the wrong column).
+RESULT_LIMITS = {
+    "people_reached": 10_000_000,
+    "money_mobilised": 1_000_000_000_000,  # 1.000 tỷ đồng
+    "workdays": 10_000_000,
+}
+# The longest free text a form accepts in a field without its own length (situation, content...):
+# some pages of a registration form, not a pasted document.
+LONG_TEXT_MAX_LENGTH = 10_000
+
 PERSON_REQUIRED_MESSAGE = gettext_lazy("Mô hình cá nhân phải ghi họ và tên người thực hiện.")
 
 # How the messages name the date fields.
@@ -166,6 +178,45 @@ def check_not_future(day, *, field, on=None):
             date=_day(day),
             today=_day(now),
         )
+
+
+def _number(value):
+    return f"{value:,}".replace(",", ".")
+
+
+RESULT_LABELS = {
+    "people_reached": gettext_lazy("Số người tham gia, hưởng lợi"),
+    "money_mobilised": gettext_lazy("Kinh phí huy động"),
+    "workdays": gettext_lazy("Số ngày công"),
+}
+
+
+def check_result(value, *, field):
+    """Refuse a registration's result (people, money, workdays) below 0 or above ``RESULT_LIMITS``."""
+    limit = RESULT_LIMITS[field]
+    if not 0 <= value <= limit:
+        _refuse(
+            field,
+            _("%(label)s %(value)s không hợp lệ: phần mềm nhận từ 0 đến %(limit)s. Hãy kiểm tra số."),
+            "result_range",
+            label=RESULT_LABELS[field],
+            value=_number(value),
+            limit=_number(limit),
+        )
+
+
+@deconstructible
+class ResultRangeValidator:
+    """``check_result`` on a registration's result field."""
+
+    def __init__(self, field):
+        self.field = field
+
+    def __call__(self, value):
+        _unkeyed(check_result, self.field, value)
+
+    def __eq__(self, other):
+        return isinstance(other, ResultRangeValidator) and other.field == self.field
 
 
 # Registrations ----------------------------------------------------------------------------

@@ -7,15 +7,18 @@ the counts kept ready for the reports equal to the live ones.
 """
 
 import datetime
+import re
+import secrets
 
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from . import lineage, recognition, rules, tally
 from .choices import RegistrationStatus
-from .models import Decision, Initiative, Registration, SoftDeletable, Unit, initiative_search_text
+from .models import Decision, Field, Initiative, Registration, SoftDeletable, Unit, initiative_search_text
 
 
 def lock_rows(model, pks):
@@ -35,6 +38,111 @@ def _save(obj, *, user):
     obj.full_clean()
     obj.save()
     return obj
+
+
+# Optimistic concurrency: an edit form carries the version of the record it showed (its
+# ``updated_at``); the service compares it with the stored one under the record's row lock.
+
+
+def version_of(obj) -> str:
+    """Return the version of a stored record that an edit form carries back: its last change."""
+    return obj.updated_at.isoformat() if getattr(obj, "updated_at", None) else ""
+
+
+def last_editor(obj):
+    """Return the user who last changed ``obj`` (from its history), or None when unknown."""
+    if hasattr(obj, "updated_by"):
+        return obj.updated_by
+    history = getattr(obj, "history", None)
+    if history is None:
+        return None
+    record = history.select_related("history_user").order_by("-history_date", "-history_id").first()
+    return record.history_user if record else None
+
+
+class EditConflict(ValidationError):
+    """The record changed since its form was opened; nothing was saved.
+
+    ``stored`` is the record as it is now, ``version`` its version: a form that carries it
+    saves what the user typed over that change, once the user has seen both.
+    """
+
+    def __init__(self, stored):
+        self.stored = stored
+        self.version = version_of(stored)
+        editor = last_editor(stored)
+        who = (editor.get_full_name() or editor.get_username()) if editor else _("một người dùng khác")
+        when = timezone.localtime(stored.updated_at)
+        super().__init__(
+            _(
+                "%(what)s này đã được %(who)s sửa lúc %(time)s ngày %(day)s, sau khi bạn mở trang: "
+                "thay đổi của bạn chưa được lưu. Bên dưới là bản đang lưu và bản bạn vừa nhập; hãy xem "
+                "lại, rồi bấm “Lưu” để ghi bản của bạn."
+            )
+            % {
+                "what": capfirst(stored._meta.verbose_name),
+                "who": who,
+                "time": f"{when:%H:%M}",
+                "day": f"{when:%d/%m/%Y}",
+            },
+            code="edit_conflict",
+        )
+
+
+def check_version(obj, version) -> None:
+    """Raise ``EditConflict`` when the stored ``obj`` is no longer at ``version``.
+
+    Call it under the record's row lock (``lock_rows``), so that no other writer changes it
+    between the check and the save. ``version`` None: the caller read the record itself.
+    """
+    if version is None or obj.pk is None:
+        return
+    stored = type(obj)._base_manager.get(pk=obj.pk)
+    if version_of(stored) != version:
+        raise EditConflict(stored)
+
+
+# Idempotent creation: a create form carries a one-time token, stored with the record it
+# creates (unique): a double click, or a form sent again, finds the record already made.
+
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def new_token() -> str:
+    """Return a one-time token for a form that creates a record (or changes a draft)."""
+    return secrets.token_urlsafe(24)
+
+
+def valid_token(value) -> str:
+    """Return ``value`` when it is a form token as ``new_token`` makes them, else ""."""
+    value = str(value or "")
+    return value if TOKEN.match(value) else ""
+
+
+def _created_once(obj, token, create):
+    """Run ``create()`` (which saves ``obj``) unless a record holds ``token``; return the record.
+
+    The same form sent twice at once: the second insert waits for the first and fails on the
+    token's unique constraint, and returns the first one's record. Another unique constraint
+    that a concurrent writer won is a ``ValidationError`` saying which, not a server error.
+    """
+    model = type(obj)
+    if token and (existing := model._base_manager.filter(form_token=token).first()):
+        return existing
+    if token:
+        obj.form_token = token
+    try:
+        with transaction.atomic():
+            return create()
+    except IntegrityError:
+        existing = model._base_manager.filter(form_token=token).first() if token else None
+        if existing is not None:
+            return existing
+        obj.pk = None
+        # The other writer's row is committed now: say which rule it breaks.
+        obj.validate_unique()
+        obj.validate_constraints()
+        raise
 
 
 def registrations_sync():
@@ -103,8 +211,12 @@ def initiative_create(
     status: str = "",
     entered_late: bool = False,
     unit=None,
+    token: str = "",
 ) -> Initiative:
-    """Create an initiative together with its first registration for ``year``."""
+    """Create an initiative together with its first registration for ``year``.
+
+    ``token``, the create form's, makes a form sent twice create one initiative (``_created_once``).
+    """
     registration = Registration(
         year=year,
         unit=unit or initiative.unit,
@@ -116,15 +228,26 @@ def initiative_create(
     # Checked before the initiative is saved, so that a refused registration leaves nothing behind.
     registration_validate(registration=registration)
     initiative.created_by = user
-    _save(initiative, user=user)
-    registration_create(user=user, initiative=initiative, registration=registration)
-    return initiative
+
+    def create():
+        _save(initiative, user=user)
+        registration_create(user=user, initiative=initiative, registration=registration)
+        return initiative
+
+    return _created_once(initiative, token, create)
 
 
 @transaction.atomic
-def registration_create(*, user, initiative: Initiative, registration: Registration) -> Registration:
-    """Register ``initiative`` for the registration's year; status defaults from the year before."""
+def registration_create(
+    *, user, initiative: Initiative, registration: Registration, token: str = ""
+) -> Registration:
+    """Register ``initiative`` for the registration's year; status defaults from the year before.
+
+    ``token``, the form's, makes a form sent twice register once: the second gets the first's record.
+    """
     lock_rows(Initiative, [initiative.pk])
+    if token and (existing := Registration.objects.filter(form_token=token).first()):
+        return existing
     registration.initiative = initiative
     registration.initiative_deleted = initiative.is_deleted
     if not registration.status:
@@ -132,13 +255,23 @@ def registration_create(*, user, initiative: Initiative, registration: Registrat
     registration_validate(registration=registration)
     registration.created_by = user
     registration.carrier = lineage.carrier_of(registration.unit, initiative.pk)
-    with tally.tracking({(registration.unit_id, registration.year)}):
-        return _save(registration, user=user)
+
+    def create():
+        with tally.tracking({(registration.unit_id, registration.year)}):
+            return _save(registration, user=user)
+
+    return _created_once(registration, token, create)
 
 
 @transaction.atomic
-def registration_update(*, user, registration: Registration) -> Registration:
-    """Save an edited registration (its year or unit may have changed)."""
+def registration_update(*, user, registration: Registration, version: str | None = None) -> Registration:
+    """Save an edited registration (its year or unit may have changed).
+
+    ``version``, the one its form showed, refuses the save when the registration changed since
+    (``EditConflict``).
+    """
+    lock_rows(Registration, [registration.pk])
+    check_version(registration, version)
     registration_validate(registration=registration)
     stored = Registration.objects.filter(pk=registration.pk)
     registration.carrier = lineage.carrier_of(registration.unit, registration.initiative_id)
@@ -147,9 +280,14 @@ def registration_update(*, user, registration: Registration) -> Registration:
 
 
 @transaction.atomic
-def initiative_update(*, user, initiative: Initiative) -> Initiative:
-    """Save an edited initiative; its kind, field or grade count in every year it was registered."""
+def initiative_update(*, user, initiative: Initiative, version: str | None = None) -> Initiative:
+    """Save an edited initiative; its kind, field or grade count in every year it was registered.
+
+    ``version``, the one its form showed, refuses the save when the initiative changed since
+    (``EditConflict``).
+    """
     lock_rows(Initiative, [initiative.pk])
+    check_version(initiative, version)
     with tally.tracking((), stored=lambda: tally.pairs_of(initiative.registrations.all())):
         return _save(initiative, user=user)
 
@@ -185,23 +323,32 @@ def decision_validate(*, decision: Decision, registrations=None) -> None:
 
 
 @transaction.atomic
-def decision_create(*, user, decision: Decision, registrations=()) -> Decision:
-    """Record a decision and the registrations it covers."""
+def decision_create(*, user, decision: Decision, registrations=(), token: str = "") -> Decision:
+    """Record a decision and the registrations it covers; a form sent twice records it once (``token``)."""
     decision.created_by = user
     registrations = list(registrations)
     decision_validate(decision=decision, registrations=registrations)
-    with tally.tracking((), stored=lambda: tally.pairs_of(registrations)):
-        _save(decision, user=user)
-        if registrations:
-            decision.registrations.add(*registrations)
-            recognition.refresh([item.pk for item in registrations])
-    return decision
+
+    def create():
+        with tally.tracking((), stored=lambda: tally.pairs_of(registrations)):
+            _save(decision, user=user)
+            if registrations:
+                decision.registrations.add(*registrations)
+                recognition.refresh([item.pk for item in registrations])
+        return decision
+
+    return _created_once(decision, token, create)
 
 
 @transaction.atomic
-def decision_update(*, user, decision: Decision) -> Decision:
-    """Save an edited decision; its kind and level decide how its registrations count."""
+def decision_update(*, user, decision: Decision, version: str | None = None) -> Decision:
+    """Save an edited decision; its kind and level decide how its registrations count.
+
+    ``version``, the one its form showed, refuses the save when the decision changed since
+    (``EditConflict``).
+    """
     lock_rows(Decision, [decision.pk])
+    check_version(decision, version)
     decision_validate(decision=decision)
     with tally.tracking((), stored=lambda: tally.pairs_of(decision.registrations.all())):
         _save(decision, user=user)
@@ -262,18 +409,33 @@ def restore(*, user, obj: SoftDeletable) -> SoftDeletable:
 
 
 @transaction.atomic
-def unit_create(*, user, parent, unit):
-    """Add ``unit`` as the last child of ``parent`` (the tree computes its path)."""
+def unit_create(*, user, parent, unit, token: str = ""):
+    """Add ``unit`` as the last child of ``parent`` (the tree computes its path).
+
+    The parent is locked: two units added under it at once get two paths. ``token``, the
+    form's, makes a form sent twice add one unit.
+    """
     rules.check_unit_dates(valid_to=unit.valid_to, successor=unit.successor_id)
+    lock_rows(Unit, [parent.pk])
     unit._history_user = user
     unit.full_clean(exclude=["path", "depth", "numchild"])
-    parent.refresh_from_db()
-    return Unit.objects.add_child(parent, instance=unit)
+
+    def create():
+        parent.refresh_from_db()
+        return Unit.objects.add_child(parent, instance=unit)
+
+    return _created_once(unit, token, create)
 
 
 @transaction.atomic
-def unit_update(*, user, unit):
-    """Save an edited unit; a new name is written into the search keys of its initiatives."""
+def unit_update(*, user, unit, version: str | None = None):
+    """Save an edited unit; a new name is written into the search keys of its initiatives.
+
+    ``version``, the one its form showed, refuses the save when the unit changed since
+    (``EditConflict``).
+    """
+    lock_rows(Unit, [unit.pk])
+    check_version(unit, version)
     stored = Unit.objects.filter(pk=unit.pk).values("name", "valid_to", "successor_id").get()
     if (unit.valid_to, unit.successor_id) != (stored["valid_to"], stored["successor_id"]):
         raise ValidationError(
@@ -298,6 +460,33 @@ def unit_update(*, user, unit):
 
 
 @transaction.atomic
+def attachment_create(*, user, initiative: Initiative, attachment, token: str = ""):
+    """Attach an uploaded file to ``initiative``; a form sent twice attaches it once (``token``)."""
+    attachment.initiative = initiative
+    attachment.size = attachment.file.size
+    attachment.uploaded_by = user
+    return _created_once(attachment, token, lambda: _save(attachment, user=user))
+
+
+@transaction.atomic
+def field_save(*, user, field: Field, version: str | None = None) -> Field:
+    """Add a field to the national list or save an edited one (refused if it changed since ``version``).
+
+    Only a superuser may (``registry.views.fields`` says why); ``user`` None is the system itself
+    (migrations, the demo loader).
+    """
+    if user is not None and not user.is_superuser:
+        raise PermissionDenied(
+            _("Chỉ quản trị hệ thống được thêm, sửa lĩnh vực (danh mục dùng chung toàn quốc).")
+        )
+    if field.pk is None:
+        return _created_once(field, "", lambda: _save(field, user=user))
+    lock_rows(Field, [field.pk])
+    check_version(field, version)
+    return _save(field, user=user)
+
+
+@transaction.atomic
 def membership_grant(*, user, unit, role, username, full_name="", password=""):
     """Give ``username`` a role in ``unit``, creating the account when it does not exist yet."""
     from django.contrib.auth import get_user_model
@@ -317,6 +506,11 @@ def membership_grant(*, user, unit, role, username, full_name="", password=""):
             raise ValidationError({"password": error.messages}) from error
         member.set_password(password)
         member.full_clean()
-        member.save()
+        try:
+            with transaction.atomic():
+                member.save()
+        except IntegrityError:
+            # The same account created by another request at the same moment: use it.
+            member = User.objects.get(username=username)
     membership = Membership(user=member, unit=unit, role=role)
-    return _save(membership, user=user)
+    return _created_once(membership, "", lambda: _save(membership, user=user))

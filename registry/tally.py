@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 from django.db.models import Count, F, Max
 from django.db.models.functions import ExtractQuarter, ExtractYear, Substr
+from django.dispatch import Signal
 
 from .measures import TALLY_KEYS, TALLY_MEASURES
 from .models import CurrentTally, Registration, Revision, Tally, Unit
@@ -415,6 +416,16 @@ def tally_check(*, repair=False):
 # Revision tokens: the report figures are cached under a root's token (``reports.cache``)
 
 
+# Sent once the transaction that renewed tokens has committed, with ``unit_ids`` (None: every
+# unit): the reports warm their cached figures from it (``reports.cache``).
+revisions_renewed = Signal()
+
+
+def _announce(unit_ids):
+    # Robust: the write has committed; what its listeners do must not fail its answer.
+    transaction.on_commit(lambda: revisions_renewed.send(sender=Revision, unit_ids=unit_ids), robust=True)
+
+
 def new_token():
     return uuid.uuid4().hex
 
@@ -441,6 +452,7 @@ def renew(unit_ids):
     Revision.objects.bulk_create(
         [Revision(unit_id=unit_id, token=token) for unit_id in unit_ids], ignore_conflicts=True
     )
+    _announce(unit_ids)
 
 
 def renew_all():
@@ -454,3 +466,4 @@ def renew_all():
         ),
         batch_size=5000,
     )
+    _announce(None)

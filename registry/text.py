@@ -86,3 +86,42 @@ def sort_key(text):
         )
         key.append((_RANK.get(letter, 100 + ord(letter[0]) if letter else 0), tone))
     return key
+
+
+# Characters that change how text is shown without being seen: zero-width spaces and joiners,
+# the bidirectional controls (a right-to-left override turns "gpj.exe" into "exe.jpg"), the
+# byte-order mark, soft hyphens, and the C0/C1 control characters. Tabs and line breaks stay
+# where a text may hold several lines.
+_INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+)
+_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+
+
+def clean_text(value, *, multiline=False):
+    """Return ``value`` without invisible, bidirectional-control or control characters, in NFC.
+
+    A one-line text also loses its tabs and line breaks (each becomes a space) and the spaces
+    at its ends; a multi-line one keeps its line breaks, written as "\\n". Forms and the import
+    pass every text through here, so that a name looks as it is stored and is found by search.
+    """
+    if value is None:
+        return value
+    text = unicodedata.normalize("NFC", str(value))
+    text = _LINE_BREAKS.sub("\n", text)
+    if not multiline:
+        text = text.replace("\n", " ").replace("\t", " ")
+    text = _INVISIBLE.sub("", text)
+    return text if multiline else text.strip()
+
+
+def shorten_filename(name, limit=100):
+    """Return the file name ``name`` cut to ``limit`` characters, keeping its extension."""
+    name = clean_text(name)
+    if len(name) <= limit:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or len(extension) > 10:
+        return name[:limit].rstrip()
+    return stem[: limit - len(extension) - 1].rstrip(" .") + "." + extension

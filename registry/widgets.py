@@ -45,7 +45,7 @@ class Autocomplete(forms.Select):
     @staticmethod
     def _chosen_only(iterator, value):
         values = value if isinstance(value, list | tuple) else [value]
-        ids = [int(item) for item in values if str(item or "").isdigit()]
+        ids = [int(item) for item in values if str(item or "").isdecimal()]
         choices = [] if iterator.field.empty_label is None else [("", iterator.field.empty_label)]
         return choices + [iterator.choice(obj) for obj in iterator.queryset.filter(pk__in=ids)]
 

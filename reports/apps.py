@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
+
+    def ready(self):
+        # registry cannot import reports: it announces renewed tokens, the reports warm their figures.
+        from registry.tally import revisions_renewed
+
+        from . import tasks
+
+        revisions_renewed.connect(tasks.warm_after_write, dispatch_uid="reports.warm_after_write")

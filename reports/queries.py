@@ -11,6 +11,7 @@ behind each count; the drill-down links are built from the same list.
 """
 
 import re
+from decimal import Decimal
 
 from django.db.models import (
     Case,
@@ -45,9 +46,10 @@ from registry.choices import (
 from registry.chunks import batched
 from registry.measures import LEVEL_GRADE_MEASURES, MEASURES, TALLY_KEYS
 from registry.models import CurrentTally, Decision, Lineage, Registration, Tally, Unit, decision_reference
-from registry.querysets import plain_rows, scope_paths
+from registry.querysets import path_q, plain_rows, scope_paths
 from registry.scope import scope_of
 
+from .cache import cached
 from .cache import figures as figure_cache
 from .periods import CURRENT, REPORTED
 
@@ -175,8 +177,9 @@ def _unprefix(row, prefix, measures=MEASURES):
 def _with_change(current, previous):
     """Return, for every measure, the current and previous counts and the change in number and per cent."""
     change = {key: current[key] - previous[key] for key in current}
+    # Exact (a Decimal), so that rounding half up never meets a binary fraction's error.
     percent = {
-        key: (100.0 * change[key] / previous[key]) if previous[key] else None for key in current
+        key: (Decimal(100 * change[key]) / previous[key]) if previous[key] else None for key in current
     }  # fmt: skip
     return {"current": current, "previous": previous, "change": change, "percent": percent}
 
@@ -233,17 +236,25 @@ def default_structure(root, period):
     return CURRENT if root.valid_to is None and not existed_throughout else REPORTED
 
 
+def report_period(user, root, form):
+    """Return the period a report page shows at ``root`` for the picker ``form`` (its defaults when empty).
+
+    A closed unit carries nothing on today: it is read as it was.
+    """
+    period = form.get_period(default_year=lambda: default_year(user, root))
+    structure = form.chosen_structure or default_structure(root, period)
+    if root.valid_to is not None:
+        structure = REPORTED
+    return period.in_structure(structure)
+
+
 def registrations(user, root, period=None, *, structure=None):
     """Return the alive registrations in ``root``'s subtree that the user may see, in ``period``.
 
     In today's structure, the subtree is that of the units carrying the registrations on.
     """
     structure = structure or (period.structure if period is not None else REPORTED)
-    qs = (
-        Registration.objects.restrict(user)
-        .alive()
-        .filter(**{f"{UNIT_PATH[structure]}__startswith": root.path})
-    )
+    qs = Registration.objects.restrict(user).alive().filter(path_q(UNIT_PATH[structure], [root.path]))
     if period is not None:
         qs = qs.filter(period.q())
     return qs
@@ -363,6 +374,14 @@ def unit_table(user, root, period):
 
 
 def former_table(user, unit, period, *, own=False):
+    """See ``_former_table``; cached under ``unit``'s revision token (counted live, it takes a province
+    tenths of a second)."""
+    period = period.in_structure(CURRENT)
+    name = "former_table_own" if own else "former_table"
+    return cached(user, unit, period, name, lambda: _former_table(user, unit, period, own=own))
+
+
+def _former_table(user, unit, period, *, own=False):
     """Return today's ``unit`` row unfolded: the former units whose figures it holds, then its own.
 
     In today's structure (``period`` is switched to it). A former unit's row counts the

@@ -5,10 +5,12 @@ grouped under two-row headers the way review conferences print them ("Biểu 1")
 """
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from registry.choices import Kind, Level, RegistrationStatus, StandardField
@@ -106,7 +108,13 @@ def value_of(figures, key):
 
 
 def percent_text(value):
-    return f"{value:+.1f}%".replace(".", ",") if value is not None else ""
+    """Return a change in per cent as every page and workbook writes it: half up to one decimal,
+    signed, with the language's decimal mark ("+56,3%"; in English "+56.3%")."""
+    if value is None:
+        return ""
+    rounded = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    text = f"{rounded:+.1f}%"
+    return text if (get_language() or "").startswith("en") else text.replace(".", ",")
 
 
 def participation_text(units, period):

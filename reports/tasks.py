@@ -2,19 +2,28 @@
 
 import logging
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files import File
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django_tasks import task
 
+from registry.models import Unit
 from registry.text import fold
+from worker import recovery
 
-from . import exports, queries
+from . import cache, exports, queries
 from .forms import ReportFilterForm
 from .models import Workbook, WorkbookStatus
 from .periods import REPORTED
 
 logger = logging.getLogger(__name__)
+
+
+def failure_message():
+    return _("Không lập được báo cáo. Hãy thử lại; nếu vẫn lỗi, hãy báo quản trị hệ thống.")
 
 
 @task()
@@ -38,9 +47,62 @@ def build_workbook(workbook_id: int) -> str:
             workbook.file.save(name, File(out), save=False)
     except Exception:
         logger.exception("Workbook %s failed", workbook.pk)
-        rows.update(status=WorkbookStatus.FAILED, error="error", finished_at=timezone.now())
+        rows.update(status=WorkbookStatus.FAILED, error=failure_message(), finished_at=timezone.now())
         return WorkbookStatus.FAILED
     rows.update(
         status=WorkbookStatus.DONE, file=workbook.file.name, rows_done=total, finished_at=timezone.now()
     )
     return WorkbookStatus.DONE
+
+
+# A workbook is made again from the start, so a lost run is simply run again.
+@recovery.on_failure(build_workbook, resumable=True)
+def build_workbook_failed(workbook_id: int) -> None:
+    """Mark a workbook whose making could not finish as failed, with what to do."""
+    Workbook.objects.filter(
+        pk=workbook_id, status__in=[WorkbookStatus.QUEUED, WorkbookStatus.RUNNING]
+    ).update(
+        status=WorkbookStatus.FAILED,
+        error=_(
+            "Việc lập báo cáo bị gián đoạn (mất kết nối tới cơ sở dữ liệu hoặc tiến trình xử lý nền "
+            "dừng). Hãy yêu cầu lập lại."
+        ),
+        finished_at=timezone.now(),
+    )
+
+
+@task()
+def warm_figures(unit_ids: list[int]) -> int:
+    """Compute and cache the figures the dashboard opens with at each root, in every language.
+
+    Counted as a user who sees everything: cached figures come from the tally, which counts
+    whole subtrees, so they are the same for every user who sees the root's subtree. Returns
+    the number of roots warmed.
+    """
+    cache.release_warming(unit_ids)
+    user = get_user_model()(is_superuser=True, is_active=True)
+    roots = list(Unit.objects.filter(pk__in=unit_ids))
+    for root in roots:
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                period = queries.report_period(user, root, ReportFilterForm({}))
+                for figures in (queries.summary, queries.unit_table, queries.field_table, queries.trend):
+                    figures(user, root, period)
+    return len(roots)
+
+
+@recovery.on_failure(warm_figures, resumable=True)
+def warm_figures_failed(unit_ids: list[int]) -> None:
+    """Nothing to mark: the first request computes the figures, as without warming."""
+
+
+def warm_after_write(sender, unit_ids, **kwargs):
+    """Ask the worker to warm the roots whose tokens a committed write renewed.
+
+    Receives ``registry.tally.revisions_renewed`` (connected in ``ReportsConfig.ready``).
+    """
+    if not cache.warming_enabled():
+        return
+    roots = cache.claim_warming(cache.roots_to_warm(unit_ids))
+    if roots:
+        warm_figures.enqueue(roots)

@@ -43,11 +43,7 @@ class ReportMixin:
         user = self.request.user
         self.form = ReportFilterForm(self.request.GET)
         self.root = queries.report_root(user, self.form.unit_id)
-        period = self.form.get_period(default_year=lambda: queries.default_year(user, self.root))
-        structure = self.form.chosen_structure or queries.default_structure(self.root, period)
-        if self.root.valid_to is not None:
-            structure = REPORTED  # a closed unit carries nothing on today: it is read as it was
-        self.period = period.in_structure(structure)
+        self.period = queries.report_period(user, self.root, self.form)
 
     def get(self, request, *args, **kwargs):
         self.setup_report()
@@ -132,6 +128,22 @@ class ReportMixin:
             "list_url": list_url({"unit": self.root.pk, **self.period.list_params()}),
             **self.structure_context(),
         }
+
+    def level_grade_rows(self, summary):
+        """Return the table by registration level × grade, for the levels that have registrations."""
+        current, by_level_grade = summary["current"], summary["by_level_grade"]
+        return [
+            {
+                "label": level.label,
+                "cells": [
+                    self.cell_link(by_level_grade, f"level_{level.value}_grade_{grade.value}", self.root.pk)
+                    for grade in Grade
+                ]
+                + [self.cell_link(current, f"level_{level.value}", self.root.pk)],
+            }
+            for level in Level
+            if current[f"level_{level.value}"]
+        ]
 
     def table_rows(self, table, groups):
         """Give each row of the unit table its cells with their drill-down links.
@@ -256,6 +268,7 @@ class DashboardView(ReportMixin, generic.TemplateView):
                 "change": summary["change"][key],
                 "decrease": -summary["change"][key],
                 "percent": summary["percent"][key],
+                "percent_text": tables.percent_text(summary["percent"][key]),
                 "url": self.count_url(self.root.pk, key, summary["current"][key]),
             }
             for key, label in keys
@@ -278,22 +291,6 @@ class DashboardView(ReportMixin, generic.TemplateView):
                 "title": _("Công nhận, theo cấp cao nhất"),
                 "rows": rows((f"recognised_{lv.value}", lv.label) for lv in Level),
             },
-        ]
-
-    def level_grade_rows(self, summary):
-        """Return the table by registration level × grade, for the levels that have registrations."""
-        current, by_level_grade = summary["current"], summary["by_level_grade"]
-        return [
-            {
-                "label": level.label,
-                "cells": [
-                    self.cell_link(by_level_grade, f"level_{level.value}_grade_{grade.value}", self.root.pk)
-                    for grade in Grade
-                ]
-                + [self.cell_link(current, f"level_{level.value}", self.root.pk)],
-            }
-            for level in Level
-            if current[f"level_{level.value}"]
         ]
 
     def charts(self, current, units, fields, trend):
@@ -396,6 +393,8 @@ class ReportView(ReportMixin, generic.TemplateView):
         )
         context.update(self.picker_context(units["rows"]))
         context.update(
+            grades=[grade.label for grade in Grade],
+            level_grade_rows=self.level_grade_rows(queries.summary(user, root, period)),
             header=queries.issuing_header(root),
             today=timezone.localdate(),
             participation_line=tables.participation_text(units, period),
@@ -428,7 +427,7 @@ class FormerUnitsView(ReportMixin, generic.TemplateView):
         self.period = self.period.in_structure(CURRENT)
         self.parent = None
         parent = self.request.GET.get("parent", "")
-        if parent.isdigit() and int(parent) != self.root.pk:
+        if parent.isdecimal() and int(parent) != self.root.pk:
             try:
                 self.parent = queries.report_root(self.request.user, int(parent))
             except Http404:
@@ -485,6 +484,11 @@ class ExportView(ReportMixin, generic.View):
     The worker makes it (a national list takes minutes); the page it leads to shows the progress
     and then the download link.
     """
+
+    def get(self, request, *args, **kwargs):
+        """The address opened directly (a bookmark, a copied link): the report page it was asked from."""
+        query = request.GET.urlencode()
+        return HttpResponseRedirect(reverse("reports:report") + (f"?{query}" if query else ""))
 
     def post(self, request, *args, **kwargs):
         self.setup_report()

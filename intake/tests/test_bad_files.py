@@ -22,8 +22,9 @@ pytestmark = pytest.mark.django_db
 
 HEADERS = ["Đơn vị", "Tên mô hình", "Loại", "Họ và tên cá nhân", "Lĩnh vực", "Năm", "Ngày đăng ký",
            "Số người tham gia, hưởng lợi", "Kinh phí huy động (đồng)", "Ngày công",
-           "Địa chỉ thực hiện"]  # fmt: skip
-GOOD = ["X. Cẩm Giàng", "Mô hình đúng", "Tập thể", "", "Kinh tế", 2024, "15/03/2024", 10, 1000, 5, "Thôn 1"]
+           "Địa chỉ thực hiện", "Nội dung, cách làm"]  # fmt: skip
+GOOD = ["X. Cẩm Giàng", "Mô hình đúng", "Tập thể", "", "Kinh tế", 2024, "15/03/2024", 10, 1000, 5, "Thôn 1",
+        "Vận động"]  # fmt: skip
 COLUMN = {header: chr(ord("A") + index) for index, header in enumerate(HEADERS)}
 
 
@@ -203,6 +204,7 @@ CELLS = [
     ("a huge people count", "Số người tham gia, hưởng lợi", 99999999999, "99.999.999.999"),
     ("a huge count as text", "Số người tham gia, hưởng lợi", "99.999.999.999", "99.999.999.999"),
     ("a huge sum", "Kinh phí huy động (đồng)", 1e30, f"{int(1e30):,}".replace(",", ".")),
+    ("more people than the rules allow", "Số người tham gia, hưởng lợi", 10_000_001, "10.000.001"),
     ("a negative count", "Ngày công", -5, "không được âm"),
     ("a fraction", "Ngày công", 1.5, "phần thập phân"),
     ("true for a number", "Ngày công", True, "không phải là số"),
@@ -219,6 +221,7 @@ CELLS = [
     ("a field not in the catalogue", "Lĩnh vực", "Thể thao", "không có trong danh mục"),
     ("a name too long", "Tên mô hình", "M" * 501, "Quá dài (501 ký tự, tối đa 500)"),
     ("an address too long", "Địa chỉ thực hiện", "Thôn " * 80, "Quá dài"),
+    ("a text longer than the forms take", "Nội dung, cách làm", "Vận động. " * 1001, "tối đa 10000"),
     ("an unknown unit", "Đơn vị", "Xã Không Có", "Không tìm thấy đơn vị"),
     ("a unit of another branch", "Đơn vị", "Thành ủy Bắc Kạn", "trong các đơn vị bạn được cập nhật"),
 ]
@@ -239,3 +242,24 @@ def test_a_bad_cell_is_named_by_row_and_column_and_nothing_is_saved(tree, case, 
     assert any(column.startswith(cell) and message in text for column, text in found), found
     assert not batch.can_confirm and not services.import_start(batch=batch)
     assert (Initiative.objects.count(), Registration.objects.count()) == before
+
+
+def test_hidden_and_control_characters_are_taken_out_of_the_texts(tree):
+    """Zero-width spaces, a right-to-left override or a byte-order mark never reach the registry."""
+    from intake.tests.test_import import confirm
+
+    row = [
+        GOOD[0],
+        "Mô\u200b hình\u202e sạch",
+        *GOOD[2:10],
+        "Thôn\ufeff 1",
+        "Dòng một\r\nDòng hai\u2028ba",
+    ]
+    batch = services.import_check(
+        batch=services.import_create(user=tree.editor_a, name="an.xlsx", content=make_xlsx([row], HEADERS))
+    )
+    assert batch.counts == {"create": 1}, batch.rows.values_list("errors", flat=True)
+    assert confirm(batch).status == BatchStatus.DONE
+    initiative = Initiative.objects.get(name="Mô hình sạch")
+    assert initiative.address == "Thôn 1"
+    assert initiative.content == "Dòng một\nDòng hai\nba"

@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,7 @@ from .. import rules, services
 from ..choices import AttachmentKind, DecisionKind, Evaluation, Kind, Level, RegistrationStatus
 from ..models import Attachment, AwardForm, Decision, Field, Initiative, Registration, Unit
 from ..querysets import CHANGE, MANAGE, VIEW
+from ..text import clean_text, shorten_filename
 from ..widgets import Autocomplete, AutocompleteMultiple
 
 
@@ -33,6 +35,76 @@ def add_errors(form, error):
         return
     for field, errors in error.error_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+class CleanTextMixin:
+    """Strip invisible, bidirectional-control and control characters from every text field.
+
+    ``text.clean_text``, the import's too: a name that looks the same is stored the same. A
+    required text left empty by the cleaning is refused as empty.
+    """
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if not isinstance(field, forms.CharField) or not isinstance(value, str):
+                continue
+            if isinstance(field.widget, forms.HiddenInput | forms.PasswordInput):
+                continue
+            cleaned = clean_text(value, multiline=isinstance(field.widget, forms.Textarea))
+            if field.required and not cleaned:
+                del self.cleaned_data[name]
+                self.add_error(name, field.error_messages["required"])
+            else:
+                self.cleaned_data[name] = cleaned
+
+
+class VersionMixin:
+    """An edit form that carries the version of the record it showed (``services.version_of``).
+
+    The service refuses the save when the record changed since (``services.EditConflict``).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"] = forms.CharField(
+                required=False,
+                widget=forms.HiddenInput,
+                initial=services.version_of(self.instance),
+            )
+
+    @property
+    def version(self):
+        """The version the form was opened at; None for a form that does not say it."""
+        if "version" not in self.fields:
+            return None
+        return self.data.get(self.add_prefix("version"))
+
+
+class OnceMixin:
+    """A create form that carries a one-time token: sent twice, it creates one record."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["token"] = forms.CharField(
+                required=False, widget=forms.HiddenInput, initial=services.new_token
+            )
+
+    @property
+    def token(self):
+        return services.valid_token(self.data.get(self.add_prefix("token")))
+
+
+def limit_long_texts(form):
+    """Give the form's text areas without a length of their own the rules' length limit."""
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField) and field.max_length is None:
+            field.max_length = rules.LONG_TEXT_MAX_LENGTH
+            field.validators.append(MaxLengthValidator(rules.LONG_TEXT_MAX_LENGTH))
+            field.widget.attrs.setdefault("maxlength", str(rules.LONG_TEXT_MAX_LENGTH))
 
 
 class YearField(forms.IntegerField):
@@ -65,11 +137,12 @@ def use_autocomplete(field, kind, action=VIEW):
     field.widget.choices = field.choices
 
 
-class ScopedFormMixin:
+class ScopedFormMixin(CleanTextMixin):
     """Take the acting user and restrict the unit choices to what the user may change.
 
     Every date field gets the range of dates the registry accepts, checked before the form's
     own rules (a date in year 0001 is reported as such, not as outside a registration's year).
+    Every text is cleaned (``CleanTextMixin``) and has a length limit.
     """
 
     unit_action = CHANGE
@@ -85,13 +158,14 @@ class ScopedFormMixin:
                 use_autocomplete(field, "unit", self.unit_action)
             if isinstance(field, forms.DateField):
                 field.validators.append(rules.DateRangeValidator(name))
+        limit_long_texts(self)
 
 
 def current_year():
     return timezone.localdate().year
 
 
-class InitiativeForm(ScopedFormMixin, forms.ModelForm):
+class InitiativeForm(VersionMixin, ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = Initiative
         fields = [
@@ -175,7 +249,7 @@ ENTERED_LATE_HELP = _(
 )
 
 
-class InitiativeCreateForm(InitiativeForm):
+class InitiativeCreateForm(OnceMixin, InitiativeForm):
     """An initiative together with its first yearly registration."""
 
     year = YearField(label=_("Năm đăng ký"))
@@ -215,7 +289,7 @@ class InitiativeCreateForm(InitiativeForm):
         check_registration(self, registration)
 
 
-class RegistrationForm(ScopedFormMixin, forms.ModelForm):
+class RegistrationForm(OnceMixin, VersionMixin, ScopedFormMixin, forms.ModelForm):
     """A yearly registration: the year, who registers, and later its evaluation."""
 
     status = forms.ChoiceField(
@@ -255,6 +329,10 @@ class RegistrationForm(ScopedFormMixin, forms.ModelForm):
         if self.instance.pk:
             self.fields["status"].choices = RegistrationStatus.choices
             self.fields["status"].required = True
+        for name in rules.RESULT_LIMITS:
+            field = self.fields[name]
+            field.validators.append(rules.ResultRangeValidator(name))
+            field.widget.attrs.update(min=0, max=rules.RESULT_LIMITS[name])
 
     def clean(self):
         cleaned = super().clean()
@@ -281,7 +359,7 @@ class RegistrationForm(ScopedFormMixin, forms.ModelForm):
         check_registration(self, self.instance)
 
 
-class DecisionForm(ScopedFormMixin, forms.ModelForm):
+class DecisionForm(OnceMixin, VersionMixin, ScopedFormMixin, forms.ModelForm):
     """A decision; ``registrations`` are those it is to cover when created (else those it covers)."""
 
     class Meta:
@@ -309,6 +387,7 @@ class DecisionForm(ScopedFormMixin, forms.ModelForm):
         self.fields["document"].help_text = _("Tệp PDF hoặc ảnh, tối đa %(mb)s MB.") % {
             "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
         }
+        accept_long_names(self.fields["document"])
 
     def clean_number(self):
         return self.cleaned_data["number"].strip()
@@ -320,6 +399,7 @@ class DecisionForm(ScopedFormMixin, forms.ModelForm):
         document = self.cleaned_data.get("document")
         if document and hasattr(document, "content_type"):
             check_upload(document, AttachmentKind.DOCUMENT, allow_photos=True)
+            document.name = shorten_filename(document.name, UPLOAD_NAME_LENGTH)
         return document
 
     def clean(self):
@@ -391,10 +471,32 @@ def check_upload(upload, kind, allow_photos=False):
         )
 
 
-class AttachmentForm(forms.ModelForm):
+# The longest name an uploaded file keeps: its stored path (a folder, the name) must fit the
+# column's 100 characters. A longer name is shortened, keeping its extension, not refused.
+UPLOAD_NAME_LENGTH = 80
+
+
+def accept_long_names(field):
+    """Let a file field take a file of any name length; ``clean_*`` shortens the name."""
+    field.max_length = None
+
+
+class AttachmentForm(OnceMixin, CleanTextMixin, forms.ModelForm):
+    """A photo or document; a long file name is shortened (keeping its extension), not refused."""
+
     class Meta:
         model = Attachment
         fields = ["kind", "title", "file"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        accept_long_names(self.fields["file"])
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            upload.name = shorten_filename(upload.name, UPLOAD_NAME_LENGTH)
+        return upload
 
     def clean(self):
         cleaned = super().clean()
@@ -407,7 +509,7 @@ class AttachmentForm(forms.ModelForm):
         return cleaned
 
 
-class UnitForm(ScopedFormMixin, forms.ModelForm):
+class UnitForm(OnceMixin, VersionMixin, ScopedFormMixin, forms.ModelForm):
     """A unit's names, type, code and opening day.
 
     A unit ends, merges, splits or moves only through a reorganisation, which records its
@@ -421,3 +523,11 @@ class UnitForm(ScopedFormMixin, forms.ModelForm):
         model = Unit
         fields = ["name", "short_name", "unit_type", "code", "valid_from"]
         widgets = {"valid_from": DateInput(), "valid_to": DateInput()}
+
+
+class FieldForm(VersionMixin, CleanTextMixin, forms.ModelForm):
+    """A field of the catalogue."""
+
+    class Meta:
+        model = Field
+        fields = ["name", "standard", "order", "is_active"]

@@ -8,12 +8,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .. import rules, services
 from ..choices import ChangeKind, UnitType
 from ..models import Unit
 from ..querysets import MANAGE
-from . import DateInput, UnitChoiceField, unit_label, use_autocomplete
+from . import CleanTextMixin, DateInput, UnitChoiceField, unit_label, use_autocomplete
 
-YEARS = (2000, 2100)
+YEARS = (rules.FIRST_YEAR, rules.LAST_YEAR)
 KIND_HELP = {
     ChangeKind.MERGE: _(
         "Các đơn vị cũ kết thúc hoạt động; đơn vị kế thừa (đang hoạt động hoặc mới) tiếp nhận "
@@ -41,7 +42,7 @@ def open_units(user):
     return Unit.objects.restrict(user, MANAGE).filter(valid_to__isnull=True)
 
 
-class PlanForm(forms.Form):
+class PlanForm(CleanTextMixin, forms.Form):
     """The wizard's first page: what the plan is called, when it takes effect, its first step's kind."""
 
     title = forms.CharField(
@@ -123,7 +124,7 @@ class OldUnitsForm(forms.Form):
         return list(olds) if self.kind == ChangeKind.MERGE else [olds]
 
 
-class SuccessorForm(forms.Form):
+class SuccessorForm(CleanTextMixin, forms.Form):
     """A unit that carries old ones on: an open unit of the scope, or a new unit to create."""
 
     unit = UnitChoiceField(label=_("Đơn vị đang hoạt động"), queryset=Unit.objects.none(), required=False)
@@ -246,10 +247,19 @@ class StepForms:
 
 
 class AssignForm(forms.Form):
-    """For a split: which part carries each open model of the old unit."""
+    """For a split: which part carries each open model of the old unit.
 
-    def __init__(self, *args, rows, names, **kwargs):
+    It carries the draft's version (``services.version_of``): a draft changed by another
+    administrator since the page was opened is not overwritten. After such a refusal
+    (``conflict``) each row also says the part stored now, where it differs.
+    """
+
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, rows, names, reorganisation, conflict=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = services.version_of(reorganisation)
+        self.names, self.conflict = names, conflict
         choices = [(index, name) for index, name in enumerate(names)]
         self.rows = []
         for row in rows:
@@ -261,7 +271,17 @@ class AssignForm(forms.Form):
             self.rows.append({**row, "field": name, "suggested_name": names[row["suggested"]]})
 
     def bound_rows(self):
-        return [{**row, "bound": self[row["field"]]} for row in self.rows]
+        rows = []
+        for row in self.rows:
+            bound = self[row["field"]]
+            differs = self.conflict and str(bound.value()) != str(row["part"])
+            stored = self.names[row["part"]] if differs else ""
+            rows.append({**row, "bound": bound, "stored_name": stored})
+        return rows
+
+    @property
+    def version_sent(self):
+        return self.data.get("version") if self.is_bound else None
 
     def parts(self):
         return {row["initiative"].pk: self.cleaned_data[row["field"]] for row in self.rows}

@@ -37,6 +37,23 @@ def initiative_search_text(name, person_name, address, unit_search_name):
     )
 
 
+def form_token_field():
+    """The token of the form that created a record: the same form submitted twice creates it once.
+
+    Unique when set (each model's ``token_constraint``); "" for what no form created.
+    """
+    return models.CharField(max_length=64, blank=True, default="", editable=False)
+
+
+def token_constraint(name):
+    return models.UniqueConstraint(
+        fields=["form_token"],
+        condition=~Q(form_token=""),
+        name=name,
+        violation_error_message=_("Biểu mẫu này đã được gửi: bản ghi đã được tạo."),
+    )
+
+
 class SoftDeletable(models.Model):
     """A record that is hidden instead of deleted, so that an editor can undo."""
 
@@ -81,6 +98,8 @@ class Unit(MP_Node):
         related_name="predecessors",
     )
     search_name = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    updated_at = models.DateTimeField(_("ngày cập nhật"), auto_now=True)
+    form_token = form_token_field()
 
     history = HistoricalRecords()
     objects = querysets.UnitManager()
@@ -102,6 +121,7 @@ class Unit(MP_Node):
                 name="unit_valid_range",
                 violation_error_message=_("Ngày kết thúc hoạt động phải sau ngày bắt đầu."),
             ),
+            token_constraint("unit_form_token_once"),
         ]
         # The children of a unit (depth + 1, path prefix) without reading the whole tree. The
         # pattern operator class lets PostgreSQL answer a LIKE 'prefix%' from the index.
@@ -140,6 +160,7 @@ class Field(models.Model):
     standard = models.CharField(_("lĩnh vực chuẩn"), max_length=20, choices=StandardField.choices)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     is_active = models.BooleanField(_("đang dùng"), default=True)
+    updated_at = models.DateTimeField(_("ngày cập nhật"), auto_now=True)
 
     history = HistoricalRecords()
     objects = querysets.FieldQuerySet.as_manager()
@@ -196,6 +217,7 @@ class Initiative(SoftDeletable):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    form_token = form_token_field()
 
     history = HistoricalRecords()
     objects = querysets.InitiativeQuerySet.as_manager()
@@ -209,6 +231,7 @@ class Initiative(SoftDeletable):
                 name="initiative_individual_has_person",
                 violation_error_message=rules.PERSON_REQUIRED_MESSAGE,
             ),
+            token_constraint("initiative_form_token_once"),
         ]
 
     def __str__(self):
@@ -292,6 +315,7 @@ class Registration(SoftDeletable):
     # A copy of the initiative's ``is_deleted``, kept by ``services.soft_delete``/``restore``,
     # so that the live registrations are found without joining the initiatives.
     initiative_deleted = models.BooleanField(default=False, editable=False)
+    form_token = form_token_field()
 
     # The kept columns follow the decisions and the initiative, whose own history records the change.
     history = HistoricalRecords(
@@ -318,6 +342,7 @@ class Registration(SoftDeletable):
                 name="registration_pending_has_no_date",
                 violation_error_message=_("Mô hình chưa đánh giá thì không có ngày đánh giá."),
             ),
+            token_constraint("registration_form_token_once"),
         ]
         indexes = [
             models.Index(fields=["year", "unit"], name="registration_year_unit"),
@@ -408,6 +433,7 @@ class Decision(SoftDeletable):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    form_token = form_token_field()
 
     history = HistoricalRecords(m2m_fields=[registrations])
     objects = querysets.DecisionQuerySet.as_manager()
@@ -433,6 +459,7 @@ class Decision(SoftDeletable):
                     "Quyết định khen thưởng phải có hình thức khen thưởng; quyết định công nhận thì không."
                 ),
             ),
+            token_constraint("decision_form_token_once"),
         ]
 
     def __str__(self):
@@ -464,6 +491,7 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    form_token = form_token_field()
 
     history = HistoricalRecords()
     objects = querysets.AttachmentQuerySet.as_manager()
@@ -472,6 +500,7 @@ class Attachment(models.Model):
         verbose_name = _("tệp đính kèm")
         verbose_name_plural = _("tệp đính kèm")
         ordering = ["-uploaded_at"]
+        constraints = [token_constraint("attachment_form_token_once")]
 
     def __str__(self):
         return self.title

@@ -681,3 +681,39 @@ def test_a_renamed_unit_keeps_its_parent_unless_another_is_chosen(world, client_
     # A move needs its new parent.
     response = client.post(CREATE, {**fields, "kind": "move", "token": "v" * 24})
     assert response.status_code == 200 and response.context["step_forms"].parts[0].errors["parent"]
+
+
+def test_a_splits_assignment_opened_before_another_administrators_save_is_refused_then_applies(
+    world, client_for
+):
+    c3 = world["communes"][2]
+    models = world["models"]
+    client = client_for(world["admin_bk"])
+    fields = {**page_one(kind="split"), "buoc": "luu", "token": "v" * 24, "olds": c3.pk}
+    for number, name in ((1, "Đảng ủy xã Phong Quang"), (2, "Đảng ủy xã Khuổi Chủ")):
+        fields |= {
+            f"phan-{number}-name": name,
+            f"phan-{number}-unit_type": UnitType.COMMUNE,
+            f"phan-{number}-parent": world["province"].pk,
+        }
+    client.post(CREATE, fields)
+    draft = Reorganisation.objects.get()
+    assign = url("reorganisation_assign", draft.pk, 1)
+    version = client.get(assign).context["form"]["version"].value()
+    a, b = f"mo-hinh-{models['c3a'].pk}", f"mo-hinh-{models['c3b'].pk}"
+    other = UserFactory(username="quantri_hai", first_name="Lan")
+    Membership.objects.create(user=other, unit=world["province"], role=Role.ADMIN)
+    client_for(other).post(assign, {a: "1", b: "1", "version": version})
+
+    client = client_for(world["admin_bk"])
+    page = client.post(assign, {a: "0", b: "0", "version": version})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "đã được Lan sửa lúc" in text
+    assert "Bản đang lưu: Đảng ủy xã Khuổi Chủ" in text
+    draft.refresh_from_db()
+    assert draft.plan["steps"][0]["assign"] == {str(models["c3a"].pk): 1, str(models["c3b"].pk): 1}
+    again = page.context["form"]["version"].value()
+    assert client.post(assign, {a: "0", b: "0", "version": again}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.plan["steps"][0]["assign"] == {}

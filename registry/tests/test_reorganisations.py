@@ -153,6 +153,23 @@ def test_a_merge_closes_the_old_communes_and_carries_their_history_on(tree):
     assert_counts_exact()
 
 
+def test_a_model_named_as_one_already_there_says_where_it_comes_from_until_undone(tree):
+    c1, c2, _c3 = tree["communes"]
+    twin = register(c2, "Mô hình  nuôi heo đất")  # the name of c1's, written a little differently
+    reorganisation = reorganisations.apply(user=tree["admin"], reorganisation=merge_plan(tree))
+    new = Unit.objects.get(code="BK-BT25")
+    names = sorted(Initiative.objects.filter(unit=new).values_list("name", flat=True))
+    assert "Mô hình nuôi heo đất" in names
+    assert "Mô hình  nuôi heo đất (xã Dương Phong cũ)" in names
+    twin.refresh_from_db()
+    assert twin.name.endswith("(xã Dương Phong cũ)") and "duong phong" in twin.search_text
+    assert twin.history.first().history_change_reason == str(reorganisation)
+    reorganisations.undo(user=tree["admin"], reorganisation=reorganisation)
+    twin.refresh_from_db()
+    assert (twin.name, twin.unit) == ("Mô hình  nuôi heo đất", c2)
+    assert_counts_exact()
+
+
 def test_memberships_go_to_the_successor_and_its_staff_read_the_predecessors(tree):
     reorganisations.apply(user=tree["admin"], reorganisation=merge_plan(tree))
     new = Unit.objects.get(code="BK-BT25")

@@ -14,9 +14,18 @@ from registry import services
 from registry.filters import DecisionFilterSet, RegistrationFilterSet
 from registry.forms import DecisionForm, add_errors
 from registry.models import Decision, Registration
-from registry.querysets import CHANGE
+from registry.querysets import CHANGE, path_q
+from registry.scope import scope_of
 
-from .mixins import CanChangeMixin, RestoreMixin, ScopedMixin, SoftDeleteMixin, UserFormKwargsMixin
+from .mixins import (
+    CanChangeMixin,
+    CreateOnceMixin,
+    EditConflictMixin,
+    RestoreMixin,
+    ScopedMixin,
+    SoftDeleteMixin,
+    UserFormKwargsMixin,
+)
 
 
 class DecisionListView(ScopedMixin, FilterView):
@@ -30,22 +39,24 @@ class DecisionListView(ScopedMixin, FilterView):
             super()
             .get_queryset()
             .select_related("issuing_unit", "award_form")
-            .annotate(covered=Count("registrations", filter=Q(registrations__is_deleted=False)))
+            .annotate(covered=Count("registrations", distinct=True, filter=self.covered_in_scope()))
             .order_by("-signed_on", "-pk")
         )
 
+    def covered_in_scope(self):
+        """The covered registrations to count: alive, inside the user's scope (as the detail shows)."""
+        alive = Q(registrations__is_deleted=False, registrations__initiative_deleted=False)
+        return alive & path_q("registrations__unit__path", scope_of(self.request.user).paths())
 
-class DecisionCreateView(UserFormKwargsMixin, generic.CreateView):
+
+class DecisionCreateView(UserFormKwargsMixin, CreateOnceMixin, generic.CreateView):
     """Record a decision; ``?registration=<pk>`` (repeatable) preselects what it covers."""
 
     model = Decision
     form_class = DecisionForm
 
     def get_preselected(self):
-        pks = [
-            pk for pk in self.request.GET.getlist("registration") + self.request.POST.getlist("registration")
-        ]
-        pks = [int(pk) for pk in pks if pk.isdigit()]
+        pks = _ids(self.request.GET.getlist("registration") + self.request.POST.getlist("registration"))
         return list(Registration.objects.restrict(self.request.user).alive().filter(pk__in=pks))
 
     def get_initial(self):
@@ -68,15 +79,22 @@ class DecisionCreateView(UserFormKwargsMixin, generic.CreateView):
     def form_valid(self, form):
         try:
             self.object = services.decision_create(
-                user=self.request.user, decision=form.instance, registrations=self.preselected
+                user=self.request.user,
+                decision=form.instance,
+                registrations=self.preselected,
+                token=form.token,
             )
         except ValidationError as error:
             add_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Đã ghi quyết định %(ref)s.") % {"ref": self.object.reference})
-        if self.object.registrations.exists():
-            return HttpResponseRedirect(self.object.get_absolute_url())
-        return HttpResponseRedirect(self.object.get_absolute_url() + "mo-hinh/")
+        return HttpResponseRedirect(self.created_url(self.object))
+
+    def created_url(self, obj):
+        """The decision's page, or the choice of the models it covers while it covers none."""
+        if obj.registrations.exists():
+            return obj.get_absolute_url()
+        return obj.get_absolute_url() + "mo-hinh/"
 
 
 class DecisionDetailView(ScopedMixin, CanChangeMixin, generic.DetailView):
@@ -98,14 +116,18 @@ class DecisionDetailView(ScopedMixin, CanChangeMixin, generic.DetailView):
         return context
 
 
-class DecisionUpdateView(ScopedMixin, UserFormKwargsMixin, generic.UpdateView):
+class DecisionUpdateView(ScopedMixin, UserFormKwargsMixin, EditConflictMixin, generic.UpdateView):
     model = Decision
     form_class = DecisionForm
     action = CHANGE
 
     def form_valid(self, form):
         try:
-            self.object = services.decision_update(user=self.request.user, decision=form.instance)
+            self.object = services.decision_update(
+                user=self.request.user, decision=form.instance, version=form.version
+            )
+        except services.EditConflict as conflict:
+            return self.conflict(form, conflict)
         except ValidationError as error:
             add_errors(form, error)
             return self.form_invalid(form)
@@ -203,4 +225,5 @@ class DecisionRegistrationsView(FilterView):
 
 
 def _ids(values):
-    return [int(value) for value in values if value.isdigit()]
+    """Return the ids among ``values`` (typed in an address): whole numbers that a key can hold."""
+    return [int(value) for value in values if value.isdecimal() and 0 < int(value) < 2**63]

@@ -25,7 +25,15 @@ from registry.scope import scope_of
 from registry.text import fold, widen_search
 
 from ..listcount import DEFAULT_ORDER, list_count
-from .mixins import CanChangeMixin, RestoreMixin, ScopedMixin, SoftDeleteMixin, UserFormKwargsMixin
+from .mixins import (
+    CanChangeMixin,
+    CreateOnceMixin,
+    EditConflictMixin,
+    RestoreMixin,
+    ScopedMixin,
+    SoftDeleteMixin,
+    UserFormKwargsMixin,
+)
 
 # What a row of the model list shows besides the registration.
 LIST_JOINS = ("initiative__field", "unit")
@@ -167,7 +175,7 @@ class RegistrationListView(ScopedMixin, FilterView):
         return context
 
 
-class InitiativeCreateView(UserFormKwargsMixin, generic.CreateView):
+class InitiativeCreateView(UserFormKwargsMixin, CreateOnceMixin, generic.CreateView):
     model = Initiative
     form_class = InitiativeCreateForm
     template_name = "registry/initiative_form.html"
@@ -183,6 +191,7 @@ class InitiativeCreateView(UserFormKwargsMixin, generic.CreateView):
                 level=data["level"],
                 status=data["status"],
                 entered_late=data["entered_late"],
+                token=form.token,
             )
         except ValidationError as error:  # a rule the form could not see yet (a concurrent change)
             add_errors(form, error)
@@ -213,7 +222,7 @@ class InitiativeDetailView(ScopedMixin, CanChangeMixin, generic.DetailView):
         return (
             super()
             .get_queryset()
-            .select_related("unit", "field", "replicates__unit")
+            .select_related("unit", "field")
             .prefetch_related(
                 Prefetch("registrations", queryset=registrations),
                 Prefetch("attachments", queryset=Attachment.objects.order_by("-uploaded_at")),
@@ -228,16 +237,32 @@ class InitiativeDetailView(ScopedMixin, CanChangeMixin, generic.DetailView):
         context["replications"] = (
             self.object.replications.restrict(self.request.user).alive().select_related("unit")
         )
+        # The model this one copies, only if the user may see it: else the page says only that it
+        # is a model of another unit, without its name.
+        context["replicated_from"] = (
+            Initiative.objects.restrict(self.request.user)
+            .alive()
+            .select_related("unit")
+            .filter(pk=self.object.replicates_id)
+            .first()
+            if self.object.replicates_id
+            else None
+        )
         return context
 
 
-class InitiativeUpdateView(ScopedMixin, UserFormKwargsMixin, generic.UpdateView):
+class InitiativeUpdateView(ScopedMixin, UserFormKwargsMixin, EditConflictMixin, generic.UpdateView):
     model = Initiative
     form_class = InitiativeForm
     action = CHANGE
 
     def form_valid(self, form):
-        self.object = services.initiative_update(user=self.request.user, initiative=form.instance)
+        try:
+            self.object = services.initiative_update(
+                user=self.request.user, initiative=form.instance, version=form.version
+            )
+        except services.EditConflict as conflict:
+            return self.conflict(form, conflict)
         messages.success(self.request, _("Đã lưu thay đổi."))
         return HttpResponseRedirect(self.object.get_absolute_url())
 
@@ -272,7 +297,7 @@ class InitiativeChildMixin:
         return self.initiative.get_absolute_url()
 
 
-class RegistrationCreateView(InitiativeChildMixin, UserFormKwargsMixin, generic.CreateView):
+class RegistrationCreateView(InitiativeChildMixin, UserFormKwargsMixin, CreateOnceMixin, generic.CreateView):
     """Register an initiative for another year (maintain it, or enter a past year late)."""
 
     model = Registration
@@ -286,7 +311,7 @@ class RegistrationCreateView(InitiativeChildMixin, UserFormKwargsMixin, generic.
         year = self.request.GET.get("year")
         year = (
             int(year)
-            if year and year.isdigit()
+            if year and year.isdecimal()
             else (latest.year + 1 if latest else timezone.localdate().year)
         )
         return {
@@ -303,7 +328,10 @@ class RegistrationCreateView(InitiativeChildMixin, UserFormKwargsMixin, generic.
     def form_valid(self, form):
         try:
             self.object = services.registration_create(
-                user=self.request.user, initiative=self.initiative, registration=form.instance
+                user=self.request.user,
+                initiative=self.initiative,
+                registration=form.instance,
+                token=form.token,
             )
         except ValidationError as error:
             add_errors(form, error)
@@ -316,7 +344,7 @@ class RegistrationCreateView(InitiativeChildMixin, UserFormKwargsMixin, generic.
         return HttpResponseRedirect(self.get_success_url())
 
 
-class RegistrationUpdateView(ScopedMixin, UserFormKwargsMixin, generic.UpdateView):
+class RegistrationUpdateView(ScopedMixin, UserFormKwargsMixin, EditConflictMixin, generic.UpdateView):
     model = Registration
     form_class = RegistrationForm
     action = CHANGE
@@ -332,7 +360,11 @@ class RegistrationUpdateView(ScopedMixin, UserFormKwargsMixin, generic.UpdateVie
 
     def form_valid(self, form):
         try:
-            self.object = services.registration_update(user=self.request.user, registration=form.instance)
+            self.object = services.registration_update(
+                user=self.request.user, registration=form.instance, version=form.version
+            )
+        except services.EditConflict as conflict:
+            return self.conflict(form, conflict)
         except ValidationError as error:
             add_errors(form, error)
             return self.form_invalid(form)
@@ -357,16 +389,19 @@ class RegistrationRestoreView(RestoreMixin, ScopedMixin, generic.DetailView):
         return super().get_queryset().filter(initiative__is_deleted=False)
 
 
-class AttachmentCreateView(InitiativeChildMixin, generic.CreateView):
+class AttachmentCreateView(InitiativeChildMixin, CreateOnceMixin, generic.CreateView):
     model = Attachment
     form_class = AttachmentForm
 
+    def created_url(self, obj):
+        return self.initiative.get_absolute_url()
+
     def form_valid(self, form):
-        form.instance.initiative = self.initiative
-        form.instance.size = form.cleaned_data["file"].size
-        form.instance.uploaded_by = self.request.user
+        self.object = services.attachment_create(
+            user=self.request.user, initiative=self.initiative, attachment=form.instance, token=form.token
+        )
         messages.success(self.request, _("Đã tải lên tệp đính kèm."))
-        return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class AttachmentDownloadView(ScopedMixin, generic.DetailView):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import generic
 from django_htmx.http import HttpResponseClientRefresh
 
-from registry import drafts, reorganisations, tasks
+from registry import drafts, reorganisations, services, tasks
 from registry.choices import ChangeKind, ReorganisationJob, ReorganisationStatus
 from registry.forms.reorganisations import (
     KIND_HELP,
@@ -173,7 +173,7 @@ class ReorganisationCreateView(AdministratorMixin, StepFormsMixin, generic.Templ
 
     def get(self, request, *args, **kwargs):
         unit = request.GET.get("unit", "")
-        form = PlanForm(initial={"unit": unit} if unit.isdigit() else {})
+        form = PlanForm(initial={"unit": unit} if unit.isdecimal() else {})
         return self.render_to_response(self.get_context_data(plan_form=form))
 
     def post(self, request, *args, **kwargs):
@@ -254,14 +254,15 @@ class AssignView(StepMixin, generic.TemplateView):
 
     template_name = "registry/reorganisation_assign.html"
 
-    def get_form(self):
+    def get_form(self, data=None, conflict=False):
         number, step = self.step()
         if step.get("kind") != ChangeKind.SPLIT:
             raise Http404
         rows = reorganisations.split_models(self.object, number)
         names = reorganisations.target_names(step, self.object.plan)
-        data = self.request.POST if self.request.method == "POST" else None
-        return AssignForm(data, rows=rows, names=names)
+        if data is None and self.request.method == "POST":
+            data = self.request.POST
+        return AssignForm(data, rows=rows, names=names, reorganisation=self.object, conflict=conflict)
 
     def get(self, request, *args, **kwargs):
         return self.render_to_response(
@@ -278,7 +279,18 @@ class AssignView(StepMixin, generic.TemplateView):
                 reorganisation=self.object,
                 number=self.kwargs["number"],
                 parts=form.parts(),
+                version=form.version_sent,
             )
+        except services.EditConflict as conflict:
+            # The choices typed stay on the page, each beside the part stored now, and the
+            # form carries the new version: saving again applies them over the other change.
+            self.object = conflict.stored
+            data = request.POST.copy()
+            data["version"] = conflict.version
+            form = self.get_form(data, conflict=True)
+            form.is_valid()
+            messages.error(request, conflict.messages[0])
+            return self.render_to_response(self.get_context_data(form=form, number=self.kwargs["number"]))
         except reorganisations.PlanError as error:
             return self.refused(error)
         messages.success(request, _("Đã lưu đơn vị nhận từng mô hình."))

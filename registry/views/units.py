@@ -12,12 +12,12 @@ from django.views import generic
 
 from registry import services
 from registry.choices import ReorganisationStatus, Role
-from registry.forms import UnitChoiceField, UnitForm
+from registry.forms import CleanTextMixin, UnitChoiceField, UnitForm, add_errors
 from registry.models import Lineage, Membership, Registration, Reorganisation, Unit
 from registry.querysets import MANAGE
 from registry.text import fold
 
-from .mixins import CanChangeMixin, ScopedMixin, UserFormKwargsMixin
+from .mixins import CanChangeMixin, CreateOnceMixin, EditConflictMixin, ScopedMixin, UserFormKwargsMixin
 
 
 def scope_roots(user):
@@ -115,7 +115,7 @@ class UnitCreateForm(UnitForm):
         }
 
 
-class UnitCreateView(UserFormKwargsMixin, generic.CreateView):
+class UnitCreateView(UserFormKwargsMixin, CreateOnceMixin, generic.CreateView):
     model = Unit
     form_class = UnitCreateForm
 
@@ -130,7 +130,10 @@ class UnitCreateView(UserFormKwargsMixin, generic.CreateView):
     def form_valid(self, form):
         try:
             self.object = services.unit_create(
-                user=self.request.user, parent=form.cleaned_data["parent"], unit=form.instance
+                user=self.request.user,
+                parent=form.cleaned_data["parent"],
+                unit=form.instance,
+                token=form.token,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -139,18 +142,26 @@ class UnitCreateView(UserFormKwargsMixin, generic.CreateView):
         return HttpResponseRedirect(self.object.get_absolute_url())
 
 
-class UnitUpdateView(ScopedMixin, UserFormKwargsMixin, generic.UpdateView):
+class UnitUpdateView(ScopedMixin, UserFormKwargsMixin, EditConflictMixin, generic.UpdateView):
     model = Unit
     form_class = UnitForm
     action = MANAGE
 
     def form_valid(self, form):
-        self.object = services.unit_update(user=self.request.user, unit=form.instance)
+        try:
+            self.object = services.unit_update(
+                user=self.request.user, unit=form.instance, version=form.version
+            )
+        except services.EditConflict as conflict:
+            return self.conflict(form, conflict)
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("Đã lưu thay đổi."))
         return HttpResponseRedirect(self.get_success_url())
 
 
-class MembershipForm(forms.Form):
+class MembershipForm(CleanTextMixin, forms.Form):
     username = forms.CharField(label=gettext_lazy("Tên đăng nhập"), max_length=150)
     full_name = forms.CharField(
         label=gettext_lazy("Họ và tên (tài khoản mới)"), max_length=150, required=False

@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,13 +20,13 @@ from reports.models import Workbook
 from reports.tests.conftest import register
 
 # Session, user, memberships, root, the root's revision token (reports.cache), then: dashboard:
-# default year, picker, summary, units (2),
-# fields, trend; report: picker, units (2), fields, header; export (the task): the workbook, the
-# list's total, "running", units (2), fields, header, list (2: rows, their decisions),
-# decisions, "done". The same whatever the size of the data: guarded below with a small and a
-# larger tree. The export's list adds two queries per 2.000 rows.
+# default year, picker, summary, units (2), fields, trend; report: picker, units (2), fields,
+# summary (level × grade), header; export (the task): the workbook, the list's total,
+# "running", units (2), fields, header, list (2: rows, their decisions), decisions, "done".
+# The same whatever the size of the data: guarded below with a small and a larger tree. The
+# export's list adds two queries per 2.000 rows.
 DASHBOARD_QUERIES = 12
-REPORT_QUERIES = 10
+REPORT_QUERIES = 11
 EXPORT_QUERIES = 14
 
 
@@ -198,7 +199,9 @@ def test_report_page_shows_bieu_1_with_links_and_the_root_row(client_for, superu
     assert (change["value"], change["signed"], change["html"]) == (3, True, '<td class="num">+3</td>')
     html = response.content.decode()
     assert '<th scope="colgroup" colspan="2">Chia theo loại</th>' in html
-    assert "@page { size: A4 landscape" in html
+    # The printout's page setup, from a stylesheet (the Content-Security-Policy refuses inline style).
+    assert '<link rel="stylesheet" href="/static/css/reports.css">' in html
+    assert "@page { size: A4 landscape" in (settings.BASE_DIR / "static/css/reports.css").read_text()
     assert "đến 31/12/2022" in html
 
 
@@ -284,3 +287,48 @@ def test_expired_workbooks_are_deleted_with_their_files(client_for, user_of_a, t
     download(client, {"unit": tree.a.pk, "year": 2022})
     assert not Workbook.objects.filter(pk=old.pk).exists()
     assert [path.name for path in folder.iterdir()] == [Path(Workbook.objects.get().file.name).name]
+
+
+def test_the_report_page_shows_the_dashboard_s_table_by_level_and_grade(client_for, superuser, tree):
+    client = client_for(superuser)
+    params = {"unit": tree.p.pk, "period": "year", "year": 2023, "structure": "reported"}
+    report = client.get(reverse("reports:report"), params)
+    dashboard = client.get(reverse("reports:dashboard"), params)
+    assert report.context["level_grade_rows"] == dashboard.context["level_grade_rows"]
+    assert report.context["level_grade_rows"]
+    for row in report.context["level_grade_rows"]:
+        for cell in row["cells"]:
+            if cell["url"]:
+                assert client.get(cell["url"]).context["paginator"].count == cell["value"]
+
+
+def test_the_download_address_opened_directly_leads_to_its_report_page(client_for, user_of_a, tree):
+    client = client_for(user_of_a)
+    response = client.get(reverse("reports:export_xlsx"), {"unit": tree.a1.pk, "year": 2023})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:report") + f"?unit={tree.a1.pk}&year=2023"
+    assert not Workbook.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"period": "range", "date_from": "0001-01-01", "date_to": "0001-12-31"},
+        {"period": "range", "date_from": "9999-01-01", "date_to": "9999-12-31"},
+        {"period": "range", "date_from": "01/01/0001", "date_to": "31/12/9999"},
+        {"period": "year", "year": "1"},
+        {"period": "year", "year": "9999"},
+        {"period": "half", "year": "9999", "half": "2"},
+        {"period": "quarter", "year": "0", "quarter": "4"},
+        {"period": "phase", "year_from": "1", "year_to": "9999"},
+        {"period": "phase", "year_from": "9990", "year_to": "9999"},
+        {"year": "1e10"},
+    ],
+)
+@pytest.mark.parametrize("name", ["reports:dashboard", "reports:report"])
+def test_report_periods_with_dates_out_of_range_are_explained_not_a_server_error(
+    client_for, user_of_a, tree, name, params
+):
+    response = client_for(user_of_a).get(reverse(name), {"unit": tree.a1.pk, **params})
+    assert response.status_code == 200
+    assert response.context["form"].errors

@@ -57,3 +57,36 @@ function danvanAutocomplete(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { danvanAutocomplete(document); });
 document.addEventListener("htmx:load", function (event) { danvanAutocomplete(event.target); });
+
+// No inline code or style (the Content-Security-Policy refuses them): the pages mark what they
+// need with data- attributes, and this file does it, in the page and in what htmx swaps in.
+
+// A choice list that applies at once (the language menu).
+document.addEventListener("change", function (event) {
+  if (event.target.matches("select[data-submit-on-change]")) event.target.form.requestSubmit();
+});
+
+// "Select all on this page" ticks every row checkbox of its form (the model list's bulk form).
+document.addEventListener("change", function (event) {
+  var all = event.target;
+  if (!all.matches("input[data-select-all]")) return;
+  document.querySelectorAll('input[name="selected"][form="' + all.dataset.selectAll + '"]').forEach(function (box) {
+    box.checked = all.checked;
+  });
+});
+
+// Progress bars: their width, in per cent, from data-width.
+function danvanWidths(root) {
+  root.querySelectorAll("[data-width]").forEach(function (bar) { bar.style.width = bar.dataset.width + "%"; });
+}
+document.addEventListener("DOMContentLoaded", function () { danvanWidths(document); });
+document.addEventListener("htmx:load", function (event) { danvanWidths(event.target); });
+
+// "Back" on the error pages: the previous page of the history when there is one, else the link.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest("a[data-history-back]");
+  if (link && window.history.length > 1) {
+    event.preventDefault();
+    window.history.back();
+  }
+});

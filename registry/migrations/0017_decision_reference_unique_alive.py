@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0015_reorganisation_pages'),
+        ('registry', '0016_form_tokens_and_versions'),
     ]
 
     operations = [

@@ -1,0 +1,46 @@
+"""Pages of records in scope never show what lies outside it: names, units, counts."""
+
+import pytest
+from django.urls import reverse
+
+from .factories import DecisionFactory, InitiativeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_model_copied_from_another_branch_shows_neither_its_name_nor_its_unit(tree, client_for):
+    copy = InitiativeFactory(
+        name="Tổ tự quản ở Nà Phải", unit=tree.cell, replicates=tree.initiative_b, year=2024
+    )
+
+    page = client_for(tree.editor_a).get(copy.get_absolute_url()).content.decode()
+
+    assert "một mô hình của đơn vị khác" in page
+    assert "Tổ dân phố tự quản" not in page
+    assert tree.b.name not in page
+    assert tree.initiative_b.get_absolute_url() not in page
+
+
+def test_a_model_copied_inside_the_scope_is_named_and_linked(tree, client_for):
+    copy = InitiativeFactory(
+        name="Tổ tự quản ở Nà Phải", unit=tree.cell, replicates=tree.initiative_b, year=2024
+    )
+
+    page = client_for(tree.admin_province).get(copy.get_absolute_url()).content.decode()
+
+    assert tree.initiative_b.get_absolute_url() in page
+    assert tree.b.name in page
+
+
+def test_the_decision_list_counts_only_the_covered_models_in_scope(tree, client_for):
+    # A decision of the province covers a model of A and one of B.
+    decision = DecisionFactory(
+        issuing_unit=tree.province, number="900", registrations=[tree.registration_a, tree.registration_b]
+    )
+
+    def covered(user):
+        response = client_for(user).get(reverse("registry:decision_list"))
+        return {row.pk: row.covered for row in response.context["object_list"]}[decision.pk]
+
+    assert covered(tree.editor_a) == 1
+    assert covered(tree.admin_province) == 2
