@@ -462,9 +462,10 @@ class Checker:
                 else:
                     text = reader.text(value)
                     model = target_model(column)
-                    # A long text (situation, content...) has the forms' limit: some pages, not a document.
-                    limit = max_length(model, key) or rules.LONG_TEXT_MAX_LENGTH
-                    limit = limit if key not in ("unit", "unit_code") else None
+                    limit = None
+                    if key not in ("unit", "unit_code"):
+                        # A long text (situation, content...) has the forms' limit: pages, not a document.
+                        limit = max_length(model, key) or rules.LONG_TEXT_MAX_LENGTH
                     if limit and len(text) > limit:
                         raise reader.CellError(
                             _("Quá dài (%(length)s ký tự, tối đa %(limit)s). Hãy rút gọn.")
