@@ -9,6 +9,7 @@ import io
 from django.core.management.color import no_style
 from django.db import connection
 from django.db.models import Max
+from django.utils import timezone
 
 from registry.models import Decision, Initiative, Registration, Unit
 
@@ -32,15 +33,18 @@ class Writer:
             model.objects.bulk_create(objs, batch_size=INSERT_BATCH)
 
     def copy(self, model, columns, rows):
-        """COPY the rows; NOT NULL columns left out get their field's default (blank texts, False)."""
+        """COPY the rows; NOT NULL columns left out get their field's default (blank texts, False),
+        or now for a time kept by Django (``auto_now``)."""
         opts = model._meta
         names = [opts.get_field(column).column for column in columns]
         constants = []
+        now = timezone.now()
         for field in opts.concrete_fields:
             if field.primary_key or field.null or field.attname in columns:
                 continue
             names.append(field.column)
-            constants.append(field.get_default())
+            automatic = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+            constants.append(now if automatic else field.get_default())
         tail = "".join("\t" + copy_text(value) for value in constants)
         sql = "COPY {} ({}) FROM STDIN".format(
             connection.ops.quote_name(opts.db_table), ", ".join(connection.ops.quote_name(n) for n in names)
