@@ -19,6 +19,10 @@ from worker import recovery
 from worker.management.commands.db_worker import Worker
 from worker.models import Heartbeat
 
+# Transactional (the worker opens and closes connections), restored from the serialized
+# database afterwards: the browser tests that follow expect its rows (see tests_browser).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 
 @pytest.fixture
 def database_tasks(settings, monkeypatch):
@@ -73,7 +77,7 @@ def batch(user, status, content=b"not a spreadsheet"):
 
 
 def test_a_restart_under_an_import_fails_it_cleanly_and_the_worker_goes_on(
-    transactional_db, database_tasks, monkeypatch, client
+    database_tasks, monkeypatch, client
 ):
     user = UserFactory()
     importing = batch(user, BatchStatus.IMPORTING)
@@ -102,9 +106,7 @@ def test_a_restart_under_an_import_fails_it_cleanly_and_the_worker_goes_on(
     assert not ImportBatch.objects.filter(pk=importing.pk).exists()
 
 
-def test_a_restart_while_waiting_for_tasks_does_not_stop_the_worker(
-    transactional_db, database_tasks, monkeypatch
-):
+def test_a_restart_while_waiting_for_tasks_does_not_stop_the_worker(database_tasks, monkeypatch):
     uploaded = batch(UserFactory(), BatchStatus.QUEUED)
     intake_tasks.check_import.enqueue(uploaded.pk)
     restart = Restart(monkeypatch, refusals=2)
@@ -172,7 +174,7 @@ def test_the_tasks_of_a_worker_that_is_gone_are_failed_or_resumed(db, database_t
     assert recovery.sweep() == {"resumed": 0, "failed": 0}  # once only
 
 
-def test_a_task_that_fails_does_not_leave_its_object_running(transactional_db, database_tasks, monkeypatch):
+def test_a_task_that_fails_does_not_leave_its_object_running(database_tasks, monkeypatch):
     user = UserFactory()
     workbook = Workbook.objects.create(
         user=user, unit=make_unit("Tỉnh ủy Bắc Kạn"), title="Bắc Kạn", status=WorkbookStatus.QUEUED
@@ -203,9 +205,7 @@ def test_a_worker_beats_and_a_recent_task_is_not_lost(db, database_tasks):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL server ends a backend on request")
-def test_a_workbook_whose_connection_the_server_ends_is_made_again(
-    transactional_db, database_tasks, monkeypatch
-):
+def test_a_workbook_whose_connection_the_server_ends_is_made_again(database_tasks, monkeypatch):
     workbook = Workbook.objects.create(
         user=UserFactory(), unit=make_unit("Tỉnh ủy Bắc Kạn"), title="Bắc Kạn", status=WorkbookStatus.QUEUED
     )
