@@ -100,6 +100,29 @@ class InSubtree(models.Lookup):
         return f"{lhs} IN ({units})", [*lhs_params, *pattern]
 
 
+@models.ForeignKey.register_lookup
+class AnyOf(models.Lookup):
+    """``field__any_of=queryset``: the row's foreign key is one of the ids the queryset selects.
+
+    ``IN (SELECT ...)`` lets PostgreSQL plan a join and guess its size; on a list filtered by
+    both a subtree and a standard field, the guess put the field table outside a loop over a
+    province's registrations (240 ms). ``= ANY(ARRAY(SELECT ...))`` runs the small query first
+    and hands its ids to the index (60 ms). Other databases get the plain ``IN``.
+    """
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        if not rhs.startswith("("):
+            rhs = f"({rhs})"
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
+
+
 def path_q(lookup, paths):
     """Return a Q that keeps rows whose ``lookup`` path lies under one of ``paths``."""
     if paths is None:
