@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -42,7 +43,56 @@ class ScopedRawIdWidget(ForeignKeyRawIdWidget):
         return super().label_and_url_for_value(value) if visible else ("", "")
 
 
-class ScopedAdmin(SimpleHistoryAdmin):
+class AdminVersionForm(forms.ModelForm):
+    """An admin change form that carries the version of the record it showed.
+
+    Sent back after someone else saved the record, it is refused with the same message as
+    the site's edit pages, and carries the new version: saving again applies the values shown.
+    The service checks the version once more under the row's lock (``services.check_version``).
+    """
+
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = services.version_of(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            services.check_version(self.instance, self.data.get(self.add_prefix("version")))
+        except services.EditConflict as conflict:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("version")] = conflict.version
+            raise ValidationError(conflict.messages) from None
+        return cleaned
+
+
+class VersionedAdminMixin:
+    """Change forms with a version (``AdminVersionForm``); a conflict found by the service at
+    the last moment, after the form was checked, sends the user back to the change page."""
+
+    form = AdminVersionForm
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and "version" not in fields:
+            fields.append("version")
+        return fields
+
+    def version(self, form):
+        return form.cleaned_data.get("version") if "version" in form.fields else None
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.EditConflict as conflict:
+            self.message_user(request, " ".join(conflict.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class ScopedAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     """Show staff the rows of their scope only, and offer only the choices they may make.
 
     Row visibility is the models' ``restrict(user, action)``, as everywhere else: the list, the
@@ -188,7 +238,7 @@ class UnitAdmin(ScopedAdmin):
         return "\u2003" * (unit.depth - 1) + unit.name
 
     def get_fields(self, request, obj=None):
-        return ["parent", *self.fields, "valid_to"] if obj is None else self.fields
+        return ["parent", *self.fields, "valid_to"] if obj is None else [*self.fields, "version"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -202,13 +252,13 @@ class UnitAdmin(ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            services.unit_update(user=request.user, unit=obj)
+            services.unit_update(user=request.user, unit=obj, version=self.version(form))
         else:
             services.unit_create(user=request.user, parent=form.cleaned_data["parent"], unit=obj)
 
 
 @admin.register(Field)
-class FieldAdmin(SimpleHistoryAdmin):
+class FieldAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     """The national list of fields: staff may read it, only superusers change it (never delete:
     a field no longer used is retired with ``is_active``, the models filed under it keep it)."""
 
@@ -225,12 +275,27 @@ class FieldAdmin(SimpleHistoryAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        services.field_save(user=request.user, field=obj)
+        services.field_save(user=request.user, field=obj, version=self.version(form))
 
 
 @admin.register(AwardForm)
 class AwardFormAdmin(admin.ModelAdmin):
+    """The national list of award forms: staff read it, superusers change it, nobody deletes
+    it (decisions name their award form; one no longer given is retired with ``is_active``)."""
+
     list_display = ["name", "order", "is_active"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.award_form_save(user=request.user, award_form=obj)
 
 
 class RegistrationAdminForm(forms.ModelForm):
@@ -300,7 +365,7 @@ class InitiativeAdmin(SoftDeleteAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            services.initiative_update(user=request.user, initiative=obj)
+            services.initiative_update(user=request.user, initiative=obj, version=self.version(form))
         else:
             first = form.cleaned_data
             services.initiative_create(
@@ -322,7 +387,7 @@ class InitiativeAdmin(SoftDeleteAdmin):
         return None
 
 
-class RegistrationAdminForm(forms.ModelForm):
+class RegistrationAdminForm(AdminVersionForm):
     """A registration in the admin: the rules' errors shown on their fields."""
 
     def _post_clean(self):
@@ -330,7 +395,7 @@ class RegistrationAdminForm(forms.ModelForm):
         check_registration(self, self.instance)
 
 
-class DecisionAdminForm(forms.ModelForm):
+class DecisionAdminForm(AdminVersionForm):
     """A decision in the admin: the rules checked against the registrations chosen on the form."""
 
     def _post_clean(self):
@@ -359,7 +424,7 @@ class RegistrationAdmin(SoftDeleteAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            services.registration_update(user=request.user, registration=obj)
+            services.registration_update(user=request.user, registration=obj, version=self.version(form))
         else:
             services.registration_create(user=request.user, initiative=obj.initiative, registration=obj)
 
@@ -376,7 +441,7 @@ class DecisionAdmin(SoftDeleteAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            services.decision_update(user=request.user, decision=obj)
+            services.decision_update(user=request.user, decision=obj, version=self.version(form))
         else:
             services.decision_create(
                 user=request.user, decision=obj, registrations=form.cleaned_data["registrations"]

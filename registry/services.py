@@ -487,6 +487,19 @@ def field_save(*, user, field: Field, version: str | None = None) -> Field:
 
 
 @transaction.atomic
+def award_form_save(*, user, award_form):
+    """Add an award form to the national list or save an edited one: superusers only, as fields."""
+    if user is not None and not user.is_superuser:
+        raise PermissionDenied(
+            _("Chỉ quản trị hệ thống được thêm, sửa hình thức khen thưởng (danh mục dùng chung toàn quốc).")
+        )
+    if award_form.pk is not None:
+        lock_rows(type(award_form), [award_form.pk])
+    award_form.save()
+    return award_form
+
+
+@transaction.atomic
 def membership_grant(*, user, unit, role, username, full_name="", password=""):
     """Give ``username`` a role in ``unit``, creating the account when it does not exist yet."""
     from django.contrib.auth import get_user_model

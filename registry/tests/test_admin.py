@@ -149,14 +149,17 @@ def test_the_unit_form_cannot_move_nor_close_a_unit(tree, admin_client, tally_is
     response = admin_client.get(url)
     form = response.context["adminform"].form
     # The end and the successor change only through a reorganisation, which keeps the lineage.
-    assert set(form.fields) == {"name", "short_name", "unit_type", "code", "valid_from"}
+    assert set(form.fields) == {"name", "short_name", "unit_type", "code", "valid_from", "version"}
     closing = form_data(response, valid_to="30/06/2025", successor=tree.b.pk)
     assert admin_client.post(url, closing).status_code == 302
     cell = Unit.objects.get(pk=tree.cell.pk)
     assert (cell.valid_to, cell.successor_id) == (None, None)
     # What the tree library's move form would send, and a parent.
     moved = form_data(
-        response, parent=tree.b.pk, treebeard_position="first-child", treebeard_ref_node=tree.b.pk
+        admin_client.get(url),
+        parent=tree.b.pk,
+        treebeard_position="first-child",
+        treebeard_ref_node=tree.b.pk,
     )
     assert admin_client.post(url, {**moved, "name": "Chi bộ thôn Nà Phải (mới)"}).status_code == 302
     admin_client.post(reverse("admin:registry_unit_changelist") + "move/", {"node_id": tree.cell.pk, **moved})
@@ -250,3 +253,91 @@ def test_the_registrations_shown_with_an_initiative_cannot_be_edited_there(tree,
     assert admin_client.post(url, {**form_data(response), **edited}).status_code == 302
     tree.registration_a.refresh_from_db()
     assert tree.registration_a.year == 2023 and not tree.registration_a.is_deleted
+
+
+@pytest.mark.parametrize("model", ["initiative", "registration", "decision", "unit"])
+def test_an_admin_change_form_sent_after_another_save_is_refused_and_then_applies(
+    model, tree, admin_client, tally_is_live
+):
+    from registry import services
+
+    from .factories import DecisionFactory
+
+    obj = {
+        "initiative": lambda: tree.initiative_a,
+        "registration": lambda: tree.registration_a,
+        "decision": lambda: DecisionFactory(issuing_unit=tree.a, registrations=[tree.registration_a]),
+        "unit": lambda: tree.cell,
+    }[model]()
+    url = change_url(obj)
+    opened = admin_client.get(url)
+    # Someone else saves the record meanwhile.
+    other = type(obj)._base_manager.get(pk=obj.pk)
+    if model == "registration":
+        other.evaluation_note = "Ghi chú của người khác"
+        services.registration_update(user=None, registration=other)
+    elif model == "initiative":
+        other.address = "Địa chỉ của người khác"
+        services.initiative_update(user=None, initiative=other)
+    elif model == "decision":
+        other.signer_name = "Người khác"
+        services.decision_update(user=None, decision=other)
+    else:
+        other.short_name = "Khác"
+        services.unit_update(user=None, unit=other)
+    text_field = {"initiative": "name", "registration": "results", "decision": "title", "unit": "name"}[model]
+    data = form_data(opened, **{text_field: "Bản của tôi"})
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "sau khi bạn mở trang" in str(response.context["adminform"].form.non_field_errors())
+    obj.refresh_from_db()
+    assert getattr(obj, text_field) != "Bản của tôi"
+    # The page sent again, with the version it now carries, applies the user's values.
+    again = form_data(response, **{text_field: "Bản của tôi"})
+    assert admin_client.post(url, again).status_code == 302
+    obj.refresh_from_db()
+    assert getattr(obj, text_field) == "Bản của tôi"
+    assert tally_is_live()
+
+
+def test_award_forms_are_changed_by_superusers_only(tree, staff_of_a, client_for, admin_client):
+    from django.contrib.auth.models import Permission
+
+    from registry.models import AwardForm
+
+    staff_of_a.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="registry", codename__endswith="_awardform")
+    )
+    award = AwardForm.objects.create(name="Bằng khen thử")
+    client = client_for(staff_of_a)
+    url = reverse("admin:registry_awardform_change", args=[award.pk])
+    assert client.post(url, {"name": "Đổi tên", "order": 1, "is_active": "on"}).status_code == 403
+    assert (
+        client.post(reverse("admin:registry_awardform_add"), {"name": "Mới", "order": 1}).status_code == 403
+    )
+    assert (
+        client.post(reverse("admin:registry_awardform_delete", args=[award.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    award.refresh_from_db()
+    assert award.name == "Bằng khen thử"
+    assert admin_client.post(url, {"name": "Đổi tên", "order": 1, "is_active": "on"}).status_code == 302
+    award.refresh_from_db()
+    assert award.name == "Đổi tên"
+
+
+def test_a_conflict_found_by_the_service_after_the_form_sends_back_to_the_change_page(
+    tree, admin_client, monkeypatch
+):
+    from registry import services
+
+    def changed_meanwhile(*, user, initiative, version=None):
+        raise services.EditConflict(type(initiative)._base_manager.get(pk=initiative.pk))
+
+    monkeypatch.setattr(services, "initiative_update", changed_meanwhile)
+    url = change_url(tree.initiative_a)
+    response = admin_client.post(url, form_data(admin_client.get(url), name="Bản của tôi"), follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert "sau khi bạn mở trang" in response.content.decode()
+    tree.initiative_a.refresh_from_db()
+    assert tree.initiative_a.name != "Bản của tôi"
