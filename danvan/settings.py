@@ -5,6 +5,7 @@ SECRET_KEY, DEBUG=0, ALLOWED_HOSTS and DATABASE_URL (PostgreSQL).
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -151,6 +152,14 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "danvan.lockout.lockout_response"
+# Behind a load balancer or reverse proxy, its addresses (comma-separated): the client's own
+# address is then read from X-Forwarded-For, so that the limit applies per client again.
+TRUSTED_PROXIES = frozenset(
+    ipaddress.ip_address(address.strip())
+    for address in os.environ.get("TRUSTED_PROXIES", "").split(",")
+    if address.strip()
+)
+AXES_CLIENT_IP_CALLABLE = "danvan.lockout.client_ip"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "registry:home"

@@ -43,6 +43,44 @@ def test_logins_are_refused_for_a_while_after_a_few_wrong_passwords(staff_user, 
     assert log_in(client, "khac", PASSWORD).status_code == 302
 
 
+def test_behind_a_trusted_proxy_each_client_is_throttled_on_its_own_address(staff_user, settings):
+    import ipaddress
+
+    settings.TRUSTED_PROXIES = frozenset({ipaddress.ip_address("10.9.9.9")})
+    proxy = {"REMOTE_ADDR": "10.9.9.9"}
+    attacker = Client(**proxy, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(attacker, "canbo", "sai")
+    assert log_in(attacker, "canbo", PASSWORD).status_code == 429
+    # The attacker's forged header does not change the address the proxy saw and appended.
+    forged = Client(**proxy, HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7")
+    assert log_in(forged, "canbo", PASSWORD).status_code == 429
+    # Another client behind the same proxy logs in.
+    assert log_in(Client(**proxy, HTTP_X_FORWARDED_FOR="203.0.113.8"), "canbo", PASSWORD).status_code == 302
+    # A request that does not come through the proxy keeps its own address, whatever it sends.
+    direct = Client(REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert log_in(direct, "canbo", PASSWORD).status_code == 429
+
+
+def test_the_client_address_is_read_from_the_right_of_the_forwarded_list(settings):
+    import ipaddress
+
+    from danvan.lockout import client_ip
+
+    settings.TRUSTED_PROXIES = frozenset(ipaddress.ip_address(a) for a in ("10.9.9.9", "10.9.9.8"))
+
+    def ip(remote, forwarded=None):
+        meta = {"REMOTE_ADDR": remote} | ({"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {})
+        return client_ip(RequestFactory().get("/", **meta))
+
+    assert ip("203.0.113.5") == "203.0.113.5"
+    assert ip("203.0.113.5", "1.2.3.4") == "203.0.113.5"
+    assert ip("10.9.9.9", "1.2.3.4, 203.0.113.5") == "203.0.113.5"
+    assert ip("10.9.9.9", "203.0.113.5, 10.9.9.8") == "203.0.113.5"
+    assert ip("10.9.9.9", "203.0.113.5, rác") == "10.9.9.9"
+    assert ip("10.9.9.9") == "10.9.9.9"
+
+
 def test_the_admin_login_is_throttled_too(settings):
     UserFactory(username="quantri_he_thong", is_staff=True, is_superuser=True)
     client = Client(REMOTE_ADDR="10.0.0.3")
