@@ -41,12 +41,13 @@ messages: $(STAMP)
 		echo "gettext (msgfmt) is not installed: translations are not compiled."; \
 	fi
 
-# The task worker (imports, large workbooks) runs beside the server and stops with it.
+# The task worker (imports, large workbooks) runs beside the server and stops with it; when it
+# ends itself over a hung task (exit status 75), it starts again.
 run: $(STAMP) messages
 	$(MANAGE) migrate
 	$(MANAGE) load_demo
-	$(MANAGE) db_worker --no-startup-delay & worker=$$!; \
-		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	{ while $(MANAGE) db_worker --no-startup-delay; [ $$? -eq 75 ]; do echo "db_worker ended a hung task: starting again"; done; } & worker=$$!; \
+		trap 'pkill -P $$worker 2>/dev/null; kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:8000
 
 test: $(STAMP) messages

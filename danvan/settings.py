@@ -240,6 +240,10 @@ TASKS = {
     }
 }
 
+# A task running longer than this (seconds) is taken for hung: its worker marks it and ends
+# itself, for the supervisor to start a fresh one. The national 2025 plan takes about 8 minutes.
+TASK_TIME_LIMIT = int(os.environ.get("TASK_TIME_LIMIT", "3600"))
+
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {

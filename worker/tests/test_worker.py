@@ -1,6 +1,7 @@
 """The task worker survives its database: a restart under a task, or while it waits for one."""
 
 import datetime
+import time
 
 import pytest
 from django.db import connection, connections
@@ -231,3 +232,52 @@ def test_a_workbook_whose_connection_the_server_ends_is_made_again(database_task
     task = DBTaskResult.objects.get()
     assert task.status == TaskResultStatus.SUCCESSFUL
     assert len(task.worker_ids) == 2  # run again once the database answered
+
+
+def test_a_task_running_past_the_time_limit_is_marked_and_its_worker_ends(db, database_tasks, settings):
+    from worker.management.commands.db_worker import Heartbeat
+
+    settings.TASK_TIME_LIMIT = 60
+    user = UserFactory()
+    hung = batch(user, BatchStatus.IMPORTING)
+    result = running_task(intake_tasks.run_import, hung.pk, worker_ids=["w1"] * recovery.ATTEMPTS)
+    busy = worker()
+    ended = []
+    heartbeat = Heartbeat("w1", busy)
+    heartbeat.end_process = lambda: ended.append(True)
+
+    assert not heartbeat.watch()  # no task running
+    busy.current = (result, time.monotonic() - 30)
+    assert not heartbeat.watch()  # within the limit
+    assert ended == []
+    busy.current = (result, time.monotonic() - 61)
+    assert heartbeat.watch()
+
+    assert ended == [True]
+    result.refresh_from_db()
+    assert result.status == TaskResultStatus.FAILED
+    assert "longer than 60 s" in result.traceback
+    hung.refresh_from_db()
+    assert hung.status == BatchStatus.FAILED
+
+
+def test_the_worker_knows_which_task_it_runs_while_it_runs_it(database_tasks, monkeypatch):
+    user = UserFactory()
+    workbook = Workbook.objects.create(
+        user=user, unit=make_unit("Tỉnh ủy Bắc Kạn"), title="Bắc Kạn", status=WorkbookStatus.QUEUED
+    )
+    report_tasks.build_workbook.enqueue(workbook.pk)
+    busy = worker()
+    seen = []
+    summary = report_tasks.queries.summary
+
+    def watched(*args, **kwargs):
+        seen.append(busy.current)
+        return summary(*args, **kwargs)
+
+    monkeypatch.setattr(report_tasks.queries, "summary", watched)
+    busy.run()
+
+    (current,) = seen
+    assert current[0].pk == DBTaskResult.objects.get().pk
+    assert busy.current is None

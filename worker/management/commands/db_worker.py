@@ -6,6 +6,9 @@ task's failure fails too (on the same dead connection), so the worker dies and l
 RUNNING and its import "importing" for ever. This worker closes the dead connections, waits
 for the database to answer again, and then resumes or fails the task (``worker.recovery``);
 a thread of its own sends heartbeats and sweeps for the tasks of workers that are gone.
+A task that runs past ``TASK_TIME_LIMIT`` seconds (a query waiting on a lock for ever, a bug
+that loops) is marked lost by that thread, which then ends the process: a thread cannot be
+stopped from outside, so the supervisor (systemd, see docs/deployment.md) starts a fresh worker.
 Same options as the library's command.
 """
 
@@ -14,6 +17,7 @@ import os
 import threading
 import time
 
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import Error, connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
@@ -67,7 +71,17 @@ class Worker(base.Worker):
                 if not self.wait_for_database():
                     return None
 
+    # The task being run and when it started (time.monotonic()), for the heartbeat's watchdog.
+    current = None
+
     def run_task(self, db_task_result) -> None:
+        self.current = (db_task_result, time.monotonic())
+        try:
+            self._run_task(db_task_result)
+        finally:
+            self.current = None
+
+    def _run_task(self, db_task_result) -> None:
         try:
             super().run_task(db_task_result)
         except Error as error:
@@ -83,18 +97,51 @@ class Worker(base.Worker):
                 logger.exception("Task %s failed, and so did marking its object failed", db_task_result.pk)
 
 
-class Heartbeat(threading.Thread):
-    """Say every BEAT that the worker is alive, and sweep for lost tasks every SWEEP_EVERY."""
+# The exit status of a worker that ended itself because a task hung (EX_TEMPFAIL: start again).
+EXIT_TASK_HUNG = 75
 
-    def __init__(self, worker_id):
+
+class Heartbeat(threading.Thread):
+    """Say every BEAT that the worker is alive, sweep for lost tasks every SWEEP_EVERY, and end
+    the worker when its task has run past the time limit."""
+
+    def __init__(self, worker_id, worker=None):
         super().__init__(name="heartbeat", daemon=True)
         self.worker_id = worker_id
+        self.worker = worker
         self.stopped = threading.Event()
+
+    def overdue(self):
+        """Return the worker's task when it has run longer than TASK_TIME_LIMIT, else None."""
+        current = getattr(self.worker, "current", None)
+        if current is None:
+            return None
+        result, started = current
+        return result if time.monotonic() - started > settings.TASK_TIME_LIMIT else None
+
+    def watch(self) -> bool:
+        """Mark an overdue task lost (resumed or failed, and its object with it) and end the
+        process. True when it did (only a test sees it: the process is gone)."""
+        result = self.overdue()
+        if result is None:
+            return False
+        limit = settings.TASK_TIME_LIMIT
+        recovery.lost(result, f"The task ran longer than {limit} s; its worker stopped it.")
+        logger.error(
+            "Task %s ran longer than %s s: ending the worker so that a fresh one starts", result.pk, limit
+        )
+        close_connections()
+        self.end_process()
+        return True
+
+    def end_process(self):
+        os._exit(EXIT_TASK_HUNG)
 
     def run(self):
         last_sweep = 0.0
         while True:
             try:
+                self.watch()
                 recovery.beat(self.worker_id)
                 if time.monotonic() - last_sweep >= recovery.SWEEP_EVERY.total_seconds():
                     last_sweep = time.monotonic()
@@ -143,7 +190,7 @@ class Command(base.Command):
         )
 
         def main():
-            heartbeat = Heartbeat(worker_id)
+            heartbeat = Heartbeat(worker_id, worker)
             heartbeat.start()
             try:
                 worker.run()
