@@ -100,6 +100,9 @@ class UnitMatcher:
        taken (following the chain: a unit merged twice leads to the latest one open that year;
        ``rules.unit_carrying_on``).
     4. If several candidates remain, the registration date decides (the unit open on that day).
+       A unit that opened after the registration date (the reform's new communes, from
+       01/07/2025) gives way to the former unit it carries on that was open that day; when
+       several were, the row must name which one registered the model.
     5. The unit found must lie in the user's CHANGE scope (MANAGE with ``action``, for a
        reorganisation plan). An unknown or ambiguous name is an error that lists the closest
        units of the user's scope.
@@ -187,6 +190,21 @@ class UnitMatcher:
         if len(candidates) > 1 and on:
             open_then = [unit for unit in candidates if rules.is_open_on(unit, on)]
             candidates = open_then or candidates
+        if on and candidates and not any(rules.is_open_on(unit, on) for unit in candidates):
+            # Opened later in the year (the reform's new units, from 01/07/2025): a row dated
+            # before goes to the unit it carries on that existed that day, as it was registered.
+            earlier = self._open_before(candidates, on)
+            if len(earlier) > 1:
+                return None, _(
+                    "Đơn vị “%(name)s” hoạt động từ ngày %(start)s; ngày %(day)s, phần việc của đơn vị "
+                    "này do các đơn vị cũ đảm nhận: %(units)s. Hãy ghi đơn vị cũ đã đăng ký mô hình."
+                ) % {
+                    "name": label,
+                    "start": f"{candidates[0].valid_from:%d/%m/%Y}",
+                    "day": f"{on:%d/%m/%Y}",
+                    "units": "; ".join(self._describe(unit) for unit in earlier[:5]),
+                }
+            candidates = earlier or candidates
         if len(candidates) > 1 and folded:
             return None, _(
                 "Tên đơn vị “%(name)s” không khớp đúng (cả dấu) với đơn vị nào; bỏ qua dấu thì khớp với "
@@ -211,6 +229,26 @@ class UnitMatcher:
                 "Hãy bỏ dòng này hoặc nhờ đơn vị đó tự nhập."
             ) % {"unit": unit.name, "year": year}
         return unit, None
+
+    def _open_before(self, candidates, day):
+        """Return the former units, open on ``day``, of the candidates that opened after it."""
+        if not hasattr(self, "_formers"):
+            self._formers = {}
+            for unit in self.units.values():
+                if unit.successor_id:
+                    self._formers.setdefault(unit.successor_id, []).append(unit)
+        found, frontier, seen = {}, [u for u in candidates if u.valid_from and u.valid_from > day], set()
+        while frontier:
+            unit = frontier.pop()
+            for former in self._formers.get(unit.pk, ()):
+                if former.pk in seen:
+                    continue
+                seen.add(former.pk)
+                if rules.is_open_on(former, day):
+                    found[former.pk] = former
+                else:
+                    frontier.append(former)
+        return sorted(found.values(), key=lambda unit: unit.path)
 
     def _for_year(self, candidates, year):
         existed = [unit for unit in candidates if rules.is_open_in(unit, year)]

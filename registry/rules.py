@@ -373,19 +373,29 @@ def unit_carrying_on(unit, day, initiative_id=None):
     return unit
 
 
+def units_carried_on(unit, day):
+    """Return the former units, open on ``day``, whose work ``unit`` (opened later) carries on."""
+    from .lineage import predecessors
+    from .models import Unit
+
+    formers = predecessors([unit.pk])[unit.pk]
+    return list(Unit.objects.filter(pk__in=formers).filter(open_during_q(day, day)).order_by("path"))
+
+
 def check_unit_open(unit, day, *, field="unit", year=None):
     """Refuse a unit not open on ``day`` (or, with ``year``, closed before that year); name its successor."""
     if is_open_on(unit, day) and (year is None or is_open_in(unit, year)):
         return
     params = {"unit": unit.name, "day": _day(day), "year": year}
     if unit.valid_from is not None and unit.valid_from > day:
-        _refuse(
-            field,
-            _("Đơn vị “%(unit)s” hoạt động từ ngày %(start)s, chưa hoạt động ngày %(day)s."),
-            "unit_not_open_yet",
-            start=_day(unit.valid_from),
-            **params,
-        )
+        message = _("Đơn vị “%(unit)s” hoạt động từ ngày %(start)s, chưa hoạt động ngày %(day)s.")
+        formers = units_carried_on(unit, day)
+        if formers:
+            message += " " + _(
+                "Ngày đó, phần việc của đơn vị này do %(formers)s đảm nhận: hãy chọn đơn vị đó."
+            )
+            params["formers"] = "; ".join(f"“{former.name}”" for former in formers)
+        _refuse(field, message, "unit_not_open_yet", start=_day(unit.valid_from), **params)
     # Closed before ``day``, or (a registration dated the year before) before its year began.
     on = day if unit.valid_to < day else datetime.date(year, 1, 1)
     params["end"] = _day(unit.valid_to)

@@ -567,3 +567,65 @@ def test_an_update_that_dates_a_registration_after_its_decision_is_refused(tree)
     batch = check(tree.editor_a, content)
     [(column, message)] = errors_by_row(batch)[2]
     assert column == "E" and "sau ngày ký 15/12/2023" in message
+
+
+@pytest.fixture
+def new_commune(tree):
+    """Xã Quân Bình (under Bạch Thông, with a model registered in 2024) merged on 01/07/2025 into
+    a commune opened that day, Đảng ủy xã Quân Bình Mới, which carries its model on."""
+    from registry.choices import UnitType
+    from registry.tests.factories import make_unit, reorganise
+
+    old = make_unit("Đảng ủy xã Quân Bình", tree.a, UnitType.COMMUNE, code="BT-QB")
+    initiative = InitiativeFactory(unit=old, name="Mô hình sân chơi thiếu nhi Quân Bình")
+    RegistrationFactory(initiative=initiative, unit=old, year=2024, registered_on=datetime.date(2024, 3, 1))
+    new = make_unit(
+        "Đảng ủy xã Quân Bình Mới",
+        tree.a,
+        UnitType.COMMUNE,
+        code="QB-MOI",
+        valid_from=datetime.date(2025, 7, 1),
+    )
+    reorganise([old], into=new)
+    old.refresh_from_db()
+    initiative.refresh_from_db()
+    assert initiative.unit == new
+    return old, new, initiative
+
+
+def test_a_row_dated_before_its_unit_opened_goes_to_the_unit_that_existed_that_day(tree, new_commune):
+    old, new, initiative = new_commune
+    content = make_xlsx(
+        [
+            rule_row(initiative.name, unit=new.name, date="01/03/2025", status="Duy trì"),
+            rule_row("Mô hình mới đầu năm", unit=new.name, date="15/04/2025"),
+            rule_row("Mô hình mới cuối năm", unit=new.name, date="15/09/2025"),
+        ],
+        RULE_HEADERS,
+    )
+    batch = check(tree.editor_a, content)
+    assert errors_by_row(batch) == {}
+    assert dict(batch.rows.values_list("number", "unit_id_checked")) == {2: old.pk, 3: old.pk, 4: new.pk}
+    confirm(batch)
+    maintained = initiative.registrations.get(year=2025)
+    assert (maintained.unit, maintained.carrier) == (old, new)
+    spring = Registration.objects.get(initiative__name="Mô hình mới đầu năm")
+    assert (spring.unit, spring.carrier) == (old, new)
+    assert Registration.objects.get(initiative__name="Mô hình mới cuối năm").unit == new
+
+
+def test_a_row_dated_before_a_merged_unit_opened_asks_which_former_unit_registered_it(tree, new_commune):
+    from registry.choices import UnitType
+    from registry.tests.factories import make_unit, reorganise
+
+    old, new, initiative = new_commune
+    other = make_unit("Đảng ủy xã Tân Sơn", tree.a, UnitType.COMMUNE, code="BT-TS")
+    reorganise([other], into=new)
+    content = make_xlsx([rule_row("Mô hình mới đầu năm", unit=new.name, date="15/04/2025")], RULE_HEADERS)
+    batch = check(tree.editor_a, content)
+    ((column, message),) = errors_by_row(batch)[2]
+    assert column == "A"
+    assert message.startswith(
+        "Đơn vị “Đảng ủy xã Quân Bình Mới” hoạt động từ ngày 01/07/2025; ngày 15/04/2025, phần việc"
+    )
+    assert "Đảng ủy xã Quân Bình (mã BT-QB)" in message and "Đảng ủy xã Tân Sơn (mã BT-TS)" in message

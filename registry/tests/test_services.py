@@ -76,6 +76,20 @@ def test_a_unit_not_open_yet_cannot_register(tree):
     register(tree.editor_a, initiative, 2025, D(2025, 7, 1))
 
 
+def test_a_unit_not_open_yet_names_the_former_unit_open_that_day(tree):
+    from .factories import reorganise
+
+    old = make_unit("Đảng ủy xã Quân Bình", tree.a, UnitType.COMMUNE)
+    new = make_unit("Đảng ủy xã Quân Bình Mới", tree.a, UnitType.COMMUNE, valid_from=D(2025, 7, 1))
+    reorganise([old], into=new)
+    initiative = InitiativeFactory(unit=new)
+    errors = refused(lambda: register(tree.editor_a, initiative, 2025, D(2025, 3, 1)))
+    assert errors["unit"] == [
+        "Đơn vị “Đảng ủy xã Quân Bình Mới” hoạt động từ ngày 01/07/2025, chưa hoạt động ngày 01/03/2025. "
+        "Ngày đó, phần việc của đơn vị này do “Đảng ủy xã Quân Bình” đảm nhận: hãy chọn đơn vị đó."
+    ]
+
+
 def test_an_initiative_refused_with_its_first_registration_leaves_nothing_behind(tree, closed_commune):
     initiative = InitiativeFactory.build(unit=closed_commune, name="Mô hình bị từ chối")
     with pytest.raises(ValidationError):
