@@ -239,7 +239,6 @@ class Checker:
         self.file_years = set()
         self.awaiting = []  # (row number, initiative, year)
         self.initiatives_by_unit = {}  # unit → {folded name: [Candidate]}
-        self.predecessors = None
         self.counts = {action: 0 for action in RowAction.values}
         self.examples = []
 
@@ -525,17 +524,7 @@ class Checker:
 
     def former_units(self, unit_id):
         """Return the unit and its former units (through successors): their initiatives carry on here."""
-        if self.predecessors is None:  # successor → its former units, read once
-            self.predecessors = {}
-            for unit in self.matcher.units.values():
-                if unit.successor_id:
-                    self.predecessors.setdefault(unit.successor_id, set()).add(unit.pk)
-        units, frontier = {unit_id}, {unit_id}
-        while frontier:
-            former = {pk for successor in frontier for pk in self.predecessors.get(successor, ())}
-            frontier = former - units
-            units |= frontier
-        return units
+        return self.matcher.former_ids(unit_id)
 
     def load_candidates(self, unit_ids):
         """Read, for units not read yet, their initiatives by folded name. Two queries."""

@@ -230,17 +230,31 @@ class UnitMatcher:
             ) % {"unit": unit.name, "year": year}
         return unit, None
 
+    @functools.cached_property
+    def formers(self):
+        """{unit id: the units read that name it as their successor}, built once."""
+        formers = {}
+        for unit in self.units.values():
+            if unit.successor_id:
+                formers.setdefault(unit.successor_id, []).append(unit)
+        return formers
+
+    def former_ids(self, unit_id):
+        """Return the unit and every unit it carries on, through any number of successors."""
+        found, frontier = {unit_id}, [unit_id]
+        while frontier:
+            for former in self.formers.get(frontier.pop(), ()):
+                if former.pk not in found:
+                    found.add(former.pk)
+                    frontier.append(former.pk)
+        return found
+
     def _open_before(self, candidates, day):
         """Return the former units, open on ``day``, of the candidates that opened after it."""
-        if not hasattr(self, "_formers"):
-            self._formers = {}
-            for unit in self.units.values():
-                if unit.successor_id:
-                    self._formers.setdefault(unit.successor_id, []).append(unit)
         found, frontier, seen = {}, [u for u in candidates if u.valid_from and u.valid_from > day], set()
         while frontier:
             unit = frontier.pop()
-            for former in self._formers.get(unit.pk, ()):
+            for former in self.formers.get(unit.pk, ()):
                 if former.pk in seen:
                     continue
                 seen.add(former.pk)
