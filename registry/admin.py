@@ -257,42 +257,38 @@ class UnitAdmin(ScopedAdmin):
             services.unit_create(user=request.user, parent=form.cleaned_data["parent"], unit=obj)
 
 
+class NationalListAdmin:
+    """A list shared by the whole country: staff read it, superusers add and change it, nobody
+    deletes from it (records name its entries; one no longer used is retired with ``is_active``)."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Field)
-class FieldAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class FieldAdmin(NationalListAdmin, VersionedAdminMixin, SimpleHistoryAdmin):
     """The national list of fields: staff may read it, only superusers change it (never delete:
     a field no longer used is retired with ``is_active``, the models filed under it keep it)."""
 
     list_display = ["name", "standard", "order", "is_active"]
     list_filter = ["standard", "is_active"]
 
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def save_model(self, request, obj, form, change):
         services.field_save(user=request.user, field=obj, version=self.version(form))
 
 
 @admin.register(AwardForm)
-class AwardFormAdmin(admin.ModelAdmin):
+class AwardFormAdmin(NationalListAdmin, admin.ModelAdmin):
     """The national list of award forms: staff read it, superusers change it, nobody deletes
     it (decisions name their award form; one no longer given is retired with ``is_active``)."""
 
     list_display = ["name", "order", "is_active"]
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         services.award_form_save(user=request.user, award_form=obj)
