@@ -12,10 +12,10 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from registry.choices import DecisionKind
+from registry.choices import DecisionKind, Kind
 
 from . import headers
-from .decision import covered_rows, model_name
+from .decision import covered_rows
 
 # (regular, bold, italic) of each font family tried, in order.
 FONT_FAMILIES = [
@@ -103,12 +103,14 @@ def page(pdf, font, decision, header, row):
     pdf.set_font(font, "", 15)
     verb = _("Chứng nhận") if decision.kind == DecisionKind.RECOGNITION else _("Tặng")
     pdf.cell(0, 9, verb, align="C", new_x="LMARGIN", new_y="NEXT")
+    main, lines = recipient(row, commended=decision.kind == DecisionKind.COMMENDATION)
     pdf.set_x(30)
     pdf.set_font(font, "B", 19)
-    pdf.multi_cell(width - 60, 10, f"“{model_name(row)}”", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width - 60, 10, main, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(font, "", 15)
-    pdf.set_x(30)
-    pdf.multi_cell(width - 60, 8, row["unit__name"], align="C", new_x="LMARGIN", new_y="NEXT")
+    for line in lines:
+        pdf.set_x(30)
+        pdf.multi_cell(width - 60, 8, line, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_x(30)
     pdf.set_font(font, "I", 14)
@@ -143,6 +145,22 @@ def page(pdf, font, decision, header, row):
         pdf.set_font(font, "B", 14)
         pdf.set_xy(width - 146, pdf.h - 28)
         pdf.cell(130, 7, decision.signer_name, align="C")
+
+
+def recipient(row, *, commended=False):
+    """Return who the certificate is for, and the lines under it.
+
+    An award goes to a person or a collective: an individual model names its person first, with
+    the position and unit, a commended collective its unit, each then the model. A recognition
+    certifies the model: its name, then its unit.
+    """
+    model = _("Mô hình: “%(name)s”") % {"name": row["initiative__name"]}
+    if row["initiative__kind"] == Kind.INDIVIDUAL and row["initiative__person_name"]:
+        where = ", ".join(filter(None, [row["initiative__person_position"], row["unit__name"]]))
+        return row["initiative__person_name"], [where, model]
+    if commended:
+        return row["unit__name"], [model]
+    return f"“{row['initiative__name']}”", [row["unit__name"]]
 
 
 def _block(pdf, font, lines, *, x, y, w, size=12):

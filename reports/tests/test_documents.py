@@ -226,6 +226,9 @@ def test_a_commendation_prints_its_award_form(client_for, superuser, tree):
         download(client_for(superuser), "reports:decision_certificates", tree.commendation).content
     )
     assert len(pages) == 1 and "BẰNG KHEN" in pages[0]
+    # An award goes to the collective: its unit first, then its model.
+    flat = " ".join(pages[0].split())
+    assert f"Tặng Chi bộ A1 Mô hình: “{tree.r1.initiative.name}”" in flat
 
 
 def test_without_a_vietnamese_font_the_certificates_say_so(
