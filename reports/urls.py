@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .documents import views as documents
 
 app_name = "reports"
 
@@ -8,6 +9,13 @@ urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("bieu-tong-hop/", views.ReportView.as_view(), name="report"),
     path("bieu-tong-hop/don-vi-cu/", views.FormerUnitsView.as_view(), name="report_formers"),
+    path("bieu-tong-hop/bao-cao.docx", documents.ReportDocumentView.as_view(), name="report_docx"),
+    path("quyet-dinh/<int:pk>/du-thao.docx", documents.DecisionDraftView.as_view(), name="decision_docx"),
+    path(
+        "quyet-dinh/<int:pk>/giay-chung-nhan.pdf",
+        documents.CertificatesView.as_view(),
+        name="decision_certificates",
+    ),
     path("tai-xuong.xlsx", views.ExportView.as_view(), name="export_xlsx"),
     path("tep/<int:pk>/", views.WorkbookDetailView.as_view(), name="workbook_detail"),
     path("tep/<int:pk>/tai-ve/", views.WorkbookDownloadView.as_view(), name="workbook_download"),

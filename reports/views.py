@@ -397,6 +397,7 @@ class ReportView(ReportMixin, generic.TemplateView):
             level_grade_rows=self.level_grade_rows(queries.summary(user, root, period)),
             header=queries.issuing_header(root),
             today=timezone.localdate(),
+            report_docx_url=self.page_url(root.pk, "reports:report_docx"),
             participation_line=tables.participation_text(units, period),
             unit_groups=unit_groups,
             unit_column_count=2 + len(tables.columns_of(unit_groups)),

@@ -104,6 +104,8 @@ PARAMETERS = {
     "registry:attachment_create": {"initiative_pk": Initiative},
     "reports:workbook_detail": {"pk": Workbook},
     "reports:workbook_download": {"pk": Workbook},
+    "reports:decision_docx": {"pk": Decision},
+    "reports:decision_certificates": {"pk": Decision},
     "password_reset_confirm": {"uidb64": "MQ", "token": "dat-lai"},
     "admin:app_list": {"app_label": "registry"},
     "admin:view_on_site": {
