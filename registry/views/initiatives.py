@@ -170,6 +170,14 @@ class RegistrationListView(ScopedMixin, FilterView):
         context["count_capped"] = self.count_capped
         # Whether to offer the bulk actions; the actions themselves restrict to CHANGE again.
         context["can_change"] = scope_of(self.request.user).may_change_anything()
+        # The rows of this page the user may change (their units are joined: no query): a
+        # checkbox and an edit button on those only.
+        scope = scope_of(self.request.user)
+        context["changeable"] = {
+            row.pk
+            for row in context["object_list"]
+            if context["can_change"] and scope.covers(row.unit, CHANGE)
+        }
         context["bulk_fields"] = Field.objects.active()
         context["bulk_grades"] = Grade.choices
         return context
