@@ -204,3 +204,20 @@ def test_the_export_never_shows_rows_outside_the_scope(tree, client_for):
     response = client_for(tree.editor_a).get(reverse(LIST), {"export": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Tổ dân phố tự quản" not in text and "Bạch Thông" in text
+
+
+def test_every_bulk_action_of_the_form_has_its_handler():
+    from intake.forms import BulkForm
+    from intake.views import BulkActionView
+
+    actions = {value for value, _label in BulkForm.ACTIONS} - {"restore"}
+    assert set(BulkActionView.handlers) == actions
+
+
+def test_an_unknown_bulk_action_is_refused_with_a_message(tree, many, client_for):
+    client = client_for(tree.editor_a)
+    response = client.post(
+        reverse("intake:bulk"), {"action": "back", "scope": "selected", "selected": [many[0].pk]}, follow=True
+    )
+    assert response.status_code == 200
+    assert list(response.context["messages"])
