@@ -210,6 +210,14 @@ class RolloverView(ChangerRequiredMixin, generic.TemplateView):
     template_name = "intake/rollover.html"
 
     def selection(self):
+        """The registrations chosen, less those the reader left out (``leave_out``, ticked in the preview)."""
+        chosen = self.chosen()
+        if chosen is None:
+            return None
+        params = self.request.GET if self.request.method == "GET" else self.request.POST
+        return chosen.exclude(pk__in=[int(pk) for pk in params.getlist("leave_out") if pk.isdigit()])
+
+    def chosen(self):
         params = self.request.GET if self.request.method == "GET" else self.request.POST
         base = Registration.objects.restrict(self.request.user, CHANGE).alive()
         self.form = RolloverForm(params if "unit" in params else None, user=self.request.user)

@@ -221,3 +221,21 @@ def test_an_unknown_bulk_action_is_refused_with_a_message(tree, many, client_for
     )
     assert response.status_code == 200
     assert list(response.context["messages"])
+
+
+def test_rollover_leaves_out_the_rows_ticked_in_the_preview(tree, many, client_for):
+    client = client_for(tree.editor_a)
+    chosen = {"registration": [r.pk for r in many]}
+    preview = client.get(reverse("intake:rollover"), chosen).content.decode()
+    assert preview.count('name="leave_out"') == 5
+    left_out = [many[0].pk, many[3].pk]
+    response = client.post(
+        reverse("intake:rollover"), {**chosen, "leave_out": [*left_out, "x"], "registered_on": "10/01/2025"}
+    )
+    assert response.status_code == 302
+    maintained = set(
+        Registration.objects.filter(year=2025).values_list("initiative__registrations__pk", flat=True)
+    )
+    assert {r.pk for r in many} - set(left_out) <= maintained
+    assert not maintained & set(left_out)
+    assert Registration.objects.filter(year=2025).count() == 3
