@@ -42,6 +42,8 @@ def test_user_logs_in_and_lands_on_accessible_home_page(
     page = logged_in_page("canbo", PASSWORD)
 
     expect(page).to_have_url(live_server.url + "/")
+    # Logging out sits in the user's menu, under their name.
+    page.get_by_role("button", name="Lan").click()
     expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "home")

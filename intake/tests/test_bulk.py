@@ -204,3 +204,38 @@ def test_the_export_never_shows_rows_outside_the_scope(tree, client_for):
     response = client_for(tree.editor_a).get(reverse(LIST), {"export": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Tổ dân phố tự quản" not in text and "Bạch Thông" in text
+
+
+def test_every_bulk_action_of_the_form_has_its_handler():
+    from intake.forms import BulkForm
+    from intake.views import BulkActionView
+
+    actions = {value for value, _label in BulkForm.ACTIONS} - {"restore"}
+    assert set(BulkActionView.handlers) == actions
+
+
+def test_an_unknown_bulk_action_is_refused_with_a_message(tree, many, client_for):
+    client = client_for(tree.editor_a)
+    response = client.post(
+        reverse("intake:bulk"), {"action": "back", "scope": "selected", "selected": [many[0].pk]}, follow=True
+    )
+    assert response.status_code == 200
+    assert list(response.context["messages"])
+
+
+def test_rollover_leaves_out_the_rows_ticked_in_the_preview(tree, many, client_for):
+    client = client_for(tree.editor_a)
+    chosen = {"registration": [r.pk for r in many]}
+    preview = client.get(reverse("intake:rollover"), chosen).content.decode()
+    assert preview.count('name="leave_out"') == 5
+    left_out = [many[0].pk, many[3].pk]
+    response = client.post(
+        reverse("intake:rollover"), {**chosen, "leave_out": [*left_out, "x"], "registered_on": "10/01/2025"}
+    )
+    assert response.status_code == 302
+    maintained = set(
+        Registration.objects.filter(year=2025).values_list("initiative__registrations__pk", flat=True)
+    )
+    assert {r.pk for r in many} - set(left_out) <= maintained
+    assert not maintained & set(left_out)
+    assert Registration.objects.filter(year=2025).count() == 3

@@ -37,6 +37,10 @@ from .mixins import (
 
 # What a row of the model list shows besides the registration.
 LIST_JOINS = ("initiative__field", "unit")
+# The page sizes a reader may choose, and the columns whose header sorts the list (the sorts
+# of the filter's ``o``; only the year walks an index, the others sort the matching rows).
+PAGE_SIZES = (25, 50, 100)
+SORTABLE = ("year", "name", "unit")
 
 
 class CountedPaginator(Paginator):
@@ -134,6 +138,28 @@ class RegistrationListView(ScopedMixin, FilterView):
         params.pop("page", None)
         return HttpResponseRedirect(f"{request.path}?{params.urlencode()}")
 
+    def get_paginate_by(self, queryset):
+        """The page size the reader chose (``?per_page=``) among ``PAGE_SIZES``, else the default."""
+        chosen = self.request.GET.get("per_page", "")
+        return int(chosen) if chosen in {str(size) for size in PAGE_SIZES} else self.paginate_by
+
+    def sort_headers(self):
+        """For each sortable column, the link that sorts by it and its state (``aria-sort``).
+
+        The sorts are those of the filter's ``o`` (year, name, unit); without one the list is
+        newest first, that is by year descending.
+        """
+        current = self.request.GET.get("o", "") or "-year"
+        headers = {}
+        for key in SORTABLE:
+            state = {key: "ascending", f"-{key}": "descending"}.get(current)
+            query = self.request.GET.copy()
+            query.pop("page", None)
+            query.pop("export", None)
+            query["o"] = f"-{key}" if state == "ascending" else key
+            headers[key] = {"url": f"?{query.urlencode()}", "state": state}
+        return headers
+
     def get_queryset(self):
         return (
             super()
@@ -168,8 +194,26 @@ class RegistrationListView(ScopedMixin, FilterView):
             query.pop("registered_in", None)
             context["registered_in"] = {"unit": registered_in, "without": query.urlencode()}
         context["count_capped"] = self.count_capped
+        context["sort_headers"] = self.sort_headers()
+        size_query = self.request.GET.copy()
+        size_query.pop("page", None)
+        size_query.pop("per_page", None)
+        size_query.pop("export", None)
+        context["page_sizes"] = {
+            "sizes": PAGE_SIZES,
+            "hidden": list(size_query.lists()),
+            "current": self.get_paginate_by(None),
+        }
         # Whether to offer the bulk actions; the actions themselves restrict to CHANGE again.
         context["can_change"] = scope_of(self.request.user).may_change_anything()
+        # The rows of this page the user may change (their units are joined: no query): a
+        # checkbox and an edit button on those only.
+        scope = scope_of(self.request.user)
+        context["changeable"] = {
+            row.pk
+            for row in context["object_list"]
+            if context["can_change"] and scope.covers(row.unit, CHANGE)
+        }
         context["bulk_fields"] = Field.objects.active()
         context["bulk_grades"] = Grade.choices
         return context
