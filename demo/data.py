@@ -671,3 +671,23 @@ PLACE_OF_PREFIX = [
     ("Đảng bộ ", ""),
     ("Chi bộ ", ""),
 ]
+
+
+# The campaigns of the yearly cycle: the new Tỉnh ủy Thái Nguyên launched 2026's in January;
+# its registration deadline has passed, its evaluation is due in December.
+CAMPAIGNS = [
+    {
+        "unit": "TN25",
+        "year": 2026,
+        "title": "Phát động phong trào thi đua “Dân vận khéo” năm 2026",
+        "reference": "05-KH/TU",
+        "launched_on": datetime.date(2026, 1, 20),
+        "registration_deadline": datetime.date(2026, 3, 31),
+        "evaluation_deadline": datetime.date(2026, 12, 15),
+        "unit_types": [UnitType.COMMUNE, UnitType.BLOC],
+        "note": (
+            "Mỗi đảng bộ xã, phường và đảng bộ trực thuộc Tỉnh ủy đăng ký ít nhất một mô hình tập thể "
+            "và một mô hình cá nhân; gửi bản đăng ký về Ban Tuyên giáo và Dân vận Tỉnh ủy."
+        ),
+    },
+]

@@ -24,8 +24,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from registry import services
 from registry.choices import Grade, Kind, Level, Role, UnitType
-from registry.models import AwardForm, Decision, Membership, Unit
+from registry.models import AwardForm, Campaign, Decision, Membership, Unit
 
 from . import data
 from .generator import Generator, Spec
@@ -154,6 +155,12 @@ class DemoLoader(Generator):
             decision = Decision.objects.create(**values)
             decision.registrations.add(*covered)
 
+    def add_campaigns(self, user):
+        """Launch the campaigns of ``data.CAMPAIGNS`` through the service, as ``user`` would."""
+        for values in data.CAMPAIGNS:
+            values = {**values, "unit": self.tree.by_code[values["unit"]]}
+            services.campaign_create(user=user, campaign=Campaign(**values))
+
     def add_users(self, users):
         """Create demo logins, with their memberships, all with the password ``data.PASSWORD``."""
         # Hash once, as set_password() would: a hash costs a second or two, and one salt shared
@@ -194,6 +201,7 @@ class DemoLoader(Generator):
         self.save()
         self.add_decisions()
         self.add_users(data.DEMO_USERS_AFTER_REFORM)
+        self.add_campaigns(users["quantri"])
         return {
             "đơn vị": len(self.tree.by_code),
             "mô hình": len(self.initiatives),

@@ -18,7 +18,7 @@ from .choices import (
     StandardField,
 )
 from .forms import DateInput, unit_label, use_autocomplete
-from .models import Decision, Field, Initiative, Registration, Unit
+from .models import Campaign, Decision, Field, Initiative, Registration, Unit
 from .querysets import path_q
 from .widgets import Autocomplete, QuickSelect
 
@@ -258,3 +258,18 @@ class DecisionFilterSet(StyledFilterSet):
     def filter_q(self, qs, name, value):
         value = value.strip()
         return qs.filter(Q(number__icontains=value) | Q(symbol__icontains=value) | Q(title__icontains=value))
+
+
+class CampaignFilterSet(StyledFilterSet):
+    primary_filters = ("q", "year")
+
+    q = django_filters.CharFilter(label=_("Tên, số kế hoạch"), method="filter_q")
+    year = YearFilter(label=_("Năm"))
+
+    class Meta:
+        model = Campaign
+        fields = []
+
+    def filter_q(self, qs, name, value):
+        value = value.strip()
+        return qs.filter(Q(title__icontains=value) | Q(reference__icontains=value))

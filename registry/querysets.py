@@ -239,6 +239,32 @@ class DecisionQuerySet(SoftDeleteQuerySetMixin, models.QuerySet):
         return self.filter(issued_here | Q(covers_mine))
 
 
+def ancestor_paths(paths):
+    """Return the paths of the units above those at ``paths`` (the tree's steps, without themselves)."""
+    from .models import Unit  # noqa: PLC0415 - the models import this module
+
+    step = Unit.steplen
+    return sorted({path[:end] for path in paths for end in range(step, len(path), step)})
+
+
+class CampaignQuerySet(models.QuerySet):
+    def restrict(self, user, action=VIEW):
+        """Keep the campaigns launched inside the user's scope; for reading, also those over it.
+
+        A campaign launched above the user's units asks something of them: their staff read it
+        (its title, deadlines and document), never the figures of the units beside theirs.
+        """
+        paths = scope_paths(user, action)
+        launched_here = path_q("unit__path", paths)
+        if action != VIEW or paths is None:
+            return self.filter(launched_here)
+        return self.filter(launched_here | Q(unit__path__in=ancestor_paths(paths)))
+
+    def over(self, paths):
+        """Keep the campaigns launched at or above one of the units at ``paths``."""
+        return self.filter(unit__path__in=sorted(set(paths) | set(ancestor_paths(paths))))
+
+
 class AttachmentQuerySet(ScopedQuerySetMixin, models.QuerySet):
     scope_lookup = "initiative__unit__path"
 

@@ -67,6 +67,9 @@ DATE_LABELS = {
     "signed_on": gettext_lazy("Ngày ký"),
     "valid_from": gettext_lazy("Ngày bắt đầu hoạt động"),
     "valid_to": gettext_lazy("Ngày kết thúc hoạt động"),
+    "launched_on": gettext_lazy("Ngày phát động"),
+    "registration_deadline": gettext_lazy("Hạn đăng ký"),
+    "evaluation_deadline": gettext_lazy("Hạn đánh giá"),
 }
 
 
@@ -471,4 +474,76 @@ def check_decision(*, signed_on, issuing_unit, registrations=(), on=None):
     if issuing_unit is not None:
         checks.append(lambda: check_unit_open(issuing_unit, signed_on, field="issuing_unit"))
     checks.append(lambda: check_decided_after(signed_on, registrations))
+    _collect(*checks)
+
+
+# Campaigns --------------------------------------------------------------------------------
+
+
+def check_campaign(*, year, unit, launched_on, registration_deadline, evaluation_deadline, unit_types=()):
+    """Apply every rule of a campaign of ``year``.
+
+    Launched within the year's registration window (from the last quarter of the year before),
+    by a unit open on that day; registration due from the launch to the end of the year,
+    evaluation from the registration deadline to the end of the year after (the year-end
+    review often meets in January); the unit types asked among the known ones.
+    """
+    from .choices import UnitType  # noqa: PLC0415 - kept beside the one check that needs it
+
+    if year is None:
+        return
+    checks = [lambda: check_year(year)]
+    first, last = registration_window(min(max(year, FIRST_YEAR), LAST_YEAR))
+    if launched_on is not None:
+        if not first <= launched_on <= last:
+            checks.append(
+                lambda: _refuse(
+                    "launched_on",
+                    _("Ngày phát động %(date)s không thuộc năm %(year)s: phải từ %(first)s đến %(last)s."),
+                    "campaign_launch_window",
+                    date=_day(launched_on),
+                    year=year,
+                    first=_day(first),
+                    last=_day(last),
+                )
+            )
+        if unit is not None:
+            checks.append(lambda: check_unit_open(unit, launched_on))
+    if registration_deadline is not None:
+        opens = launched_on or first
+        if not opens <= registration_deadline <= last:
+            checks.append(
+                lambda: _refuse(
+                    "registration_deadline",
+                    _("Hạn đăng ký %(date)s phải từ ngày phát động %(start)s đến %(last)s."),
+                    "campaign_registration_deadline",
+                    date=_day(registration_deadline),
+                    start=_day(opens),
+                    last=_day(last),
+                )
+            )
+    if evaluation_deadline is not None:
+        due = registration_deadline or first
+        end = datetime.date(year + 1, 12, 31)
+        if not due <= evaluation_deadline <= end:
+            checks.append(
+                lambda: _refuse(
+                    "evaluation_deadline",
+                    _("Hạn đánh giá %(date)s phải từ hạn đăng ký %(start)s đến %(end)s."),
+                    "campaign_evaluation_deadline",
+                    date=_day(evaluation_deadline),
+                    start=_day(due),
+                    end=_day(end),
+                )
+            )
+    unknown = sorted(set(unit_types) - set(UnitType.values))
+    if unknown:
+        checks.append(
+            lambda: _refuse(
+                "unit_types",
+                _("Loại đơn vị không có trong danh mục: %(types)s."),
+                "campaign_unit_types",
+                types=", ".join(map(str, unknown)),
+            )
+        )
     _collect(*checks)

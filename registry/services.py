@@ -18,7 +18,16 @@ from django.utils.translation import gettext as _
 
 from . import lineage, recognition, rules, tally
 from .choices import RegistrationStatus
-from .models import Decision, Field, Initiative, Registration, SoftDeletable, Unit, initiative_search_text
+from .models import (
+    Campaign,
+    Decision,
+    Field,
+    Initiative,
+    Registration,
+    SoftDeletable,
+    Unit,
+    initiative_search_text,
+)
 
 
 def lock_rows(model, pks):
@@ -527,3 +536,35 @@ def membership_grant(*, user, unit, role, username, full_name="", password=""):
             member = User.objects.get(username=username)
     membership = Membership(user=member, unit=unit, role=role)
     return _created_once(membership, "", lambda: _save(membership, user=user))
+
+
+# Campaigns --------------------------------------------------------------------------------
+
+
+def campaign_validate(*, campaign: Campaign) -> None:
+    """Raise ``ValidationError``, keyed by field, when ``campaign`` breaks ``rules.check_campaign``."""
+    rules.check_campaign(
+        year=campaign.year,
+        unit=campaign.unit if campaign.unit_id else None,
+        launched_on=campaign.launched_on,
+        registration_deadline=campaign.registration_deadline,
+        evaluation_deadline=campaign.evaluation_deadline,
+        unit_types=campaign.unit_types or (),
+    )
+
+
+@transaction.atomic
+def campaign_create(*, user, campaign: Campaign, token: str = "") -> Campaign:
+    """Launch a campaign; a form sent twice launches it once (``token``)."""
+    campaign_validate(campaign=campaign)
+    campaign.created_by = user
+    return _created_once(campaign, token, lambda: _save(campaign, user=user))
+
+
+@transaction.atomic
+def campaign_update(*, user, campaign: Campaign, version: str | None = None) -> Campaign:
+    """Save an edited campaign; ``version``, its form's, refuses the save over a later change."""
+    lock_rows(Campaign, [campaign.pk])
+    check_version(campaign, version)
+    campaign_validate(campaign=campaign)
+    return _save(campaign, user=user)

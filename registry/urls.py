@@ -77,6 +77,12 @@ urlpatterns = [
         views.DecisionRegistrationsView.as_view(),
         name="decision_registrations",
     ),
+    # Campaigns of the yearly cycle
+    path("dot-thi-dua/", views.CampaignListView.as_view(), name="campaign_list"),
+    path("dot-thi-dua/them/", views.CampaignCreateView.as_view(), name="campaign_create"),
+    path("dot-thi-dua/<int:pk>/", views.CampaignDetailView.as_view(), name="campaign_detail"),
+    path("dot-thi-dua/<int:pk>/sua/", views.CampaignUpdateView.as_view(), name="campaign_update"),
+    path("dot-thi-dua/<int:pk>/van-ban/", views.CampaignDocumentView.as_view(), name="campaign_document"),
     # History and undo
     path("lich-su/<slug:model>/<int:pk>/", views.HistoryView.as_view(), name="history"),
     path("da-xoa/", views.TrashView.as_view(), name="trash"),

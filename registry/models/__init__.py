@@ -538,12 +538,14 @@ class Membership(models.Model):
         return f"{self.user} – {self.unit} ({self.get_role_display()})"
 
 
-from .counts import CurrentTally, Revision, Tally  # noqa: E402  (they point at the models above)
+from .campaigns import Campaign  # noqa: E402  (they point at the models above)
+from .counts import CurrentTally, Revision, Tally  # noqa: E402
 from .lineage import Lineage, Reorganisation, Transfer  # noqa: E402
 
 __all__ = [
     "Attachment",
     "AwardForm",
+    "Campaign",
     "CurrentTally",
     "Decision",
     "Field",

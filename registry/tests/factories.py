@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 
 from registry import services
 from registry.choices import DecisionKind, Kind, Level, RegistrationStatus, Role, UnitType
-from registry.models import Decision, Field, Initiative, Membership, Registration, Unit
+from registry.models import Campaign, Decision, Field, Initiative, Membership, Registration, Unit
 
 
 def make_unit(name, parent=None, unit_type=UnitType.CELL, **fields):
@@ -123,6 +123,23 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, registrations=(), **kwargs):
         decision = model_class(*args, **kwargs)
         return services.decision_create(user=None, decision=decision, registrations=registrations)
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    """A campaign of 2026, launched through ``services.campaign_create``."""
+
+    class Meta:
+        model = Campaign
+
+    year = 2026
+    title = factory.Sequence(lambda n: f"Thi đua “Dân vận khéo” năm 2026, đợt {n}")
+    launched_on = datetime.date(2026, 1, 15)
+    registration_deadline = datetime.date(2026, 3, 31)
+    evaluation_deadline = datetime.date(2026, 11, 30)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.campaign_create(user=None, campaign=model_class(*args, **kwargs))
 
 
 def reorganise(olds, *, into, day=datetime.date(2025, 7, 1), kind="merge"):

@@ -39,11 +39,21 @@ from lxml import html as lxml_html
 from intake.models import ImportBatch
 from registry import drafts
 from registry.choices import Role, UnitType
-from registry.models import Attachment, Decision, Initiative, Membership, Registration, Reorganisation, Unit
+from registry.models import (
+    Attachment,
+    Campaign,
+    Decision,
+    Initiative,
+    Membership,
+    Registration,
+    Reorganisation,
+    Unit,
+)
 from reports.models import Workbook
 
 from .conftest import Tree
 from .factories import (
+    CampaignFactory,
     DecisionFactory,
     InitiativeFactory,
     MembershipFactory,
@@ -182,6 +192,10 @@ class World:
             for who, user, unit in (("editor", tree.editor_a, tree.a), ("b", owner_b, tree.b))
         }
         group = Group.objects.create(name="Cán bộ")
+        campaigns = {
+            branch: CampaignFactory(unit=unit, title=f"Thi đua Dân vận khéo năm 2026 {name}")
+            for branch, unit, name in (("a", tree.a, "Bạch Thông"), ("b", tree.b, "Tổ 5 Thành phố"))
+        }
 
         # Each object with the roles that may see it: the sweep takes a visible one for the first
         # request and an invisible one for the second.
@@ -199,13 +213,21 @@ class World:
             ImportBatch: [(batches["editor"], {"editor"}), (batches["b"], set())],
             Workbook: [(workbooks["editor"], {"editor"}), (workbooks["b"], set())],
             Group: [(group, {"superuser"})],
+            # The staff of C read A's campaign: it is launched above their unit.
+            Campaign: [(campaigns["a"], BRANCH_A | {"closed"}), (campaigns["b"], {"superuser"})],
         }
         for user in self.users.values():
             self.objects.setdefault(type(user), []).append((user, {"superuser"}))
 
         # Names no role outside the branch may ever read, in a page, a list or an export.
         names_a = [tree.initiative_a.name, self.copy_a.name]
-        names_b = [tree.b.name, tree.initiative_b.name, tree.initiative_b.person_name, "Chi bộ tổ 5"]
+        names_b = [
+            tree.b.name,
+            tree.initiative_b.name,
+            tree.initiative_b.person_name,
+            "Chi bộ tổ 5",
+            campaigns["b"].title,
+        ]
         self.forbidden = {
             "superuser": [],
             "admin": names_b,

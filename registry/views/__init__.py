@@ -1,3 +1,10 @@
+from .campaigns import (
+    CampaignCreateView,
+    CampaignDetailView,
+    CampaignDocumentView,
+    CampaignListView,
+    CampaignUpdateView,
+)
 from .common import HistoryView, HomeView, TrashView
 from .decisions import (
     DecisionCreateView,
@@ -54,6 +61,11 @@ __all__ = [
     "AttachmentCreateView",
     "AttachmentDeleteView",
     "AttachmentDownloadView",
+    "CampaignCreateView",
+    "CampaignDetailView",
+    "CampaignDocumentView",
+    "CampaignListView",
+    "CampaignUpdateView",
     "DecisionCreateView",
     "DecisionDeleteView",
     "DecisionDetailView",

@@ -12,8 +12,9 @@ from django.utils.translation import ngettext
 from django.views import generic
 
 from registry.choices import Evaluation
-from registry.models import Decision, Initiative, Registration, Unit
-from registry.querysets import CHANGE
+from registry.models import Campaign, Decision, Initiative, Registration, Unit
+from registry.querysets import CHANGE, ancestor_paths
+from registry.scope import scope_of
 
 
 class HomeView(generic.TemplateView):
@@ -36,6 +37,7 @@ class HomeView(generic.TemplateView):
         )
         figures["not_renewed"] = registrations.filter(year=year - 1).exclude(Exists(renewed)).count()
         context.update(
+            campaigns=asked_of(user),
             year=year,
             figures=figures,
             memberships=user.memberships.select_related("unit").order_by("unit__path"),
@@ -45,11 +47,33 @@ class HomeView(generic.TemplateView):
         return context
 
 
+def asked_of(user, limit=10):
+    """Return the current campaigns launched above the user's own units, soonest deadline first.
+
+    Each with ``registration_days`` and ``evaluation_days``: the days left until its deadlines
+    (negative once passed).
+    """
+    today = timezone.localdate()
+    top = [unit.path for unit in scope_of(user).top_units()]
+    campaigns = (
+        Campaign.objects.filter(unit__path__in=ancestor_paths(top))
+        .filter(Q(year__gte=today.year) | Q(evaluation_deadline__gte=today))
+        .select_related("unit")
+        .order_by("registration_deadline", "pk")[:limit]
+    )
+    campaigns = list(campaigns)
+    for campaign in campaigns:
+        campaign.registration_days = (campaign.registration_deadline - today).days
+        campaign.evaluation_days = (campaign.evaluation_deadline - today).days
+    return campaigns
+
+
 HISTORY_MODELS = {
     "don-vi": Unit,
     "mo-hinh": Initiative,
     "dang-ky": Registration,
     "quyet-dinh": Decision,
+    "dot-thi-dua": Campaign,
 }
 
 

@@ -1,0 +1,93 @@
+"""The yearly cycle: a campaign (đợt thi đua) launched by a unit over the units below it."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .. import querysets, rules
+from ..choices import UnitType
+from . import Unit, form_token_field, token_constraint
+
+
+def campaign_upload_to(instance, filename):
+    return f"dot-thi-dua/{instance.year}/{filename}"
+
+
+class Campaign(models.Model):
+    """A year's campaign (đợt thi đua, kế hoạch phát động) launched by a unit over its subtree.
+
+    It says by when the units below must register their models and have them evaluated, and
+    which of them are asked: every unit below the launching one, or those of the chosen types.
+    """
+
+    year = models.PositiveSmallIntegerField(_("năm"), validators=[rules.YearValidator()])
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị phát động"), on_delete=models.PROTECT, related_name="campaigns"
+    )
+    title = models.CharField(_("tên đợt thi đua"), max_length=300)
+    reference = models.CharField(
+        _("số, ký hiệu kế hoạch"),
+        max_length=60,
+        blank=True,
+        help_text=_("Ví dụ: 12-KH/TU (kế hoạch phát động của Tỉnh ủy)."),
+    )
+    launched_on = models.DateField(_("ngày phát động"), validators=[rules.DateRangeValidator("launched_on")])
+    registration_deadline = models.DateField(
+        _("hạn đăng ký"), validators=[rules.DateRangeValidator("registration_deadline")]
+    )
+    evaluation_deadline = models.DateField(
+        _("hạn đánh giá"), validators=[rules.DateRangeValidator("evaluation_deadline")]
+    )
+    # The unit types asked to register; empty: every unit below the launching one.
+    unit_types = models.JSONField(_("loại đơn vị phải đăng ký"), default=list, blank=True)
+    note = models.TextField(_("nội dung, yêu cầu"), blank=True)
+    document = models.FileField(_("văn bản kế hoạch"), upload_to=campaign_upload_to, blank=True)
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ngày cập nhật"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    form_token = form_token_field()
+
+    history = HistoricalRecords()
+    objects = querysets.CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đợt thi đua")
+        verbose_name_plural = _("đợt thi đua")
+        ordering = ["-year", "unit__path", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "title"],
+                name="campaign_once_per_unit_year_title",
+                violation_error_message=_("Đơn vị này đã phát động đợt thi đua cùng tên trong năm này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_deadline__gte=F("launched_on"))
+                & Q(evaluation_deadline__gte=F("registration_deadline")),
+                name="campaign_dates_in_order",
+                violation_error_message=_(
+                    "Hạn đăng ký phải từ ngày phát động trở đi, hạn đánh giá từ hạn đăng ký trở đi."
+                ),
+            ),
+            token_constraint("campaign_form_token_once"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("registry:campaign_detail", args=[self.pk])
+
+    def unit_type_labels(self):
+        """The names of the unit types asked to register, in the list's order; [] for every unit."""
+        labels = dict(UnitType.choices)
+        return [labels[value] for value in UnitType.values if value in self.unit_types]
+
+    def asks(self, unit):
+        """Whether ``unit`` (below the launching unit) is asked to register."""
+        below = unit.path.startswith(self.unit.path) and unit.path != self.unit.path
+        return below and (not self.unit_types or unit.unit_type in self.unit_types)
