@@ -1,4 +1,4 @@
-from .common import HistoryView, HomeView, TrashView
+from .common import HomeView, TrashView
 from .decisions import (
     DecisionCreateView,
     DecisionDeleteView,
@@ -10,6 +10,7 @@ from .decisions import (
     DecisionUpdateView,
 )
 from .fields import FieldCreateView, FieldListView, FieldUpdateView
+from .history import ChangeLogExportView, ChangeLogView, HistoryView
 from .initiatives import (
     AttachmentCreateView,
     AttachmentDeleteView,
@@ -49,6 +50,8 @@ from .units import (
 )
 
 __all__ = [
+    "ChangeLogExportView",
+    "ChangeLogView",
     "ApplyView",
     "AssignView",
     "AttachmentCreateView",
