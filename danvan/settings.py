@@ -62,7 +62,7 @@ INSTALLED_APPS = [
     # Before django_tasks_db: its ``db_worker`` command replaces the library's (survives restarts).
     "worker",
     "django_tasks",
-    "django_tasks_db",
+    "worker.apps.TasksDatabaseConfig",  # django_tasks_db, under a translated name
     "registry",
     "reports",
     "intake",

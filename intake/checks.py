@@ -49,6 +49,7 @@ from registry import rules
 from registry.choices import Evaluation, Kind, Level, RegistrationStatus
 from registry.chunks import batched
 from registry.exports import COLUMNS, COLUMNS_BY_KEY, FLAG_NO, FLAG_YES, INFO_COLUMNS
+from registry.formats import grouped, inner
 from registry.models import Decision, Field, Initiative, Registration, decision_reference
 from registry.querysets import CHANGE
 from registry.text import fold
@@ -165,11 +166,6 @@ _NOT_WORD = re.compile(r"[\W_]+")
 def written_key(text):
     """Return ``text`` as written, diacritics kept, without case, punctuation or extra spaces."""
     return _NOT_WORD.sub(" ", unicodedata.normalize("NFC", str(text or "")).lower()).strip()
-
-
-def grouped(number):
-    """Return a whole number with dots between thousands, as Vietnamese readers write it: 1.759."""
-    return f"{number:,}".replace(",", ".")
 
 
 class Candidate:
@@ -680,7 +676,7 @@ class Checker:
                     "của đơn vị khác chỉ do đơn vị đó sửa hoặc đăng ký năm mới. Hãy để trống các cột "
                     "của mô hình, hoặc nếu là mô hình khác của đơn vị bạn, hãy đặt tên khác."
                 )
-                % {"name": initiative.name},
+                % {"name": inner(initiative.name)},
             )
         if registration_changes and registration.pk not in self.changeable_registrations:
             return error(

@@ -22,6 +22,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from registry import rules
 from registry.exports import SHEET_NAME
+from registry.formats import GROUPED
 from registry.text import clean_text, fold
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -274,7 +275,6 @@ def open_sheet(content, looks_like_header, *, sheet_name=SHEET_NAME, no_header=N
 
 DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$")
-GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
 # Excel counts days from 30/12/1899.
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 

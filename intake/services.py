@@ -31,6 +31,7 @@ from registry import lineage, rules, tally
 from registry import services as registry_services
 from registry.choices import Evaluation, Level, RegistrationStatus
 from registry.chunks import batched
+from registry.formats import inner
 from registry.models import Initiative, Registration, Unit, initiative_search_text
 from registry.querysets import CHANGE
 from registry.scope import scope_of
@@ -329,7 +330,7 @@ def _check_stamp(obj, stamp, row):
     if stamp and obj.updated_at.isoformat() != stamp:
         raise StaleImport(
             _("Mô hình “%(name)s” (dòng %(row)s) vừa được sửa trên phần mềm sau lúc kiểm tra tệp.")
-            % {"name": obj.name if hasattr(obj, "name") else obj, "row": row.number}
+            % {"name": inner(obj.name if hasattr(obj, "name") else obj), "row": row.number}
         )
 
 
@@ -469,7 +470,7 @@ def _refuse_made_meanwhile(batch, rows, written):
                         "Mô hình “%(name)s” (dòng %(row)s) vừa được thêm trên phần mềm, hoặc bởi một lần "
                         "nhập khác, sau lúc kiểm tra tệp."
                     )
-                    % {"name": written.recent[key], "row": row.number}
+                    % {"name": inner(written.recent[key]), "row": row.number}
                 )
     registering = {
         (row.initiative_id_checked, row.year): row
@@ -743,7 +744,7 @@ def _roll_over(user, source, year, day, unit):
     except ValidationError as error:
         raise ValidationError(
             _("Mô hình “%(name)s” không đăng ký duy trì được cho năm %(year)s: %(reason)s")
-            % {"name": source.initiative.name, "year": year, "reason": " ".join(error.messages)}
+            % {"name": inner(source.initiative.name), "year": year, "reason": " ".join(error.messages)}
         ) from error
 
 

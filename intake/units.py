@@ -9,6 +9,7 @@ import unicodedata
 from django.utils.translation import gettext as _
 
 from registry import rules
+from registry.formats import day
 from registry.models import Unit
 from registry.querysets import CHANGE, MANAGE
 from registry.text import fold
@@ -278,9 +279,9 @@ class UnitMatcher:
     def _describe(self, unit):
         text = unit.name
         if unit.code:
-            text += f" (mã {unit.code})"
+            text += _(" (mã %(code)s)") % {"code": unit.code}
         if unit.valid_to:
-            text += f" – đến {unit.valid_to:%d/%m/%Y}"
+            text += _(" – đến %(day)s") % {"day": day(unit.valid_to)}
         return text
 
     def _unknown(self, name, key):

@@ -61,7 +61,7 @@ class AdminVersionForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         try:
-            services.check_version(self.instance, self.data.get(self.add_prefix("version")))
+            services.check_version(self.instance, self.data.get(self.add_prefix("version")) or None)
         except services.EditConflict as conflict:
             self.data = self.data.copy()
             self.data[self.add_prefix("version")] = conflict.version
@@ -82,7 +82,8 @@ class VersionedAdminMixin:
         return fields
 
     def version(self, form):
-        return form.cleaned_data.get("version") if "version" in form.fields else None
+        """The version the form was opened at; None for a form sent without one."""
+        return form.cleaned_data.get("version") or None if "version" in form.fields else None
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

@@ -23,6 +23,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import formats
 from .choices import Kind, RegistrationStatus
 
 # The years a model can be registered for; the database's check constraint says the same.
@@ -78,7 +79,7 @@ def _refuse(field, message, code, **params):
 
 
 def _day(value):
-    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"  # strftime drops a year's zeros
+    return formats.day(value)
 
 
 def _collect(*checks):
@@ -184,7 +185,7 @@ def check_not_future(day, *, field, on=None):
 
 
 def _number(value):
-    return f"{value:,}".replace(",", ".")
+    return formats.grouped(value)
 
 
 RESULT_LABELS = {

@@ -86,4 +86,6 @@ urlpatterns = [
     # History and undo
     path("lich-su/<slug:model>/<int:pk>/", views.HistoryView.as_view(), name="history"),
     path("da-xoa/", views.TrashView.as_view(), name="trash"),
+    path("nhat-ky/", views.ChangeLogView.as_view(), name="changelog"),
+    path("nhat-ky/tai-ve/", views.ChangeLogExportView.as_view(), name="changelog_export"),
 ]

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from registry.choices import Kind, Level, RegistrationStatus, StandardField
+from registry.formats import grouped
 
 CHANGE = "change_total"
 
@@ -122,14 +123,14 @@ def participation_text(units, period):
     p, total = units["participation"], units["total"]
     subordinates = _("chi, đảng bộ trực thuộc") if p["all_party"] else _("đơn vị trực thuộc")
     line = _("Tổng số %(total)s mô hình của %(participating)s/%(existed)s %(subordinates)s") % {
-        "total": f"{p['total']:,}".replace(",", "."),
+        "total": grouped(p["total"]),
         "participating": p["participating"],
         "existed": p["existed"],
         "subordinates": subordinates,
     }
     change = total["change"]["total"]
     compared = {
-        "n": f"{abs(change):,}".replace(",", "."),
+        "n": grouped(abs(change)),
         "previous": period.previous().label,
         "percent": percent_text(total["percent"]["total"]),
     }

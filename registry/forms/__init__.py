@@ -1,13 +1,16 @@
 """Forms of the registry. Every choice list is restricted to the user's scope."""
 
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import rules, services
+from .. import formats, rules, services
 from ..choices import AttachmentKind, DecisionKind, Evaluation, Kind, Level, RegistrationStatus
 from ..models import Attachment, AwardForm, Decision, Field, Initiative, Registration, Unit
 from ..querysets import CHANGE, MANAGE, VIEW
@@ -117,12 +120,68 @@ class YearField(forms.IntegerField):
         return {**super().widget_attrs(widget), "min": rules.FIRST_YEAR, "max": rules.LAST_YEAR}
 
 
+class WholeNumberField(forms.IntegerField):
+    """A count or an amount typed as people write it: 1200, 1.200 or 129.000.000 (``formats.parse_whole``).
+
+    A text box, not the browser's number box, which reads "1.200" as one point two; the stored
+    value shows grouped again.
+    """
+
+    widget = forms.TextInput
+    default_error_messages = {
+        "invalid": _("Hãy ghi một số nguyên, ví dụ 1200 hoặc 1.200 (không ghi chữ, không ghi phần lẻ)."),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(localize=True, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return formats.parse_whole(value)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "numeric", "autocomplete": "off"}
+
+
+def filter_summary(form):
+    """Return (label, value as text) for each filter of ``form`` in use: what a printed list says it shows.
+
+    Read from the cleaned values (a bound form that was validated), so a choice is written with
+    its label and a unit with its name, without reading any choice list.
+    """
+    if form is None or not form.is_bound:
+        return []
+    form.is_valid()  # the invalid fields are left out of ``cleaned_data``
+    shown = []
+    for name, value in form.cleaned_data.items():
+        field = form.fields.get(name)
+        if field is None or isinstance(field.widget, forms.HiddenInput) or value in (None, "", [], ()):
+            continue
+        if isinstance(value, bool):
+            text = gettext("Có") if value else gettext("Không")
+        elif isinstance(value, datetime.date):
+            text = formats.day(value)
+        elif isinstance(field, forms.ModelMultipleChoiceField) or isinstance(value, list | tuple):
+            labels = dict(field.choices) if not isinstance(field, forms.ModelChoiceField) else {}
+            text = "; ".join(str(labels.get(item, item)) for item in value)
+        elif isinstance(field, forms.ModelChoiceField):
+            text = value.name if isinstance(value, Unit) else field.label_from_instance(value)
+        elif isinstance(field, forms.ChoiceField):
+            text = str(dict(field.choices).get(value, value))
+        else:
+            text = str(value)
+        shown.append((str(field.label or name), text))
+    return shown
+
+
 def unit_label(unit):
     """Label a unit in a choice list: indented by depth, closed units marked."""
-    label = "\u2003" * max(unit.depth - 1, 0) + unit.name
-    if unit.valid_to:
-        label += f" (đến {unit.valid_to:%d/%m/%Y})"
-    return label
+    name = formats.until(unit.name, unit.valid_to) if unit.valid_to else unit.name
+    return "\u2003" * max(unit.depth - 1, 0) + name
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -315,7 +374,12 @@ class RegistrationForm(OnceMixin, VersionMixin, ScopedFormMixin, forms.ModelForm
             "money_mobilised",
             "workdays",
         ]
-        field_classes = {"year": YearField}
+        field_classes = {
+            "year": YearField,
+            "people_reached": WholeNumberField,
+            "money_mobilised": WholeNumberField,
+            "workdays": WholeNumberField,
+        }
         widgets = {
             "registered_on": DateInput(),
             "evaluated_on": DateInput(),
@@ -332,7 +396,6 @@ class RegistrationForm(OnceMixin, VersionMixin, ScopedFormMixin, forms.ModelForm
         for name in rules.RESULT_LIMITS:
             field = self.fields[name]
             field.validators.append(rules.ResultRangeValidator(name))
-            field.widget.attrs.update(min=0, max=rules.RESULT_LIMITS[name])
 
     def clean(self):
         cleaned = super().clean()

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
-from .. import querysets, rules
+from .. import formats, querysets, rules
 from ..choices import (
     AttachmentKind,
     DecisionKind,
@@ -463,7 +463,8 @@ class Decision(SoftDeletable):
         ]
 
     def __str__(self):
-        return f"{self.reference} ngày {self.signed_on:%d/%m/%Y}"
+        day = formats.day(self.signed_on)
+        return _("%(reference)s ngày %(day)s") % {"reference": self.reference, "day": day}
 
     def get_absolute_url(self):
         return reverse("registry:decision_detail", args=[self.pk])

@@ -5,7 +5,7 @@ from .campaigns import (
     CampaignListView,
     CampaignUpdateView,
 )
-from .common import HistoryView, HomeView, TrashView
+from .common import HomeView, TrashView
 from .decisions import (
     DecisionCreateView,
     DecisionDeleteView,
@@ -17,6 +17,7 @@ from .decisions import (
     DecisionUpdateView,
 )
 from .fields import FieldCreateView, FieldListView, FieldUpdateView
+from .history import ChangeLogExportView, ChangeLogView, HistoryView
 from .initiatives import (
     AttachmentCreateView,
     AttachmentDeleteView,
@@ -56,6 +57,8 @@ from .units import (
 )
 
 __all__ = [
+    "ChangeLogExportView",
+    "ChangeLogView",
     "ApplyView",
     "AssignView",
     "AttachmentCreateView",

@@ -18,6 +18,7 @@ from django_filters.views import FilterView
 from registry import exports, rules, services
 from registry.choices import Grade
 from registry.filters import RegistrationFilterSet
+from registry.formats import inner
 from registry.forms import AttachmentForm, InitiativeCreateForm, InitiativeForm, RegistrationForm, add_errors
 from registry.models import Attachment, Decision, Field, Initiative, Registration
 from registry.querysets import CHANGE, VIEW
@@ -240,8 +241,21 @@ class InitiativeCreateView(UserFormKwargsMixin, CreateOnceMixin, generic.CreateV
         except ValidationError as error:  # a rule the form could not see yet (a concurrent change)
             add_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("Đã đăng ký mô hình “%(name)s”.") % {"name": self.object.name})
+        name = inner(self.object.name)
+        messages.success(self.request, _("Đã đăng ký mô hình “%(name)s”.") % {"name": name})
         return HttpResponseRedirect(self.object.get_absolute_url())
+
+
+RESULT_FIELDS = ("people_reached", "money_mobilised", "workdays")
+
+
+def results_total(registrations):
+    """Sum each result over the years that report it; None when no year does (nothing to show)."""
+    totals = {}
+    for name in RESULT_FIELDS:
+        values = [getattr(r, name) for r in registrations if getattr(r, name) is not None]
+        totals[name] = sum(values) if values else None
+    return totals if any(value is not None for value in totals.values()) else None
 
 
 class InitiativeDetailView(ScopedMixin, CanChangeMixin, generic.DetailView):
@@ -277,6 +291,7 @@ class InitiativeDetailView(ScopedMixin, CanChangeMixin, generic.DetailView):
         context = super().get_context_data(**kwargs)
         registrations = self.object.registrations.all()
         years = [r.year for r in registrations]
+        context["results_total"] = results_total(registrations)
         context["next_year"] = max([*years, timezone.localdate().year - 1]) + 1
         context["replications"] = (
             self.object.replications.restrict(self.request.user).alive().select_related("unit")

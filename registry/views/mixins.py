@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from registry import services
+from registry.formats import inner
 from registry.models import SoftDeletable
 from registry.querysets import VIEW
 
@@ -64,7 +65,7 @@ class SoftDeleteMixin:
                 '{} <form method="post" action="{}" class="d-inline">'
                 '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
                 '<button type="submit" class="btn btn-sm btn-outline-dark ms-2">{}</button></form>',
-                _("Đã xóa “%(name)s”.") % {"name": self.object},
+                _("Đã xóa “%(name)s”.") % {"name": inner(self.object)},
                 undo_url,
                 get_token(request),
                 _("Hoàn tác"),
@@ -86,7 +87,7 @@ class RestoreMixin:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return HttpResponseRedirect(reverse("registry:trash"))
-        messages.success(request, _("Đã khôi phục “%(name)s”.") % {"name": self.object})
+        messages.success(request, _("Đã khôi phục “%(name)s”.") % {"name": inner(self.object)})
         return HttpResponseRedirect(self.object.get_absolute_url())
 
 

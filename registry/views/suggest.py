@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.views import View
 
+from registry.formats import until
 from registry.models import Initiative, Unit
 from registry.querysets import CHANGE, MANAGE, VIEW
 from registry.text import fold
@@ -45,7 +46,7 @@ class SuggestView(View):
         for unit in units:
             text = unit["name"]
             if unit["valid_to"]:
-                text += f" (đến {unit['valid_to']:%d/%m/%Y})"
+                text = until(text, unit["valid_to"])
             parent = parents.get(unit["path"][: -Unit.steplen])
             results.append({"value": unit["pk"], "text": text, "context": parent or ""})
         return results

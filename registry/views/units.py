@@ -12,6 +12,7 @@ from django.views import generic
 
 from registry import services
 from registry.choices import ReorganisationStatus, Role
+from registry.formats import inner
 from registry.forms import CleanTextMixin, UnitChoiceField, UnitForm, add_errors
 from registry.models import Lineage, Membership, Registration, Reorganisation, Unit
 from registry.querysets import MANAGE
@@ -138,7 +139,7 @@ class UnitCreateView(UserFormKwargsMixin, CreateOnceMixin, generic.CreateView):
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("Đã thêm đơn vị “%(name)s”.") % {"name": self.object.name})
+        messages.success(self.request, _("Đã thêm đơn vị “%(name)s”.") % {"name": inner(self.object.name)})
         return HttpResponseRedirect(self.object.get_absolute_url())
 
 

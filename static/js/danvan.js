@@ -90,3 +90,9 @@ document.addEventListener("click", function (event) {
     window.history.back();
   }
 });
+
+// Print buttons (data-print): the page's own print styles leave the menus and forms out.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest ? event.target.closest("[data-print]") : null;
+  if (button) window.print();
+});

@@ -17,7 +17,4 @@
     select.addEventListener("change", update);
     update();
   });
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.addEventListener("click", function () { window.print(); });
-  });
 })();

@@ -1,0 +1,27 @@
+"""Template filters that write numbers and money through ``registry.formats``."""
+
+from django import template
+
+from registry import formats
+
+register = template.Library()
+
+
+@register.filter
+def grouped(value):
+    """1759 → 1.759; empty values stay empty."""
+    return "" if value in (None, "") else formats.grouped(value)
+
+
+@register.filter
+def money(value):
+    """129000000 → 129.000.000 đ; empty values stay empty."""
+    return "" if value in (None, "") else formats.money(value)
+
+
+@register.simple_tag
+def filters_in_use(form):
+    """(label, value) of each filter of a validated ``form`` in use (``forms.filter_summary``)."""
+    from registry.forms import filter_summary  # noqa: PLC0415 - the forms import the models at load
+
+    return filter_summary(form)

@@ -1,0 +1,51 @@
+"""The history read as a person writes it, the change log's scope and filters, grouped numbers."""
+
+import pytest
+from django.urls import reverse
+
+from registry import formats, services
+from registry.forms import WholeNumberField
+from registry.models import Initiative, Registration
+
+pytestmark = pytest.mark.django_db
+
+
+def test_numbers_and_money_are_grouped_and_typed_grouping_is_read():
+    assert formats.grouped(129000000) == "129.000.000"
+    assert formats.money(129000000) == "129.000.000 đ"
+    field = WholeNumberField(required=False)
+    assert field.clean("1.200") == 1200
+    assert field.clean("129.000.000") == 129000000
+    for bad in ("1,5", "abc", "-3", "1.20"):
+        with pytest.raises(Exception, match="số nguyên"):
+            field.clean(bad)
+
+
+def test_the_history_names_edit_delete_and_restore_with_human_values(tree, client_for):
+    user = tree.editor_a
+    registration = Registration.objects.get(pk=tree.registration_a.pk)
+    version = services.version_of(registration)
+    registration.money_mobilised = 129000000
+    services.registration_update(user=user, registration=registration, version=version)
+    initiative = Initiative.objects.get(pk=tree.initiative_a.pk)
+    services.soft_delete(user=user, obj=initiative)
+    services.restore(user=user, obj=Initiative.objects.get(pk=initiative.pk))
+    client = client_for(user)
+    text = client.get(reverse("registry:history", args=["mo-hinh", initiative.pk])).content.decode()
+    assert "Xóa (chuyển vào mục đã xóa)" in text and "Khôi phục" in text and "Tạo mới" in text
+    assert "True" not in text and "False" not in text
+    text = client.get(reverse("registry:history", args=["dang-ky", registration.pk])).content.decode()
+    assert "129.000.000 đ" in text
+
+
+def test_the_change_log_is_for_administrators_within_their_scope(tree, client_for, client):
+    url = reverse("registry:changelog")
+    assert client.get(url).status_code == 302
+    assert client_for(tree.editor_a).get(url).status_code == 403
+    assert client_for(tree.viewer_a).get(url).status_code == 403
+    page = client_for(tree.admin_province).get(
+        url, {"kind": "mo-hinh", "sau": "rác", "date_from": "99/99/9999"}
+    )
+    assert page.status_code == 200
+    response = client_for(tree.admin_province).get(reverse("registry:changelog_export"))
+    assert response.status_code == 200
