@@ -66,18 +66,8 @@ class CampaignUpdateView(ScopedMixin, UserFormKwargsMixin, EditConflictMixin, ge
     form_class = CampaignForm
     action = CHANGE
 
-    def form_valid(self, form):
-        try:
-            self.object = services.campaign_update(
-                user=self.request.user, campaign=form.instance, version=form.version
-            )
-        except services.EditConflict as conflict:
-            return self.conflict(form, conflict)
-        except ValidationError as error:
-            add_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Đã lưu thay đổi."))
-        return HttpResponseRedirect(self.object.get_absolute_url())
+    def save(self, form):
+        return services.campaign_update(user=self.request.user, campaign=form.instance, version=form.version)
 
 
 class CampaignDocumentView(ScopedMixin, generic.DetailView):

@@ -121,18 +121,8 @@ class DecisionUpdateView(ScopedMixin, UserFormKwargsMixin, EditConflictMixin, ge
     form_class = DecisionForm
     action = CHANGE
 
-    def form_valid(self, form):
-        try:
-            self.object = services.decision_update(
-                user=self.request.user, decision=form.instance, version=form.version
-            )
-        except services.EditConflict as conflict:
-            return self.conflict(form, conflict)
-        except ValidationError as error:
-            add_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Đã lưu thay đổi."))
-        return HttpResponseRedirect(self.object.get_absolute_url())
+    def save(self, form):
+        return services.decision_update(user=self.request.user, decision=form.instance, version=form.version)
 
 
 class DecisionDeleteView(ScopedMixin, SoftDeleteMixin, generic.DetailView):

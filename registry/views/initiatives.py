@@ -315,15 +315,10 @@ class InitiativeUpdateView(ScopedMixin, UserFormKwargsMixin, EditConflictMixin, 
     form_class = InitiativeForm
     action = CHANGE
 
-    def form_valid(self, form):
-        try:
-            self.object = services.initiative_update(
-                user=self.request.user, initiative=form.instance, version=form.version
-            )
-        except services.EditConflict as conflict:
-            return self.conflict(form, conflict)
-        messages.success(self.request, _("Đã lưu thay đổi."))
-        return HttpResponseRedirect(self.object.get_absolute_url())
+    def save(self, form):
+        return services.initiative_update(
+            user=self.request.user, initiative=form.instance, version=form.version
+        )
 
 
 class InitiativeDeleteView(ScopedMixin, SoftDeleteMixin, generic.DetailView):
@@ -417,18 +412,10 @@ class RegistrationUpdateView(ScopedMixin, UserFormKwargsMixin, EditConflictMixin
     def get_context_data(self, **kwargs):
         return super().get_context_data(initiative=self.object.initiative, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            self.object = services.registration_update(
-                user=self.request.user, registration=form.instance, version=form.version
-            )
-        except services.EditConflict as conflict:
-            return self.conflict(form, conflict)
-        except ValidationError as error:
-            add_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Đã lưu thay đổi."))
-        return HttpResponseRedirect(self.object.get_absolute_url())
+    def save(self, form):
+        return services.registration_update(
+            user=self.request.user, registration=form.instance, version=form.version
+        )
 
 
 class RegistrationDeleteView(ScopedMixin, SoftDeleteMixin, generic.DetailView):

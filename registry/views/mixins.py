@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from registry import services
 from registry.formats import inner
+from registry.forms import add_errors
 from registry.models import SoftDeletable
 from registry.querysets import VIEW
 
@@ -129,6 +130,21 @@ class EditConflictMixin:
     The page comes back with what the user typed, the record as stored now beside it, and the
     stored version in the form: saving again applies the user's values over the other change.
     """
+
+    def save(self, form):
+        """Save the form's record through its service, with the version the form carries."""
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.object = self.save(form)
+        except services.EditConflict as conflict:
+            return self.conflict(form, conflict)
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã lưu thay đổi."))
+        return HttpResponseRedirect(self.get_success_url())
 
     def conflict(self, form, conflict):
         kwargs = {**self.get_form_kwargs(), "instance": conflict.stored}

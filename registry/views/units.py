@@ -13,7 +13,7 @@ from django.views import generic
 from registry import services
 from registry.choices import ReorganisationStatus, Role
 from registry.formats import inner
-from registry.forms import CleanTextMixin, UnitChoiceField, UnitForm, add_errors
+from registry.forms import CleanTextMixin, UnitChoiceField, UnitForm
 from registry.models import Lineage, Membership, Registration, Reorganisation, Unit
 from registry.querysets import MANAGE
 from registry.text import fold
@@ -148,18 +148,8 @@ class UnitUpdateView(ScopedMixin, UserFormKwargsMixin, EditConflictMixin, generi
     form_class = UnitForm
     action = MANAGE
 
-    def form_valid(self, form):
-        try:
-            self.object = services.unit_update(
-                user=self.request.user, unit=form.instance, version=form.version
-            )
-        except services.EditConflict as conflict:
-            return self.conflict(form, conflict)
-        except ValidationError as error:
-            add_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Đã lưu thay đổi."))
-        return HttpResponseRedirect(self.get_success_url())
+    def save(self, form):
+        return services.unit_update(user=self.request.user, unit=form.instance, version=form.version)
 
 
 class MembershipForm(CleanTextMixin, forms.Form):
