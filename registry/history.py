@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from . import formats
+from .choices import UnitType
 from .models import Campaign, Decision, Initiative, Registration, Unit
 
 # The URL slug of each model with a history page, and the order of the models in the change log.
@@ -41,6 +42,8 @@ ACTION_LABELS = {
 }
 # The trash's own columns: the action says it all (deleted or restored, by whom, when).
 TRASH_FIELDS = {"is_deleted", "deleted_at", "deleted_by"}
+# Kept by the software, and said by the entry itself (who made the record is who created it).
+RECORDED_FIELDS = {"created_by"}
 MONEY_FIELDS = {"money_mobilised"}
 YEAR_FIELDS = {"year"}
 SAME_WRITE = datetime.timedelta(seconds=5)
@@ -58,6 +61,7 @@ def tracked_fields(model):
         and not f.primary_key
         and (f.name in kept or f.name in many)
         and f.name not in TRASH_FIELDS
+        and f.name not in RECORDED_FIELDS
     ]
 
 
@@ -274,6 +278,9 @@ def display(f, value):
         return "—"
     if isinstance(value, bool):
         return _("Có") if value else _("Không")
+    if isinstance(value, list | tuple):  # a list kept as JSON: the unit types a campaign asks
+        labels = dict(UnitType.choices)
+        return "; ".join(str(labels.get(item, item)) for item in value) or "—"
     choices = dict(getattr(f, "flatchoices", None) or [])
     if value in choices:
         return str(choices[value])

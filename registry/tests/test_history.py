@@ -49,3 +49,18 @@ def test_the_change_log_is_for_administrators_within_their_scope(tree, client_fo
     assert page.status_code == 200
     response = client_for(tree.admin_province).get(reverse("registry:changelog_export"))
     assert response.status_code == 200
+
+
+def test_a_campaign_in_the_change_log_and_its_history_names_the_unit_types_it_asks(tree, client_for):
+    from .factories import CampaignFactory
+
+    campaign = CampaignFactory(unit=tree.province, unit_types=["commune", "bloc"])
+    campaign.unit_types = ["commune"]
+    services.campaign_update(user=None, campaign=campaign)
+    client = client_for(tree.admin_province)
+    page = client.get(reverse("registry:changelog"))
+    assert page.status_code == 200
+    assert campaign.title in page.content.decode()
+    history = client.get(reverse("registry:history", args=["dot-thi-dua", campaign.pk])).content.decode()
+    assert "Đảng ủy xã, phường, thị trấn; Đảng ủy Khối, đảng ủy trực thuộc tỉnh" in history
+    assert client.get(reverse("registry:changelog_export")).status_code == 200
