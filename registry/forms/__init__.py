@@ -459,11 +459,7 @@ class DecisionForm(OnceMixin, VersionMixin, ScopedFormMixin, forms.ModelForm):
         return self.cleaned_data["symbol"].strip().replace(" ", "")
 
     def clean_document(self):
-        document = self.cleaned_data.get("document")
-        if document and hasattr(document, "content_type"):
-            check_upload(document, AttachmentKind.DOCUMENT, allow_photos=True)
-            document.name = shorten_filename(document.name, UPLOAD_NAME_LENGTH)
-        return document
+        return clean_document_upload(self.cleaned_data.get("document"))
 
     def clean(self):
         cleaned = super().clean()
@@ -594,3 +590,11 @@ class FieldForm(VersionMixin, CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Field
         fields = ["name", "standard", "order", "is_active"]
+
+
+def clean_document_upload(document):
+    """Check a newly uploaded scan of a document (a decision's, a campaign's plan) and shorten its name."""
+    if document and hasattr(document, "content_type"):
+        check_upload(document, AttachmentKind.DOCUMENT, allow_photos=True)
+        document.name = shorten_filename(document.name, UPLOAD_NAME_LENGTH)
+    return document

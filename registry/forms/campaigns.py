@@ -7,11 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import services
-from ..choices import AttachmentKind, UnitType
+from ..choices import UnitType
 from ..models import Campaign
-from ..text import shorten_filename
 from . import (
-    UPLOAD_NAME_LENGTH,
     DateInput,
     OnceMixin,
     ScopedFormMixin,
@@ -19,7 +17,7 @@ from . import (
     YearField,
     accept_long_names,
     add_errors,
-    check_upload,
+    clean_document_upload,
 )
 
 
@@ -69,11 +67,7 @@ class CampaignForm(OnceMixin, VersionMixin, ScopedFormMixin, forms.ModelForm):
         return [value for value in UnitType.values if value in self.cleaned_data.get("unit_types", [])]
 
     def clean_document(self):
-        document = self.cleaned_data.get("document")
-        if document and hasattr(document, "content_type"):
-            check_upload(document, AttachmentKind.DOCUMENT, allow_photos=True)
-            document.name = shorten_filename(document.name, UPLOAD_NAME_LENGTH)
-        return document
+        return clean_document_upload(self.cleaned_data.get("document"))
 
     def _post_clean(self):
         super()._post_clean()

@@ -64,3 +64,19 @@ def test_a_campaign_in_the_change_log_and_its_history_names_the_unit_types_it_as
     history = client.get(reverse("registry:history", args=["dot-thi-dua", campaign.pk])).content.decode()
     assert "Đảng ủy xã, phường, thị trấn; Đảng ủy Khối, đảng ủy trực thuộc tỉnh" in history
     assert client.get(reverse("registry:changelog_export")).status_code == 200
+
+
+def test_the_change_log_of_a_branch_administrator_leaves_out_the_other_branch(tree, client_for):
+    from registry.choices import Role
+
+    from .factories import CampaignFactory, MembershipFactory, UserFactory
+
+    admin_a = UserFactory(username="quantri_a")
+    MembershipFactory(user=admin_a, unit=tree.a, role=Role.ADMIN)
+    mine = CampaignFactory(unit=tree.a, title="Đợt thi đua của nhánh A")
+    theirs = CampaignFactory(unit=tree.b, title="Đợt thi đua của nhánh B")
+    page = client_for(admin_a).get(reverse("registry:changelog")).content.decode()
+    assert mine.title in page
+    assert theirs.title not in page
+    whole = client_for(tree.admin_province).get(reverse("registry:changelog")).content.decode()
+    assert mine.title in whole and theirs.title in whole
