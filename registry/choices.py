@@ -73,6 +73,29 @@ class Evaluation(models.TextChoices):
     NOT_EFFECTIVE = "not_effective", _("Chưa hiệu quả")
 
 
+class ReviewState(models.TextChoices):
+    """Where a yearly registration stands in its campaign's review (``registry.review``).
+
+    A registration no campaign asks for is recorded as accepted: nobody reviews it.
+    """
+
+    DRAFT = "draft", _("Dự thảo")
+    SUBMITTED = "submitted", _("Đã gửi")
+    ACCEPTED = "accepted", _("Đã tiếp nhận")
+    RETURNED = "returned", _("Trả lại để bổ sung")
+
+
+class ReviewAction(models.TextChoices):
+    """A step of the review, written to the registration's review record."""
+
+    SUBMIT = "submit", _("Gửi xét duyệt")
+    FORWARD = "forward", _("Tiếp nhận, chuyển cấp trên")
+    ACCEPT = "accept", _("Tiếp nhận")
+    RETURN = "return", _("Trả lại để bổ sung")
+    REOPEN = "reopen", _("Mở lại để sửa")
+    WITHDRAW = "withdraw", _("Rút về dự thảo")
+
+
 class DecisionKind(models.TextChoices):
     RECOGNITION = "recognition", _("Công nhận")
     COMMENDATION = "commendation", _("Khen thưởng")

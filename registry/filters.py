@@ -15,6 +15,7 @@ from .choices import (
     Kind,
     Level,
     RegistrationStatus,
+    ReviewState,
     StandardField,
 )
 from .forms import DateInput, unit_label, use_autocomplete
@@ -179,6 +180,11 @@ class RegistrationFilterSet(StyledFilterSet):
     status = django_filters.ChoiceFilter(choices=RegistrationStatus.choices, label=_("Hình thức đăng ký"))
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Cấp đăng ký"))
     evaluation = django_filters.ChoiceFilter(choices=Evaluation.choices, label=_("Đánh giá"))
+    review_state = django_filters.ChoiceFilter(
+        choices=[("counted", _("Đã gửi trở đi (không tính dự thảo)")), *ReviewState.choices],
+        method="filter_review_state",
+        label=_("Trạng thái xét duyệt"),
+    )
     recognised = django_filters.ChoiceFilter(
         choices=BOOLEAN_CHOICES, method="filter_recognised", label=_("Đã được công nhận")
     )
@@ -223,6 +229,11 @@ class RegistrationFilterSet(StyledFilterSet):
 
     def filter_structure(self, qs, name, value):
         return qs  # read by the unit filter, which places the registrations in the tree
+
+    def filter_review_state(self, qs, name, value):
+        if value == "counted":
+            return qs.exclude(review_state=ReviewState.DRAFT)
+        return qs.filter(review_state=value)
 
     def filter_recognised(self, qs, name, value):
         return qs.filter(recognition_rank__isnull=value != "true")

@@ -13,6 +13,7 @@ import json
 from django.db import connections
 from django.db.models import Sum
 
+from .choices import ReviewState
 from .measures import TALLY_MEASURES
 from .models import CurrentTally, Tally, Unit
 from .querysets import plain_rows
@@ -28,7 +29,7 @@ DEFAULT_ORDER = ("-year", "-pk")
 # The list filters a tally measure stands for, and those the tally keeps as columns.
 MEASURE_FILTERS = (
     *("kind", "status", "grade", "level", "evaluation"),
-    *("recognised", "recognition_level", "commended"),
+    *("recognised", "recognition_level", "commended", "review_state"),
 )
 DIMENSION_FILTERS = ("unit", "year", "year_from", "year_to", "field", "standard_field", "structure")
 IGNORED = ("o",)
@@ -45,6 +46,8 @@ def list_count(user, cleaned_data, queryset):
     """
     count = None if cleaned_data is None else tally_count(user, cleaned_data)
     if count is not None:
+        if not cleaned_data.get("review_state"):  # the list shows the drafts, which the tally does not hold
+            count += queryset.filter(review_state=ReviewState.DRAFT).order_by().count()
         return count, False, None
     rows = queryset.order_by().values("year", "pk")
     cap = row_cap(rows)
@@ -77,6 +80,10 @@ def row_cap(rows):
 def tally_count(user, cleaned_data):
     """Return the list's count read from the tally, or None when its filters are not tally dimensions."""
     used = {name: value for name, value in cleaned_data.items() if value not in (None, "")}
+    if used.get("review_state") == "counted":
+        del used["review_state"]  # what the tally holds
+    elif used.get("review_state") == ReviewState.DRAFT:
+        return None
     if set(used) - set(MEASURE_FILTERS) - set(DIMENSION_FILTERS) - set(IGNORED):
         return None
     key = _BY_PARAMS.get(frozenset((name, str(used[name])) for name in MEASURE_FILTERS if name in used))

@@ -17,6 +17,7 @@ from registry.choices import (
     Kind,
     Level,
     RegistrationStatus,
+    ReviewState,
     StandardField,
 )
 
@@ -56,6 +57,10 @@ def _measures():
             {"recognition_level": level.value},
         )
     yield Measure("commended", Q(is_commended=True), {"commended": "true"})
+    # Where the registrations stand in their review. Drafts are not counted (unless asked,
+    # which counts them in every measure above): the reports say their number apart.
+    for state in (ReviewState.SUBMITTED, ReviewState.ACCEPTED, ReviewState.RETURNED):
+        yield Measure(f"review_{state.value}", Q(review_state=state), {"review_state": state.value})
     for standard in StandardField:
         yield Measure(
             f"field_{standard.value}",

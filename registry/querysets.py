@@ -218,6 +218,13 @@ class RegistrationQuerySet(ScopedQuerySetMixin, SoftDeleteQuerySetMixin, models.
     def alive(self):
         return self.filter(is_deleted=False, initiative_deleted=False)
 
+    def counted(self):
+        """The live registrations the reports count by default: from "submitted" on, no drafts.
+
+        The counts kept ready (``registry.tally``) hold exactly these.
+        """
+        return self.alive().exclude(review_state="draft")
+
 
 class DecisionQuerySet(SoftDeleteQuerySetMixin, models.QuerySet):
     def restrict(self, user, action=VIEW):

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from . import lineage, recognition, rules, tally
-from .choices import RegistrationStatus
+from . import lineage, recognition, review, rules, tally
+from .choices import RegistrationStatus, ReviewState
 from .models import (
     Campaign,
     Decision,
@@ -264,6 +264,8 @@ def registration_create(
     registration_validate(registration=registration)
     registration.created_by = user
     registration.carrier = lineage.carrier_of(registration.unit, initiative.pk)
+    if not registration.campaign_id:
+        review.initial_state(registration)
 
     def create():
         with tally.tracking({(registration.unit_id, registration.year)}):
@@ -281,7 +283,14 @@ def registration_update(*, user, registration: Registration, version: str | None
     """
     lock_rows(Registration, [registration.pk])
     check_version(registration, version)
+    before = Registration.objects.select_related("reviewer").get(pk=registration.pk)
+    review.check_editable(user, [before])
+    review.check_evaluation(registration, before.evaluation)
     registration_validate(registration=registration)
+    if registration.review_state == ReviewState.DRAFT and (
+        (before.unit_id, before.year) != (registration.unit_id, registration.year)
+    ):
+        review.initial_state(registration)  # another unit or year: perhaps another campaign
     stored = Registration.objects.filter(pk=registration.pk)
     registration.carrier = lineage.carrier_of(registration.unit, registration.initiative_id)
     with tally.tracking({(registration.unit_id, registration.year)}, stored=lambda: tally.pairs_of(stored)):
@@ -297,8 +306,16 @@ def initiative_update(*, user, initiative: Initiative, version: str | None = Non
     """
     lock_rows(Initiative, [initiative.pk])
     check_version(initiative, version)
+    review.check_editable(user, _reviewed(initiative.registrations.all()))
     with tally.tracking((), stored=lambda: tally.pairs_of(initiative.registrations.all())):
         return _save(initiative, user=user)
+
+
+def _reviewed(registrations):
+    """The registrations among ``registrations`` that a reviewer holds (which may lock them)."""
+    return registrations.filter(
+        review_state__in=review.LOCKED_STATES, reviewer__isnull=False, is_deleted=False
+    ).select_related("initiative", "reviewer")
 
 
 def _affected_pairs(obj):
@@ -385,6 +402,10 @@ def decision_set_registrations(*, user, decision: Decision, add=(), remove=()) -
 @transaction.atomic
 def soft_delete(*, user, obj: SoftDeletable) -> SoftDeletable:
     """Hide a record; ``restore`` brings it back."""
+    if isinstance(obj, Registration):
+        review.check_editable(user, _reviewed(Registration.objects.filter(pk=obj.pk)))
+    elif isinstance(obj, Initiative):
+        review.check_editable(user, _reviewed(obj.registrations.all()))
     obj.is_deleted = True
     obj.deleted_at = timezone.now()
     obj.deleted_by = user

@@ -70,7 +70,7 @@ def _snapshot_query(units, years):
         marks = {UNIT_MARK + index for index in range(len(units))}
         marks_years = {YEAR_MARK + index for index in range(len(years))}
         queryset = _counted(
-            Registration.objects.alive().filter(unit_id__in=marks, year__in=marks_years), SNAPSHOT_GROUPS
+            Registration.objects.counted().filter(unit_id__in=marks, year__in=marks_years), SNAPSHOT_GROUPS
         )
         sql, params = queryset.query.sql_with_params()
         names = [*SNAPSHOT_GROUPS[:-1], "field_id"] + [m.key for m in TALLY_MEASURES]
@@ -254,7 +254,7 @@ def _by_ancestor(depth, structure=REPORTED):
     """Registrations counted by their (or their carrier's) ancestor at ``depth``, year, quarter, field."""
     path = UNIT_PATH[structure]
     return _counted(
-        Registration.objects.alive()
+        Registration.objects.counted()
         .filter(**{f"{path.split('__')[0]}__depth__gte": depth})
         .annotate(ancestor=Substr(path, 1, Unit.steplen * depth), field_key=F("initiative__field_id")),
         ["ancestor", "year", "quarter", "field_key"],

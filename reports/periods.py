@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from registry import rules
+from registry.choices import ReviewState
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 TREND_YEARS = 5
@@ -46,6 +47,8 @@ def _is_quarter_end(day):
 # How registrations are placed in the tree: "as reported" under the unit that registered them,
 # the tree as it stood; "in today's structure" under the unit that carries that unit on now.
 REPORTED, CURRENT = "reported", "current"
+# The review states the reports count by default (``Registration.objects.counted()``).
+COUNTED_STATES = [ReviewState.SUBMITTED, ReviewState.ACCEPTED, ReviewState.RETURNED]
 
 
 class Structure(models.TextChoices):
@@ -62,10 +65,17 @@ class Period:
     end: datetime.date
     part: int | None = None
     structure: str = REPORTED
+    # Whether the registrations still in draft are counted; by default the reports count from
+    # "submitted" on, which is what the counts kept ready hold.
+    drafts: bool = False
 
     def in_structure(self, structure):
         """Return the same period counted in ``structure``."""
         return dataclasses.replace(self, structure=structure)
+
+    def with_drafts(self, drafts=True):
+        """Return the same period, counting the drafts too (or not)."""
+        return dataclasses.replace(self, drafts=bool(drafts))
 
     @property
     def current(self):
@@ -118,22 +128,32 @@ class Period:
     def last_year(self):
         return self.end.year
 
+    def _years_q(self, prefix):
+        if self.first_year == self.last_year:
+            return Q(**{f"{prefix}year": self.first_year})
+        return Q(**{f"{prefix}year__gte": self.first_year, f"{prefix}year__lte": self.last_year})
+
     def q(self, prefix=""):
-        """Return the filter that keeps the registrations of this period."""
+        """Return the filter that keeps the registrations of this period (drafts aside, unless asked)."""
         if self.by_year:
-            if self.first_year == self.last_year:
-                return Q(**{f"{prefix}year": self.first_year})
-            return Q(**{f"{prefix}year__gte": self.first_year, f"{prefix}year__lte": self.last_year})
-        return Q(**{f"{prefix}registered_on__gte": self.start, f"{prefix}registered_on__lte": self.end})
+            within = self._years_q(prefix)
+        else:
+            within = Q(**{f"{prefix}registered_on__gte": self.start, f"{prefix}registered_on__lte": self.end})
+        if not self.drafts:
+            within &= Q(**{f"{prefix}review_state__in": COUNTED_STATES})
+        return within
 
     def tally_q(self, prefix=""):
         """Return the filter on the counts kept ready (``Tally``), or None off their grain.
 
         The tally counts by registration year and by quarter of the registration date, so a
         year, a phase, a half-year, a quarter or a range of whole quarters can be read from it.
+        The tally holds no drafts: a period that counts them is counted from the registrations.
         """
+        if self.drafts:
+            return None
         if self.by_year:
-            return self.q(prefix)
+            return self._years_q(prefix)
         bounds = self.tally_bounds()
         if bounds is None:
             return None
@@ -145,6 +165,8 @@ class Period:
 
         The same selection as ``tally_q``, for reading summed rows in Python. None off the grain.
         """
+        if self.drafts:
+            return None
         if self.by_year:
             return "year", self.first_year, self.last_year
         if _is_quarter_start(self.start) and _is_quarter_end(self.end):
@@ -161,9 +183,8 @@ class Period:
         """Return the same period one year earlier; for a phase, the phase just before it."""
         if self.kind == PeriodKind.PHASE:
             length = self.last_year - self.first_year + 1
-            return Period.phase(self.first_year - length, self.last_year - length).in_structure(
-                self.structure
-            )
+            before = Period.phase(self.first_year - length, self.last_year - length)
+            return dataclasses.replace(self, start=before.start, end=before.end)
         return dataclasses.replace(self, start=_shift_years(self.start, -1), end=_shift_years(self.end, -1))
 
     def trend(self):
@@ -173,7 +194,7 @@ class Period:
         """
         if self.kind == PeriodKind.PHASE:
             return [
-                Period.year(year).in_structure(self.structure)
+                dataclasses.replace(Period.year(year), structure=self.structure, drafts=self.drafts)
                 for year in range(self.first_year, self.last_year + 1)
             ]
         periods = [self]
@@ -215,6 +236,8 @@ class Period:
     def list_params(self):
         """Return the registration list's GET parameters that select this period (and structure)."""
         structure = {"structure": CURRENT} if self.current else {}
+        if not self.drafts:  # the list shows drafts too: a count without them links to rows without them
+            structure["review_state"] = "counted"
         if self.kind == PeriodKind.YEAR:
             return {"year": self.first_year, **structure}
         if self.kind == PeriodKind.PHASE:
@@ -235,4 +258,6 @@ class Period:
         else:
             params.update(date_from=self.start.strftime("%d/%m/%Y"), date_to=self.end.strftime("%d/%m/%Y"))
         params["structure"] = self.structure
+        if self.drafts:
+            params["drafts"] = "1"
         return params

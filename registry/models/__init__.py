@@ -17,6 +17,7 @@ from ..choices import (
     Kind,
     Level,
     RegistrationStatus,
+    ReviewState,
     Role,
     StandardField,
     UnitType,
@@ -315,6 +316,34 @@ class Registration(SoftDeletable):
     # A copy of the initiative's ``is_deleted``, kept by ``services.soft_delete``/``restore``,
     # so that the live registrations are found without joining the initiatives.
     initiative_deleted = models.BooleanField(default=False, editable=False)
+    # The review of the campaign that asked for the registration (``registry.review``): its
+    # state, the campaign, and the unit it waits at (submitted) or was accepted by. Kept by the
+    # review's services; the reports count from "submitted" on, drafts on request.
+    review_state = models.CharField(
+        _("trạng thái xét duyệt"),
+        max_length=20,
+        choices=ReviewState.choices,
+        default=ReviewState.ACCEPTED,
+        editable=False,
+    )
+    campaign = models.ForeignKey(
+        "registry.Campaign",
+        verbose_name=_("đợt thi đua"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        editable=False,
+    )
+    reviewer = models.ForeignKey(
+        Unit,
+        verbose_name=_("cấp xét duyệt"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviewed_registrations",
+        editable=False,
+    )
     form_token = form_token_field()
 
     # The kept columns follow the decisions and the initiative, whose own history records the change.
@@ -359,6 +388,17 @@ class Registration(SoftDeletable):
                 include=["year", "id"],
                 name="registration_alive_initiative",
                 condition=Q(is_deleted=False, initiative_deleted=False),
+            ),
+            # What waits at a reviewing unit, and the few drafts, without reading the rest.
+            models.Index(
+                fields=["reviewer", "year"],
+                name="registration_waiting",
+                condition=Q(review_state=ReviewState.SUBMITTED),
+            ),
+            models.Index(
+                fields=["year", "unit"],
+                name="registration_draft",
+                condition=Q(review_state__in=[ReviewState.DRAFT, ReviewState.RETURNED]),
             ),
         ]
 
@@ -539,7 +579,7 @@ class Membership(models.Model):
         return f"{self.user} – {self.unit} ({self.get_role_display()})"
 
 
-from .campaigns import Campaign  # noqa: E402  (they point at the models above)
+from .campaigns import Campaign, ReviewStep  # noqa: E402  (they point at the models above)
 from .counts import CurrentTally, Revision, Tally  # noqa: E402
 from .lineage import Lineage, Reorganisation, Transfer  # noqa: E402
 
@@ -555,6 +595,7 @@ __all__ = [
     "Membership",
     "Registration",
     "Reorganisation",
+    "ReviewStep",
     "Revision",
     "SoftDeletable",
     "Tally",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .. import querysets, rules
-from ..choices import UnitType
+from ..choices import ReviewAction, ReviewState, UnitType
 from . import Unit, form_token_field, token_constraint
 
 
@@ -43,6 +43,17 @@ class Campaign(models.Model):
     )
     # The unit types asked to register; empty: every unit below the launching one.
     unit_types = models.JSONField(_("loại đơn vị phải đăng ký"), default=list, blank=True)
+    # The unit types that review on the way up, below the launching unit, which reviews last:
+    # empty, the launching unit alone receives and accepts (``registry.review``).
+    review_unit_types = models.JSONField(
+        _("các cấp xét duyệt trung gian"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Để trống: đơn vị phát động trực tiếp tiếp nhận. Chọn loại đơn vị (ví dụ Đảng ủy xã) để "
+            "cấp đó xét duyệt trước rồi chuyển lên."
+        ),
+    )
     note = models.TextField(_("nội dung, yêu cầu"), blank=True)
     document = models.FileField(_("văn bản kế hoạch"), upload_to=campaign_upload_to, blank=True)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
@@ -91,3 +102,38 @@ class Campaign(models.Model):
         """Whether ``unit`` (below the launching unit) is asked to register."""
         below = unit.path.startswith(self.unit.path) and unit.path != self.unit.path
         return below and (not self.unit_types or unit.unit_type in self.unit_types)
+
+
+class ReviewStep(models.Model):
+    """One step of a registration's review: who did what, when, at which unit, and why."""
+
+    registration = models.ForeignKey(
+        "registry.Registration", on_delete=models.CASCADE, related_name="review_steps"
+    )
+    action = models.CharField(_("thao tác"), max_length=20, choices=ReviewAction.choices)
+    state = models.CharField(_("trạng thái sau"), max_length=20, choices=ReviewState.choices)
+    # The unit that acted: the registering unit when it submits, the reviewing unit otherwise.
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+")
+    # Where the registration waits afterwards (submitted, forwarded), or who accepted it.
+    reviewer = models.ForeignKey(
+        Unit,
+        verbose_name=_("cấp xét duyệt"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    comment = models.TextField(_("ý kiến"), blank=True)
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("bước xét duyệt")
+        verbose_name_plural = _("các bước xét duyệt")
+        ordering = ["registration", "at", "pk"]
+        indexes = [models.Index(fields=["registration", "at"], name="review_step_registration")]
+
+    def __str__(self):
+        return f"{self.registration_id}: {self.get_action_display()}"
