@@ -60,6 +60,8 @@ urlpatterns = [
     ),
     path("mo-hinh/<int:initiative_pk>/tep/", views.AttachmentCreateView.as_view(), name="attachment_create"),
     path("dang-ky/<int:pk>/sua/", views.RegistrationUpdateView.as_view(), name="registration_update"),
+    path("dang-ky/<int:pk>/xet-duyet/", views.RegistrationReviewView.as_view(), name="registration_review"),
+    path("xet-duyet/", views.ReviewQueueView.as_view(), name="review_queue"),
     path("dang-ky/<int:pk>/xoa/", views.RegistrationDeleteView.as_view(), name="registration_delete"),
     path("dang-ky/<int:pk>/khoi-phuc/", views.RegistrationRestoreView.as_view(), name="registration_restore"),
     path("tep/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"),

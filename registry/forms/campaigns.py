@@ -29,6 +29,16 @@ class CampaignForm(OnceMixin, VersionMixin, ScopedFormMixin, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Để trống: mọi đơn vị trực thuộc đơn vị phát động đều phải đăng ký."),
     )
+    review_unit_types = forms.MultipleChoiceField(
+        label=_("Các cấp xét duyệt trung gian"),
+        choices=UnitType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Để trống: đơn vị phát động trực tiếp tiếp nhận. Chọn loại đơn vị (ví dụ Đảng ủy xã) để "
+            "cấp đó xét duyệt trước rồi chuyển lên."
+        ),
+    )
 
     class Meta:
         model = Campaign
@@ -41,6 +51,7 @@ class CampaignForm(OnceMixin, VersionMixin, ScopedFormMixin, forms.ModelForm):
             "registration_deadline",
             "evaluation_deadline",
             "unit_types",
+            "review_unit_types",
             "note",
             "document",
         ]
@@ -65,6 +76,10 @@ class CampaignForm(OnceMixin, VersionMixin, ScopedFormMixin, forms.ModelForm):
 
     def clean_unit_types(self):
         return [value for value in UnitType.values if value in self.cleaned_data.get("unit_types", [])]
+
+    def clean_review_unit_types(self):
+        chosen = self.cleaned_data.get("review_unit_types", [])
+        return [value for value in UnitType.values if value in chosen]
 
     def clean_document(self):
         return clean_document_upload(self.cleaned_data.get("document"))

@@ -45,6 +45,7 @@ from .reorganisations import (
     StepDeleteView,
     UndoView,
 )
+from .review import RegistrationReviewView, ReviewQueueView
 from .suggest import SuggestView
 from .units import (
     MembershipCreateView,
@@ -57,6 +58,8 @@ from .units import (
 )
 
 __all__ = [
+    "RegistrationReviewView",
+    "ReviewQueueView",
     "ChangeLogExportView",
     "ChangeLogView",
     "ApplyView",

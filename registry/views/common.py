@@ -4,7 +4,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.views import generic
 
-from registry.choices import Evaluation
+from registry import review
+from registry.choices import Evaluation, ReviewState
 from registry.models import Campaign, Decision, Initiative, Registration, Unit
 from registry.querysets import CHANGE, ancestor_paths
 from registry.scope import scope_of
@@ -27,7 +28,10 @@ class HomeView(generic.TemplateView):
             this_year=Count("pk", filter=Q(year=year)),
             pending=Count("pk", filter=Q(year=year, evaluation=Evaluation.PENDING)),
             last_year=Count("pk", filter=Q(year=year - 1)),
+            drafts=Count("pk", filter=Q(review_state=ReviewState.DRAFT)),
+            returned=Count("pk", filter=Q(review_state=ReviewState.RETURNED)),
         )
+        figures["waiting"] = review.waiting_at(user, registrations).count()
         figures["not_renewed"] = registrations.filter(year=year - 1).exclude(Exists(renewed)).count()
         context.update(
             campaigns=asked_of(user),

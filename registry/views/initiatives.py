@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.views import generic
 from django_filters.views import FilterView
 
-from registry import exports, rules, services
+from registry import exports, review, rules, services
 from registry.choices import Grade
 from registry.filters import RegistrationFilterSet
 from registry.formats import inner
 from registry.forms import AttachmentForm, InitiativeCreateForm, InitiativeForm, RegistrationForm, add_errors
-from registry.models import Attachment, Decision, Field, Initiative, Registration
+from registry.models import Attachment, Decision, Field, Initiative, Registration, ReviewStep
 from registry.querysets import CHANGE, VIEW
 from registry.scope import scope_of
 from registry.text import fold, widen_search
@@ -266,14 +266,18 @@ class InitiativeDetailView(ScopedMixin, CanChangeMixin, generic.DetailView):
         registrations = (
             Registration.objects.restrict(user)
             .filter(is_deleted=False)
-            .select_related("unit")
+            .select_related("unit", "reviewer", "campaign__unit")
             .prefetch_related(
+                Prefetch(
+                    "review_steps",
+                    queryset=ReviewStep.objects.select_related("unit", "user").order_by("at", "pk"),
+                ),
                 Prefetch(
                     "decisions",
                     queryset=Decision.objects.restrict(user)
                     .alive()
                     .select_related("award_form", "issuing_unit"),
-                )
+                ),
             )
             .order_by("-year")
         )
@@ -292,6 +296,10 @@ class InitiativeDetailView(ScopedMixin, CanChangeMixin, generic.DetailView):
         registrations = self.object.registrations.all()
         years = [r.year for r in registrations]
         context["results_total"] = results_total(registrations)
+        for registration in registrations:
+            if registration.campaign_id:  # the review of a campaign's registration
+                registration.review_history = list(registration.review_steps.all())
+                registration.review_actions = review.next_actions(self.request.user, registration)
         context["next_year"] = max([*years, timezone.localdate().year - 1]) + 1
         context["replications"] = (
             self.object.replications.restrict(self.request.user).alive().select_related("unit")

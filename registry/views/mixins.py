@@ -58,7 +58,12 @@ class SoftDeleteMixin:
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        services.soft_delete(user=request.user, obj=self.object)
+        try:
+            services.soft_delete(user=request.user, obj=self.object)
+        except ValidationError as error:  # locked by its review
+            for message in error.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(self.object.get_absolute_url())
         undo_url = reverse(self.restore_url_name, args=[self.object.pk])
         messages.success(
             request,

@@ -65,5 +65,14 @@ def test_periods_say_themselves_and_their_previous_period():
     assert leap.start == datetime.date(2023, 2, 28)
     assert Period.quarter(2024, 2).end == datetime.date(2024, 6, 30)
     assert [p.short_label for p in Period.half(2024, 1).trend()][-2:] == ["1–6/2023", "1–6/2024"]
-    assert Period.half(2024, 1).list_params() == {"date_from": "2024-01-01", "date_to": "2024-06-30"}
-    assert Period.phase(2021, 2025).list_params() == {"year_from": 2021, "year_to": 2025}
+    assert Period.half(2024, 1).list_params() == {
+        "date_from": "2024-01-01",
+        "date_to": "2024-06-30",
+        "review_state": "counted",
+    }
+    assert "review_state" not in Period.year(2024).with_drafts().list_params()
+    assert Period.phase(2021, 2025).list_params() == {
+        "year_from": 2021,
+        "year_to": 2025,
+        "review_state": "counted",
+    }

@@ -122,8 +122,14 @@ def test_dashboard_numbers_lead_to_the_registration_list_and_units_re_root(clien
     response = client_for(superuser).get(reverse("reports:dashboard"), {"unit": tree.p.pk, "year": 2023})
     cards = {card["key"]: card for card in response.context["cards"]}
     list_url = reverse("registry:registration_list")
-    assert cards["recognised"]["url"] == f"{list_url}?unit={tree.p.pk}&year=2023&recognised=true"
-    assert cards["collective"]["url"] == f"{list_url}?unit={tree.p.pk}&year=2023&kind=collective"
+    assert (
+        cards["recognised"]["url"]
+        == f"{list_url}?unit={tree.p.pk}&year=2023&review_state=counted&recognised=true"
+    )
+    assert (
+        cards["collective"]["url"]
+        == f"{list_url}?unit={tree.p.pk}&year=2023&review_state=counted&kind=collective"
+    )
     data = response.context["chart_data"]
     assert data["by_unit"]["labels"][0] == "Huyện ủy A"
     assert (
@@ -135,7 +141,10 @@ def test_dashboard_numbers_lead_to_the_registration_list_and_units_re_root(clien
     assert data["by_field"]["urls"][1] is None  # nothing behind a zero
     trend = data["trend"]
     assert trend["labels"] == ["2019", "2020", "2021", "2022", "2023"]
-    assert trend["datasets"][0]["urls"][-1] == f"{list_url}?unit={tree.p.pk}&year=2023&status=new"
+    assert (
+        trend["datasets"][0]["urls"][-1]
+        == f"{list_url}?unit={tree.p.pk}&year=2023&review_state=counted&status=new"
+    )
     html = response.content.decode()
     assert 'id="du-lieu-bieu-do"' in html
     assert "chart.umd.min.js" in html and "cdn" not in html.lower()
@@ -188,8 +197,14 @@ def test_report_page_shows_bieu_1_with_links_and_the_root_row(client_for, superu
     rows = {row["unit"]["name"]: row for row in response.context["unit_rows"]}
     list_url = reverse("registry:registration_list")
     first = rows["Huyện ủy A"]["cells"][0]
-    assert (first["value"], first["url"]) == (4, f"{list_url}?unit={tree.a.pk}&year=2023")
-    assert first["html"] == f'<td class="num"><a href="{list_url}?unit={tree.a.pk}&amp;year=2023">4</a></td>'
+    assert (first["value"], first["url"]) == (
+        4,
+        f"{list_url}?unit={tree.a.pk}&year=2023&review_state=counted",
+    )
+    assert (
+        first["html"] == f'<td class="num"><a href="{list_url}?unit={tree.a.pk}&amp;year=2023&amp;'
+        'review_state=counted">4</a></td>'
+    )
     report_url = reverse("reports:report") + f"?unit={tree.a.pk}&period=year&year=2023&structure=reported"
     assert rows["Huyện ủy A"]["url"] == report_url
     own = rows["Tỉnh ủy P"]["cells"][0]  # the root's own row: no list filter
