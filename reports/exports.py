@@ -181,7 +181,8 @@ def summary_workbook(user, root, period, today=None, progress=None):
     # Returned open: the caller reads it and closes it, which deletes it.
     output = tempfile.TemporaryFile()  # noqa: SIM115
     workbook = Book(output)
-    summary_sheet(workbook, root, period, units, header, today)
+    drafts = queries.draft_count(user, root, period)
+    summary_sheet(workbook, root, period, units, header, today, drafts)
     field_sheet(workbook, root, period, fields)
     list_sheet(workbook, root, period, queries.registration_rows(user, root, period), progress)
     decision_sheet(workbook, root, period, queries.decision_rows(user, root, period))
@@ -258,7 +259,7 @@ def number_style(column, total=False):
     return f"{prefix}_signed" if column.key == tables.CHANGE else f"{prefix}_number"
 
 
-def summary_sheet(workbook, root, period, units, header, today):
+def summary_sheet(workbook, root, period, units, header, today, drafts=0):
     """Sheet "Tổng hợp": header, one row per subordinate unit, the total, participation, signatures."""
     groups = tables.unit_groups(tables.levels_present(units["total"]["current"]))
     columns = tables.columns_of(groups)
@@ -299,6 +300,7 @@ def summary_sheet(workbook, root, period, units, header, today):
     sheet.merge(1, 2)
     sheet.append()
     sheet.line(tables.participation_text(units, period), "line", height=34)
+    sheet.line(tables.review_text(units["total"]["current"], drafts, period.drafts), "line", height=20)
     sheet.append()
     left, right = 4, max(5, sheet.n_cols - 6)
     for left_text, right_text, style in [
@@ -370,6 +372,7 @@ LIST_COLUMNS = [
     (_("Hình thức đăng ký"), 11),
     (_("Ngày đăng ký"), 11),
     (_("Kết quả đánh giá"), 11),
+    (_("Trạng thái xét duyệt"), 11),
     (_("Công nhận cao nhất"), 11),
     (_("Quyết định công nhận"), 30),
     (_("Khen thưởng"), 26),
@@ -410,6 +413,7 @@ def list_sheet(workbook, root, period, rows, progress=None):
                 c(row["status"], "list"),
                 c(row["registered_on"], "list_date"),
                 c(row["evaluation"], "list"),
+                c(row["review_state"], "list"),
                 c(row["top_recognition"] or None, "list"),
                 c("; ".join(row["recognitions"]) or None, "list"),
                 c("; ".join(row["commendations"]) or None, "list"),

@@ -55,6 +55,7 @@ class ReportFilterForm(forms.Form):
         label=_("Đến năm"), required=False, min_value=rules.FIRST_YEAR, max_value=rules.LAST_YEAR
     )
     structure = forms.ChoiceField(label=_("Tính theo"), choices=Structure.choices, required=False)
+    drafts = forms.BooleanField(label=_("Tính cả dự thảo"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,6 +107,9 @@ class ReportFilterForm(forms.Form):
         An empty or invalid form gives the default year (the errors are shown beside it).
         """
         data = self.cleaned_data if self.is_valid() else {}
+        return self._period(data, default_year).with_drafts(data.get("drafts", False))
+
+    def _period(self, data, default_year):
         kind = data.get("period") or PeriodKind.YEAR
         if kind == PeriodKind.RANGE:
             return Period.between(data["date_from"], data["date_to"])

@@ -40,6 +40,7 @@ from registry.choices import (
     Level,
     RegistrationStatus,
     ReorganisationStatus,
+    ReviewState,
     StandardField,
     UnitType,
 )
@@ -262,6 +263,15 @@ def registrations(user, root, period=None, *, structure=None):
 
 # ---------------------------------------------------------------------------------------------
 # The figures
+
+
+def draft_count(user, root, period):
+    """Return how many registrations of the period are still drafts in ``root``'s subtree. One query.
+
+    Drafts are few (a campaign's, before their units submit them) and found from their own index.
+    """
+    qs = registrations(user, root, period.with_drafts(), structure=period.structure)
+    return qs.filter(review_state=ReviewState.DRAFT).count()
 
 
 @figure_cache
@@ -595,6 +605,7 @@ ROW_FIELDS = (
     "evaluation",
     "recognition_rank",
     "is_commended",
+    "review_state",
 )
 
 
@@ -625,7 +636,7 @@ def registration_rows(user, root, period, chunk_size=2000):
                 decisions.setdefault(link.registration_id, []).append(link.decision)
         for (
             pk, unit, name, kind, person_name, person_position, field, standard, grade,
-            status, level, registered_on, evaluation, _rank, _commended,
+            status, level, registered_on, evaluation, _rank, _commended, review_state,
         ) in chunk:  # fmt: skip
             covering = decisions.get(pk, ())
             recognitions = [d for d in covering if d.kind == DecisionKind.RECOGNITION]
@@ -645,6 +656,7 @@ def registration_rows(user, root, period, chunk_size=2000):
                 "level": labels["level"][level],
                 "registered_on": registered_on,
                 "evaluation": labels["evaluation"][evaluation],
+                "review_state": labels["review_state"][review_state],
                 "recognitions": [_decision_text(d, labels) for d in recognitions],
                 "top_recognition": labels["level"][top.level] if top else "",
                 "commendations": [_decision_text(d, labels) for d in commendations],
@@ -661,6 +673,7 @@ def _labels():
         "level": Level,
         "evaluation": Evaluation,
         "decision_kind": DecisionKind,
+        "review_state": ReviewState,
     }
     return {name: {value: str(label) for value, label in enum.choices} for name, enum in choices.items()}
 

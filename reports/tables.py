@@ -118,6 +118,22 @@ def percent_text(value):
     return text if (get_language() or "").startswith("en") else text.replace(".", ",")
 
 
+def review_text(counts, drafts, drafts_counted):
+    """Say where the registrations stand in their review, and the drafts, as the page does."""
+    line = _("Xét duyệt: %(submitted)s đã gửi, chờ xét; %(accepted)s đã tiếp nhận; %(returned)s trả lại.") % {
+        "submitted": grouped(counts["review_submitted"]),
+        "accepted": grouped(counts["review_accepted"]),
+        "returned": grouped(counts["review_returned"]),
+    }
+    if drafts:
+        counted = _("đã tính vào số liệu") if drafts_counted else _("chưa tính vào số liệu")
+        line += " " + _("%(drafts)s dự thảo chưa gửi (%(counted)s).") % {
+            "drafts": grouped(drafts),
+            "counted": counted,
+        }
+    return line
+
+
 def participation_text(units, period):
     """Say the participation line the way reports do: "356 mô hình của 24/44 chi, đảng bộ trực thuộc"."""
     p, total = units["participation"], units["total"]

@@ -129,6 +129,27 @@ class ReportMixin:
             **self.structure_context(),
         }
 
+    def review_states(self, summary):
+        """The counts by review state, each linked to its rows, and the drafts (counted or not)."""
+        current = summary["current"]
+        states = [
+            {"label": label, "value": current[key], "url": self.count_url(self.root.pk, key, current[key])}
+            for key, label in (
+                ("review_submitted", _("đã gửi, chờ xét")),
+                ("review_accepted", _("đã tiếp nhận")),
+                ("review_returned", _("trả lại để bổ sung")),
+            )
+        ]
+        drafts = queries.draft_count(self.request.user, self.root, self.period)
+        params = {"unit": self.root.pk, **self.period.with_drafts().list_params(), "review_state": "draft"}
+        return {
+            "states": states,
+            "drafts": drafts,
+            "drafts_url": list_url(params) if drafts else None,
+            "drafts_counted": self.period.drafts,
+            "toggle_url": self.page_url(self.root.pk, period=self.period.with_drafts(not self.period.drafts)),
+        }
+
     def level_grade_rows(self, summary):
         """Return the table by registration level × grade, for the levels that have registrations."""
         current, by_level_grade = summary["current"], summary["by_level_grade"]
@@ -236,6 +257,7 @@ class DashboardView(ReportMixin, generic.TemplateView):
         context.update(self.picker_context(units["rows"]))
         context.update(
             summary=summary,
+            review_states=self.review_states(summary),
             participation_line=tables.participation_text(units, period),
             cards=self.cards(summary),
             breakdowns=self.breakdowns(summary["current"]),
@@ -395,6 +417,7 @@ class ReportView(ReportMixin, generic.TemplateView):
         context.update(
             grades=[grade.label for grade in Grade],
             level_grade_rows=self.level_grade_rows(queries.summary(user, root, period)),
+            review_states=self.review_states(queries.summary(user, root, period)),
             header=queries.issuing_header(root),
             today=timezone.localdate(),
             report_docx_url=self.page_url(root.pk, "reports:report_docx"),

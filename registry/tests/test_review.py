@@ -258,3 +258,27 @@ def test_the_home_page_says_what_waits_and_what_came_back(cycle, client_for):
     act(cycle.editor_a, ReviewAction.RETURN, cycle.first, comment="Bổ sung")
     page = client_for(cycle.editor_commune).get(reverse("registry:home")).content.decode()
     assert "bị trả lại" in page and "còn là dự thảo" in page
+
+
+def test_the_report_and_its_workbook_say_the_counts_by_state_and_the_drafts(cycle, client_for):
+    import openpyxl
+
+    from reports.exports import summary_workbook
+
+    act(cycle.editor_commune, ReviewAction.SUBMIT, cycle.first)
+    client = client_for(cycle.admin_province)
+    response = client.get(reverse("reports:report"), {"unit": cycle.province.pk, "year": 2026})
+    states = response.context["review_states"]
+    assert [state["value"] for state in states["states"]] == [1, 0, 0]
+    assert states["drafts"] == 1 and not states["drafts_counted"]
+    assert client.get(states["drafts_url"]).context["paginator"].count == 1
+    assert client.get(states["states"][0]["url"]).context["paginator"].count == 1
+    counted = client.get(states["toggle_url"])
+    assert counted.context["review_states"]["drafts_counted"]
+    assert counted.context["unit_total"]["cells"][0]["value"] == 2
+    book = openpyxl.load_workbook(summary_workbook(cycle.admin_province, cycle.province, Period.year(2026)))
+    lines = [row[0] for row in book["Tổng hợp"].iter_rows(values_only=True) if row[0]]
+    assert any(str(line).startswith("Xét duyệt: 1 đã gửi, chờ xét; 0 đã tiếp nhận") for line in lines)
+    assert any("1 dự thảo chưa gửi (chưa tính vào số liệu)" in str(line) for line in lines)
+    listed = list(book["Danh sách"].iter_rows(min_row=4, values_only=True))
+    assert [row[10] for row in listed] == ["Đã gửi"]

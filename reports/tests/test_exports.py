@@ -98,7 +98,7 @@ def test_list_sheet_has_one_row_per_registration_with_decisions(superuser, tree)
     rows = values(ws)[3:]
     assert len(rows) == 7
     assert ws.freeze_panes == "D4"
-    assert ws.auto_filter.ref == "A3:M10"
+    assert ws.auto_filter.ref == "A3:N10"
     assert ws.print_title_rows == "$3:$3"
     r1 = next(row for row in rows if row[2] == tree.r1.initiative.name)
     assert r1[1] == "Chi bộ A1"
@@ -107,9 +107,10 @@ def test_list_sheet_has_one_row_per_registration_with_decisions(superuser, tree)
     assert r1[7] == "Đăng ký mới"
     assert r1[8] == datetime.datetime(2023, 3, 1)
     assert r1[9] == "Hiệu quả"
-    assert r1[10] == "Cấp tỉnh"
-    assert tree.province.reference in r1[11] and tree.district.reference in r1[11]
-    assert r1[12].startswith("Bằng khen: 3970/QĐ-UBND ngày 15/12/2023")
+    assert r1[10] == "Đã tiếp nhận"
+    assert r1[11] == "Cấp tỉnh"
+    assert tree.province.reference in r1[12] and tree.district.reference in r1[12]
+    assert r1[13].startswith("Bằng khen: 3970/QĐ-UBND ngày 15/12/2023")
     r2 = next(row for row in rows if row[2] == tree.r2.initiative.name)
     assert r2[4] == "Nguyễn Văn An"
     date_cell = next(row for row in ws.iter_rows(min_row=4) if row[2].value == tree.r1.initiative.name)[8]
