@@ -24,9 +24,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from registry import services
-from registry.choices import Grade, Kind, Level, Role, UnitType
-from registry.models import AwardForm, Campaign, Decision, Membership, Unit
+from registry import review, services
+from registry.choices import Grade, Kind, Level, ReviewAction, ReviewState, Role, UnitType
+from registry.models import AwardForm, Campaign, Decision, Membership, Registration, Unit
 
 from . import data
 from .generator import Generator, Spec
@@ -161,6 +161,45 @@ class DemoLoader(Generator):
             values = {**values, "unit": self.tree.by_code[values["unit"]]}
             services.campaign_create(user=user, campaign=Campaign(**values))
 
+    def add_review(self, users):
+        """Put the 2026 campaign half-way: its models start as drafts of their units; then, commune
+        by commune in turn, none submitted (overdue), all submitted and waiting, all accepted, or
+        some accepted, one returned with a reason and one still a draft (bientap's commune).
+        Through the review's service, as the communes and the province would.
+        """
+        campaign = Campaign.objects.get(unit=self.tree.by_code["TN25"], year=2026)
+        root = campaign.unit
+        Registration.objects.filter(year=2026, unit__path__startswith=root.path).exclude(unit=root).update(
+            campaign=campaign, review_state=ReviewState.DRAFT
+        )
+        province = users["quantri"]
+        communes = sorted(self.tree.children[root.pk], key=lambda unit: unit.path)
+        for index, commune in enumerate(communes):
+            drafts = list(
+                Registration.objects.filter(campaign=campaign, unit__path__startswith=commune.path).order_by(
+                    "pk"
+                )
+            )
+            turn = 3 if commune.code == data.DEMO_REVIEW_COMMUNE else index % 4
+            if not drafts or turn == 0:
+                continue
+            editor = users["bientap"] if commune.code == data.DEMO_REVIEW_COMMUNE else users["admin"]
+            sent = drafts[:-1] if turn == 3 and len(drafts) > 2 else drafts
+            review.act(user=editor, action=ReviewAction.SUBMIT, registrations=sent)
+            if turn == 2:
+                review.act(user=province, action=ReviewAction.ACCEPT, registrations=sent)
+            elif turn == 3:
+                review.act(
+                    user=province,
+                    action=ReviewAction.RETURN,
+                    registrations=sent[:1],
+                    comment=data.DEMO_RETURN_REASON,
+                )
+                review.act(user=province, action=ReviewAction.ACCEPT, registrations=sent[1:])
+
+    def users_by_name(self, usernames):
+        return {user.username: user for user in get_user_model().objects.filter(username__in=usernames)}
+
     def add_users(self, users):
         """Create demo logins, with their memberships, all with the password ``data.PASSWORD``."""
         # Hash once, as set_password() would: a hash costs a second or two, and one salt shared
@@ -202,6 +241,8 @@ class DemoLoader(Generator):
         self.add_decisions()
         self.add_users(data.DEMO_USERS_AFTER_REFORM)
         self.add_campaigns(users["quantri"])
+        tally_rebuild()  # the review's steps keep the counts from here on
+        self.add_review({**users, **self.users_by_name(["bientap"])})
         return {
             "đơn vị": len(self.tree.by_code),
             "mô hình": len(self.initiatives),

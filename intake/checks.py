@@ -45,7 +45,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from registry import rules
+from registry import review, rules
 from registry.choices import Evaluation, Kind, Level, RegistrationStatus
 from registry.chunks import batched
 from registry.exports import COLUMNS, COLUMNS_BY_KEY, FLAG_NO, FLAG_YES, INFO_COLUMNS
@@ -575,7 +575,7 @@ class Checker:
             (r.initiative_id, r.year): r
             for r in Registration.objects.filter(
                 initiative_id__in=ids, year__in=years | {year - 1 for year in years}
-            ).select_related("unit")
+            ).select_related("unit", "reviewer", "initiative")
         }
         # The decisions that cover them: a registration is not dated after one.
         self.covering = {}
@@ -736,6 +736,9 @@ class Checker:
         else:
             row.initiative_id_checked = initiative.pk
             row.registration_id_checked = registration.pk
+            if (initiative_changes or registration_changes) and review.is_locked_for(self.user, registration):
+                row.errors.append({"column": "", "message": review.locked_message(registration)})
+                return None
             if initiative_changes or registration_changes:
                 row.action = RowAction.UPDATE
                 data["initiative_stamp"] = initiative.updated_at.isoformat()

@@ -27,12 +27,12 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry import lineage, rules, tally
+from registry import lineage, review, rules, tally
 from registry import services as registry_services
-from registry.choices import Evaluation, Level, RegistrationStatus
+from registry.choices import Evaluation, Level, RegistrationStatus, ReviewState
 from registry.chunks import batched
 from registry.formats import inner
-from registry.models import Initiative, Registration, Unit, initiative_search_text
+from registry.models import Campaign, Initiative, Registration, Unit, initiative_search_text
 from registry.querysets import CHANGE
 from registry.scope import scope_of
 from registry.text import fold
@@ -616,6 +616,10 @@ class _Writer:
                 created_by=self.user,
             )
             _assign(registration, [k for k in REGISTRATION_KEYS if k not in ("status", "level")], data)
+            # In a campaign's year, a draft of its unit, as from the form; the unit then submits it.
+            registration.campaign = self.campaign(registration.unit, row.year)
+            if registration.campaign:
+                registration.review_state = ReviewState.DRAFT
             self.new_registrations.append(registration)
             self.written.years.setdefault(key, set()).add(row.year)
             placed.append((row, initiative))
@@ -650,6 +654,18 @@ class _Writer:
             (self.changed_registrations, "~"),
         ]:
             bulkwrite.insert_history(records, history_type=kind, user=user, date=now)
+
+    def campaign(self, unit, year):
+        """The campaign asking for ``unit``'s registrations of ``year`` (``review.campaign_for``)."""
+        launched = self.__dict__.setdefault("launched", {})
+        if year not in launched:  # most years have no campaign: one query a year, none a row
+            launched[year] = Campaign.objects.filter(year=year).exists()
+        if not launched[year]:
+            return None
+        campaigns = self.__dict__.setdefault("campaigns", {})
+        if (unit.pk, year) not in campaigns:
+            campaigns[(unit.pk, year)] = review.campaign_for(unit, year)
+        return campaigns[(unit.pk, year)]
 
     def derive(self, initiative):
         """Set what ``Initiative.save`` derives: the search key, and the time of the change."""

@@ -39,13 +39,20 @@ CHUNK = 2000
 
 
 def campaign_for(unit, year):
-    """Return the campaign of ``year`` that asks ``unit`` to register, the nearest above it; or None."""
+    """Return the campaign of ``year`` that asks for ``unit``'s registrations, the nearest above it; or None.
+
+    A campaign asks for them when it asks ``unit`` or a unit above it to register (a commune
+    asked registers its cells' models too). Two queries, one when no campaign is above.
+    """
     if unit is None or year is None:
         return None
     prefixes = [unit.path[:end] for end in range(Unit.steplen, len(unit.path), Unit.steplen)]
-    campaigns = Campaign.objects.filter(year=year, unit__path__in=prefixes).select_related("unit")
+    campaigns = list(Campaign.objects.filter(year=year, unit__path__in=prefixes).select_related("unit"))
+    if not campaigns:
+        return None
+    above = list(Unit.objects.filter(path__in=prefixes).only("path", "unit_type"))
     for campaign in sorted(campaigns, key=lambda c: (-c.unit.depth, c.pk)):
-        if campaign.asks(unit):
+        if any(campaign.asks(candidate) for candidate in [unit, *above]):
             return campaign
     return None
 
@@ -101,20 +108,19 @@ def check_editable(user, registrations):
     """Refuse (``ValidationError``) when one of ``registrations`` is locked for ``user``."""
     for registration in registrations:
         if is_locked_for(user, registration):
-            state = registration.get_review_state_display().lower()
-            raise ValidationError(
-                _(
-                    "Đăng ký năm %(year)s của mô hình “%(name)s” %(state)s tại %(reviewer)s nên đơn vị "
-                    "không sửa được nữa. Hãy đề nghị cấp xét duyệt trả lại hoặc mở lại để sửa."
-                )
-                % {
-                    "year": registration.year,
-                    "name": registration.initiative.name,
-                    "state": state,
-                    "reviewer": registration.reviewer.name,
-                },
-                code="locked",
-            )
+            raise ValidationError(locked_message(registration), code="locked")
+
+
+def locked_message(registration):
+    return _(
+        "Đăng ký năm %(year)s của mô hình “%(name)s” %(state)s tại %(reviewer)s nên đơn vị "
+        "không sửa được nữa. Hãy đề nghị cấp xét duyệt trả lại hoặc mở lại để sửa."
+    ) % {
+        "year": registration.year,
+        "name": registration.initiative.name,
+        "state": registration.get_review_state_display().lower(),
+        "reviewer": registration.reviewer.name,
+    }
 
 
 def check_evaluation(registration, stored_evaluation):

@@ -282,3 +282,29 @@ def test_the_report_and_its_workbook_say_the_counts_by_state_and_the_drafts(cycl
     assert any("1 dự thảo chưa gửi (chưa tính vào số liệu)" in str(line) for line in lines)
     listed = list(book["Danh sách"].iter_rows(min_row=4, values_only=True))
     assert [row[10] for row in listed] == ["Đã gửi"]
+
+
+def test_an_import_in_a_campaign_year_makes_drafts_and_never_changes_a_locked_registration(cycle):
+    from intake.models import RowAction
+    from intake.tests.conftest import make_xlsx
+    from intake.tests.test_import import FULL_HEADERS, check, confirm, row
+
+    act(cycle.editor_commune, ReviewAction.SUBMIT, cycle.first)
+    content = make_xlsx(
+        [
+            row(name="Mô hình nhập từ tệp", year=2026, date="15/03/2026"),
+            row(unit="Chi bộ thôn Nà Phải", name="Dân vận khéo 1", year=2026, date="01/03/2026", people=120),
+        ],
+        FULL_HEADERS,
+    )
+    batch = check(cycle.editor_commune, content)
+    refused = batch.rows.get(number=3)
+    assert refused.action == RowAction.ERROR
+    assert "không sửa được nữa" in refused.errors[0]["message"]
+    batch = check(
+        cycle.editor_commune,
+        make_xlsx([row(name="Mô hình nhập từ tệp", year=2026, date="15/03/2026")], FULL_HEADERS),
+    )
+    confirm(batch)
+    imported = Registration.objects.get(initiative__name="Mô hình nhập từ tệp")
+    assert (imported.review_state, imported.campaign) == (ReviewState.DRAFT, cycle.campaign)
