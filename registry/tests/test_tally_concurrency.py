@@ -154,3 +154,43 @@ def test_mixed_writes_from_several_threads(world):
     rng.shuffle(jobs)
     in_threads(jobs)
     assert_tally_equals_recount()
+
+
+def test_review_steps_and_edits_at_once_keep_the_counts_by_state_exact(world):
+    """Submissions, acceptances, returns and creations in the same units and year, four at a time."""
+    from registry import review
+    from registry.choices import ReviewAction, ReviewState
+    from registry.models import Campaign
+
+    province, _district, *communes = world["units"]
+    services.campaign_create(
+        user=None,
+        campaign=Campaign(
+            year=2026,
+            unit=province,
+            title="Thi đua 2026",
+            launched_on=datetime.date(2026, 1, 10),
+            registration_deadline=datetime.date(2026, 3, 31),
+            evaluation_deadline=datetime.date(2026, 11, 30),
+        ),
+    )
+    drafts = [create(communes[i % 2], f"Mô hình {i}", year=2026)() for i in range(24)]
+    assert Registration.objects.filter(review_state=ReviewState.DRAFT).count() == 24
+    admin = UserFactory(is_superuser=True)
+
+    def step(action, pks, comment=""):
+        return lambda: review.act(
+            user=admin,
+            action=action,
+            registrations=Registration.objects.filter(initiative_id__in=pks),
+            comment=comment,
+        )
+
+    in_threads([step(ReviewAction.SUBMIT, drafts[i::4]) for i in range(4)])
+    jobs = [step(ReviewAction.ACCEPT, drafts[0::4]), step(ReviewAction.RETURN, drafts[1::4], "Bổ sung")]
+    jobs += [create(communes[i % 2], f"Mô hình thêm {i}", year=2026) for i in range(4)]
+    in_threads(jobs)
+    states = dict(Registration.objects.values_list("initiative_id", "review_state"))
+    assert {states[pk] for pk in drafts[0::4]} == {ReviewState.ACCEPTED}
+    assert {states[pk] for pk in drafts[1::4]} == {ReviewState.RETURNED}
+    assert_tally_equals_recount()
