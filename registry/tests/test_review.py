@@ -308,3 +308,11 @@ def test_an_import_in_a_campaign_year_makes_drafts_and_never_changes_a_locked_re
     confirm(batch)
     imported = Registration.objects.get(initiative__name="Mô hình nhập từ tệp")
     assert (imported.review_state, imported.campaign) == (ReviewState.DRAFT, cycle.campaign)
+
+
+def test_the_registration_history_page_lists_the_review_steps(cycle, client_for):
+    act(cycle.editor_commune, ReviewAction.SUBMIT, cycle.first)
+    act(cycle.editor_a, ReviewAction.RETURN, cycle.first, comment="Ghi rõ địa chỉ")
+    page = client_for(cycle.editor_commune).get(reverse("registry:history", args=["dang-ky", cycle.first.pk]))
+    html = page.content.decode()
+    assert "Các bước xét duyệt" in html and "Ghi rõ địa chỉ" in html and "chờ Huyện ủy Bạch Thông" in html

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View, generic
 
-from registry import celltext, changelog, formats, history
+from registry import celltext, changelog, formats, history, review
 from registry.forms.changelog import ChangeLogFilterForm
+from registry.models import Registration
 
 from .reorganisations import AdministratorMixin
 
@@ -35,6 +36,7 @@ class HistoryView(generic.TemplateView):
             object=obj,
             entries=history.object_history(obj, self.request.user),
             model_name=model._meta.verbose_name,
+            review_steps=review.steps_of(obj) if isinstance(obj, Registration) else [],
         )
         return context
 
