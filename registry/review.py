@@ -336,11 +336,12 @@ def next_actions(user, registration):
     if registration.campaign_id is None or registration.is_deleted:
         return []
     actions = []
+    units = None
     for action in (ReviewAction.SUBMIT, ReviewAction.WITHDRAW, ReviewAction.ACCEPT, ReviewAction.RETURN,
                    ReviewAction.REOPEN):  # fmt: skip
         if _refusal(action, registration) is not None:
             continue
-        units = chain(registration.campaign, registration.unit)
+        units = units or chain(registration.campaign, registration.unit)
         refusal, _plan_ = _step(user, scope_of(user), action, registration, units)
         if refusal is None:
             actions.append(action)
