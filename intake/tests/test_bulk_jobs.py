@@ -30,7 +30,9 @@ pytestmark = pytest.mark.django_db
 def many(tree):
     """Five registrations of 2024 under the commune (no campaign: nobody reviews them)."""
     return [
-        RegistrationFactory(initiative=InitiativeFactory(unit=tree.commune, name=f"Mô hình {i:02d}"), year=2024)
+        RegistrationFactory(
+            initiative=InitiativeFactory(unit=tree.commune, name=f"Mô hình {i:02d}"), year=2024
+        )
         for i in range(5)
     ]
 
@@ -147,9 +149,15 @@ def test_review_submit_then_accept_then_return_with_a_reason(tree, drafts, clien
     assert set(Registration.objects.filter(year=2026).values_list("review_state", flat=True)) == {"submitted"}
 
     admin = client_for(tree.admin_province)
-    no_reason = bulk(admin, {"action": "return", "scope": "selected", "selected": [drafts[0].pk]}, token="r" * 24)
+    no_reason = bulk(
+        admin, {"action": "return", "scope": "selected", "selected": [drafts[0].pk]}, token="r" * 24
+    )
     assert "Hãy ghi lý do trả lại" in texts(admin, no_reason)
-    bulk(admin, {"action": "accept", "scope": "selected", "selected": [d.pk for d in drafts[1:]]}, token="a" * 24)
+    bulk(
+        admin,
+        {"action": "accept", "scope": "selected", "selected": [d.pk for d in drafts[1:]]},
+        token="a" * 24,
+    )
     bulk(
         admin,
         {"action": "return", "scope": "selected", "selected": [drafts[0].pk], "note": "Thiếu kết quả"},
@@ -264,7 +272,11 @@ def test_a_job_stopped_half_way_goes_on_from_the_next_chunk(tree, many, settings
 
 def test_a_lost_job_says_how_far_it_went(tree, many):
     job, _ = jobs.job_create(
-        user=tree.editor_a, action=jobs.EVALUATE, parameters={"evaluation": "effective"}, query="", pks=[1, 2, 3]
+        user=tree.editor_a,
+        action=jobs.EVALUATE,
+        parameters={"evaluation": "effective"},
+        query="",
+        pks=[1, 2, 3],
     )
     BulkJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, done=2, changed=2)
     jobs.job_lost(job.pk)
