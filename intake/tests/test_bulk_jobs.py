@@ -282,3 +282,19 @@ def test_a_lost_job_says_how_far_it_went(tree, many):
     jobs.job_lost(job.pk)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "Dừng lại sau 2/3 mô hình" in job.message
+
+
+def test_the_benchmark_of_bulk_actions_runs_and_leaves_the_data_as_it_was(tree, many):
+    from bench.bulk import bulk_actions
+
+    admin = UserFactory(username="bench", is_superuser=True)
+    result = bulk_actions(admin, tree.province, 2024, size=4, decision_size=3)
+    assert result["rows"] == 4
+    assert {key: result[key]["changed"] for key in ("evaluate", "submit", "accept", "decision")} == {
+        "evaluate": 4,
+        "submit": 4,
+        "accept": 4,
+        "decision": 3,
+    }
+    assert not Registration.objects.filter(evaluation="effective").exists()
+    assert set(Registration.objects.values_list("review_state", flat=True)) == {"accepted"}
