@@ -38,7 +38,7 @@ def bulk_actions(user, unit, year, size=20_000, decision_size=10_000):
     result = {}
     with transaction.atomic():
         rows = Registration.objects.alive().filter(unit__path__startswith=unit.path, year=year)
-        pks = list(rows.order_by("pk").values_list("pk", flat=True)[:size])
+        pks = jobs.ordered_pks(rows)[:size]
         result["rows"] = len(pks)
         day = min(datetime.date(year, 12, 1), today)
         result["evaluate"] = run(jobs.EVALUATE, pks, evaluation="effective", evaluated_on=day.isoformat())

@@ -105,9 +105,7 @@ def _evaluate_chunk(user, pks, evaluation, evaluated_on, note):
             Registration.objects.filter(pk__in=ids).update(
                 evaluation=evaluation, evaluated_on=evaluated_on, evaluation_note=note, updated_at=now
             )
-        bulkwrite.insert_history(
-            Registration.objects.filter(pk__in=ids), history_type="~", user=user, date=now
-        )
+        bulkwrite.copy_history(Registration, ids, history_type="~", user=user, date=now)
     return {"changed": len(target), "open": len(open_rows), "locked": len(locked)}
 
 
@@ -119,13 +117,16 @@ def job_create(
 ) -> tuple[BulkJob, bool]:
     """Record a confirmed bulk action on ``pks``; return (job, created).
 
+    Give ``pks`` ordered by registering unit and year (``ordered_pks``): each chunk then
+    touches few (unit, year) pairs, which the counts kept ready recount before and after it.
+
     ``token``, the confirmation form's, makes the same confirmation sent twice one job: the
     second gets the first one's job and ``created`` False.
     """
     token = registry_services.valid_token(token)
     if token and (existing := BulkJob.objects.filter(user=user, form_token=token).first()):
         return existing, False
-    pks = sorted(set(pks))
+    pks = list(dict.fromkeys(pks))  # in the order given, once each
     job = BulkJob(
         user=user,
         action=action,
@@ -143,6 +144,11 @@ def job_create(
     return job, True
 
 
+def ordered_pks(registrations):
+    """The keys of ``registrations`` in the order a job works them: by unit, year, key."""
+    return list(registrations.order_by("unit_id", "year", "pk").values_list("pk", flat=True))
+
+
 def job_run(*, job: BulkJob) -> BulkJob:
     """Run ``job`` from its first chunk not done to the end; record the outcome on it."""
     claimed = BulkJob.objects.filter(pk=job.pk, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).update(
@@ -155,8 +161,9 @@ def job_run(*, job: BulkJob) -> BulkJob:
     try:
         if not job.done:
             runner.check(job)
-        for start in range(job.done, job.total, chunk_rows()):
-            part = job.pks[start : start + chunk_rows()]
+        size = runner.chunk()
+        for start in range(job.done, job.total, size):
+            part = job.pks[start : start + size]
             with transaction.atomic():
                 changed, skipped = runner.write(job, part)
                 BulkJob.objects.filter(pk=job.pk).update(
@@ -224,6 +231,7 @@ def job_lost(job_id: int) -> None:
 
 
 class _Evaluate:
+    chunk = staticmethod(chunk_rows)
     done_message = gettext_lazy("Đã ghi đánh giá cho %(count)s mô hình.")
     skipped_message = gettext_lazy(
         "Bỏ qua %(count)s mô hình đang là dự thảo, bị trả lại (chỉ đánh giá được sau khi đơn vị gửi lên) "
@@ -249,6 +257,7 @@ class _Evaluate:
 
 class _Review:
     skipped_message = ""
+    chunk = staticmethod(chunk_rows)
 
     def __init__(self, action, done_message):
         self.action = action
@@ -256,21 +265,12 @@ class _Review:
 
     def check(self, job):
         """Plan the step for every row (reading only): one refused row refuses the whole job."""
-        if self.action == RETURN and not job.parameters.get("comment", "").strip():
-            raise ValidationError(_("Hãy ghi lý do trả lại để đơn vị biết cần bổ sung gì."))
-        refusals = []
-        for part in batched(job.pks, max(chunk_rows(), review.CHUNK)):
-            rows = (
-                Registration.objects.filter(pk__in=part, is_deleted=False)
-                .select_related("initiative", "unit", "reviewer", "campaign__unit")
-                .order_by("pk")
-            )
-            try:
-                review._plan(job.user, self.action, list(rows))
-            except ValidationError as error:
-                refusals.extend(error.messages)
-        if refusals:
-            raise ValidationError(refusals[:6])
+        review.check(
+            user=job.user,
+            action=self.action,
+            registrations=job.pks,
+            comment=job.parameters.get("comment", ""),
+        )
 
     def write(self, job, pks):
         done = review.act(
@@ -287,6 +287,8 @@ class _Decision:
 
     def __init__(self, add):
         self.add = add
+        # Each chunk's save copies every covered row into the decision's history: few, large chunks.
+        self.chunk = lambda: 5 * chunk_rows()
         self.done_message = (
             gettext_lazy("Đã thêm %(count)s mô hình vào quyết định.")
             if add
@@ -313,11 +315,15 @@ class _Decision:
 
     def write(self, job, pks):
         decision = self.decision(job)
-        chosen = Registration.objects.restrict(job.user).alive().filter(pk__in=pks)
-        inside = chosen.filter(decisions=decision)
-        rows = list(
-            (chosen.exclude(pk__in=inside.values("pk")) if self.add else inside).select_related("initiative")
+        # The rows already covered, from the through table (an anti-join to it plans badly).
+        inside = set(
+            Decision.registrations.through.objects.filter(
+                decision=decision, registration_id__in=pks
+            ).values_list("registration_id", flat=True)
         )
+        wanted = [pk for pk in pks if (pk not in inside) == self.add]
+        chosen = Registration.objects.restrict(job.user).alive().filter(pk__in=wanted)
+        rows = list(chosen.select_related("initiative"))
         if rows:
             if self.add:
                 registry_services.decision_set_registrations(user=job.user, decision=decision, add=rows)

@@ -455,7 +455,7 @@ class BulkActionView(ChangerRequiredMixin, generic.View):
             action=action,
             parameters=parameters,
             query=self.list_query(),
-            pks=changeable.values_list("pk", flat=True),
+            pks=jobs.ordered_pks(changeable),
             token=data["token"],
         )
         return start_job(self.request, job, created, self.back().url)
@@ -537,7 +537,7 @@ class BulkDecisionView(ChangerRequiredMixin, generic.View):
             action=jobs.DECISION_ADD if mode == "add" else jobs.DECISION_REMOVE,
             parameters={"decision": decision.pk},
             query=query,
-            pks=rows.values_list("pk", flat=True),
+            pks=jobs.ordered_pks(rows),
             token=request.POST.get("token", ""),
         )
         return start_job(request, job, created, back)
