@@ -431,7 +431,8 @@ class BulkActionView(ChangerRequiredMixin, generic.View):
         if not total:
             messages.error(self.request, _("Không có mô hình nào bạn được thay đổi trong các dòng đã chọn."))
             return self.back()
-        if not data["confirm"]:
+        # Confirmed only with the preview's token, so that a confirmation sent twice runs once.
+        if not (data["confirm"] and registry_services.valid_token(data["token"])):
             return confirm_page(
                 self.request,
                 title=dict(BulkForm.ACTIONS)[action],
@@ -518,7 +519,7 @@ class BulkDecisionView(ChangerRequiredMixin, generic.View):
         if not total:
             messages.warning(request, _("Không có mô hình nào để thực hiện."))
             return HttpResponseRedirect(back)
-        if not request.POST.get("confirm"):
+        if not (request.POST.get("confirm") and registry_services.valid_token(request.POST.get("token"))):
             title = (
                 _("Thêm vào quyết định %(ref)s") if mode == "add" else _("Bỏ khỏi quyết định %(ref)s")
             ) % {"ref": decision.reference}

@@ -113,6 +113,8 @@ def test_another_users_job_answers_404(tree, many, client_for, small_jobs):
 
 def test_the_same_confirmation_sent_twice_runs_once(tree, many, client_for):
     client = client_for(tree.editor_a)
+    without_token = bulk(client, {**EVALUATE, "confirm": "1"}, "year=2024")
+    assert without_token.status_code == 200 and not BulkJob.objects.exists()  # the preview again
     bulk(client, EVALUATE, "year=2024", token=TOKEN)
     again = bulk(client, {**EVALUATE, "evaluation": "not_effective"}, "year=2024", token=TOKEN)
     assert "đã được xác nhận rồi" in texts(client, again)
