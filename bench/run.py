@@ -1127,6 +1127,14 @@ def main():
     except Exception as error:
         context["import_confirm"] = {"error": str(error)[:200]}
     print(f"  {context['import_confirm']}", flush=True)
+    print("Thao tác hàng loạt (đánh giá, gửi, tiếp nhận 20.000 mô hình; quyết định 10.000):", flush=True)
+    try:
+        from bench.bulk import bulk_actions
+
+        context["bulk"] = bulk_actions(user, t["old_province"], year)
+    except Exception as error:
+        context["bulk"] = {"error": str(error)[:200]}
+    print(f"  {context['bulk']}", flush=True)
     context["concurrency"] = []
     if not args.no_concurrency:
         from django.urls import reverse

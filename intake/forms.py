@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from registry import drafts, rules
-from registry.choices import Grade
+from registry.choices import Evaluation, Grade
 from registry.forms import DateInput, ScopedFormMixin, UnitChoiceField
 from registry.forms.reorganisations import PlanForm
 from registry.models import Field, Unit
@@ -86,6 +86,10 @@ class BulkForm(forms.Form):
     ACTIONS = [
         ("set_field", _("Đổi lĩnh vực")),
         ("set_grade", _("Đổi xếp loại")),
+        ("evaluate", _("Đánh giá")),
+        ("submit", _("Gửi xét duyệt")),
+        ("accept", _("Tiếp nhận")),
+        ("return", _("Trả lại để bổ sung")),
         ("decision", _("Ghi quyết định công nhận, khen thưởng")),
         ("rollover", _("Đăng ký duy trì năm sau")),
         ("delete", _("Xóa (có thể hoàn tác)")),
@@ -96,11 +100,24 @@ class BulkForm(forms.Form):
     field = forms.ModelChoiceField(queryset=Field.objects.active(), required=False)
     grade = forms.ChoiceField(choices=[("", "---------"), *Grade.choices], required=False)
     undo = forms.CharField(required=False)
+    evaluation = forms.ChoiceField(
+        choices=[("", "---------"), (Evaluation.EFFECTIVE, Evaluation.EFFECTIVE.label),
+                 (Evaluation.NOT_EFFECTIVE, Evaluation.NOT_EFFECTIVE.label)],
+        required=False,
+    )  # fmt: skip
+    evaluated_on = forms.DateField(required=False, validators=[rules.DateRangeValidator("evaluated_on")])
+    note = forms.CharField(required=False, max_length=2000)
+    comment = forms.CharField(required=False, max_length=2000)
+    # The confirmation step: the preview of the count is shown first, with a one-time token.
+    confirm = forms.BooleanField(required=False)
+    token = forms.CharField(required=False, max_length=64)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The ticked rows; the view keeps only those in the user's scope.
-        self.selected = [int(pk) for pk in self.data.getlist("selected") if pk.isdigit()][:1000]
+        self.selected = [
+            int(pk) for pk in self.data.getlist("selected") if pk.isdecimal() and 0 < int(pk) < 2**63
+        ][:1000]
 
     def clean(self):
         cleaned = super().clean()
@@ -109,6 +126,12 @@ class BulkForm(forms.Form):
             self.add_error("field", _("Hãy chọn lĩnh vực mới."))
         if action == "set_grade" and not cleaned.get("grade"):
             self.add_error("grade", _("Hãy chọn xếp loại mới."))
+        if action == "evaluate" and not cleaned.get("evaluation"):
+            self.add_error("evaluation", _("Hãy chọn kết quả đánh giá: hiệu quả hoặc chưa hiệu quả."))
+        # The list's bar has one text box: the evaluation's note, or the reason of a return.
+        cleaned["comment"] = (cleaned.get("comment") or cleaned.get("note") or "").strip()
+        if action == "return" and not cleaned["comment"]:
+            self.add_error("comment", _("Hãy ghi lý do trả lại để đơn vị biết cần bổ sung gì."))
         if action != "restore" and cleaned.get("scope") == "selected" and not self.selected:
             raise ValidationError(
                 _("Chưa chọn mô hình nào: hãy đánh dấu các dòng, hoặc chọn “tất cả các dòng khớp bộ lọc”.")

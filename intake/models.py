@@ -136,3 +136,70 @@ class ImportRow(models.Model):
 
     def __str__(self):
         return f"{self.batch_id}:{self.number}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ xử lý")
+    RUNNING = "running", _("Đang thực hiện")
+    DONE = "done", _("Đã xong")
+    FAILED = "failed", _("Không thành công")
+
+
+class BulkJob(models.Model):
+    """One bulk action on the model list: what, on which rows, and how far it went.
+
+    The rows are fixed when the action is confirmed (``pks``, in the order they are worked),
+    so that a job stopped half-way goes on from ``done`` and never works a row twice; the
+    list's filter is kept to go back to it. Each chunk of rows is written in its own
+    transaction, which moves ``done`` on in the same commit.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        on_delete=models.CASCADE,
+        related_name="bulk_jobs",
+    )
+    action = models.CharField(_("thao tác"), max_length=30)
+    parameters = models.JSONField(_("tham số"), default=dict, blank=True)
+    query = models.TextField(_("bộ lọc"), blank=True)
+    pks = models.JSONField(_("các đăng ký"), default=list, blank=True, editable=False)
+    total = models.PositiveIntegerField(_("tổng số"), default=0)
+    done = models.PositiveIntegerField(_("đã xử lý"), default=0)
+    changed = models.PositiveIntegerField(_("đã thay đổi"), default=0)
+    skipped = models.PositiveIntegerField(_("bỏ qua"), default=0)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    errors = models.JSONField(_("lỗi"), default=list, blank=True)
+    message = models.TextField(_("kết quả"), blank=True)
+    # The confirmation form's one-time token: the same confirmation sent twice makes one job.
+    form_token = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("thời điểm bắt đầu"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("thời điểm xong"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thao tác hàng loạt")
+        verbose_name_plural = _("các thao tác hàng loạt")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "form_token"], condition=~models.Q(form_token=""), name="bulkjob_token_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.action} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("intake:bulkjob_detail", args=[self.pk])
+
+    @property
+    def is_running(self):
+        return self.status in {JobStatus.QUEUED, JobStatus.RUNNING}
+
+    @property
+    def percent(self):
+        if not self.total:
+            return 0
+        return min(100, round(100 * self.done / self.total))

@@ -5,8 +5,8 @@ from django_tasks import task
 
 from worker import recovery
 
-from . import services
-from .models import BatchStatus, ImportBatch
+from . import jobs, services
+from .models import BatchStatus, BulkJob, ImportBatch
 
 
 @task()
@@ -70,3 +70,20 @@ def run_import_failed(batch_id: int) -> None:
         + " "
         + outcome,
     )
+
+
+@task()
+def run_bulk_job(job_id: int) -> str:
+    """Run a confirmed bulk action on the model list, a chunk of rows per transaction (resumable)."""
+    job = BulkJob.objects.filter(pk=job_id).first()
+    if job is None:
+        return "gone"
+    return jobs.job_run(job=job).status
+
+
+# A bulk job commits a chunk at a time together with how far it went: run again, it goes on
+# from the next chunk; failed only once it was tried ``recovery.ATTEMPTS`` times.
+@recovery.on_failure(run_bulk_job, resumable=True)
+def run_bulk_job_failed(job_id: int) -> None:
+    """Mark a bulk job that could not finish as failed, saying how far it went."""
+    jobs.job_lost(job_id)

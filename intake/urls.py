@@ -15,4 +15,9 @@ urlpatterns = [
     path("sap-xep/tep-mau/", views.ReorganisationTemplateView.as_view(), name="reorganisation_template"),
     path("duy-tri-nam-sau/", views.RolloverView.as_view(), name="rollover"),
     path("thao-tac-hang-loat/", views.BulkActionView.as_view(), name="bulk"),
+    path("thao-tac-hang-loat/<int:pk>/", views.BulkJobDetailView.as_view(), name="bulkjob_detail"),
+    path("thao-tac-hang-loat/quyet-dinh/<int:pk>/", views.BulkDecisionView.as_view(), name="bulk_decision"),
+    path(
+        "thao-tac-hang-loat/<int:pk>/tien-do/", views.BulkJobProgressView.as_view(), name="bulkjob_progress"
+    ),
 ]

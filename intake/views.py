@@ -9,22 +9,26 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views import generic
 from django_htmx.http import HttpResponseClientRefresh
 
 from registry import drafts
+from registry import services as registry_services
 from registry.filters import RegistrationFilterSet
-from registry.models import Registration
+from registry.models import Decision, Registration
 from registry.querysets import CHANGE, VIEW
 from registry.reorganisations import PlanError
 from registry.views.reorganisations import AdministratorMixin
 
-from . import reorganisation, services, tasks
+from . import jobs, reorganisation, services, tasks
 from .forms import BulkForm, ReorganisationUploadForm, RolloverConfirmForm, RolloverForm, UploadForm
-from .models import BatchStatus, ImportBatch, RowAction
+from .models import BatchStatus, BulkJob, ImportBatch, JobStatus, RowAction
 from .template import build_template
 
 ROWS_PER_PAGE = 100
@@ -346,12 +350,20 @@ class BulkActionView(ChangerRequiredMixin, generic.View):
     def too_many(self, count):
         messages.error(
             self.request,
-            _("Đã chọn %(count)s mô hình; thao tác này nhận tối đa %(max)s. Hãy lọc hẹp hơn.")
+            _(
+                "Đã đánh dấu %(count)s mô hình; hãy đánh dấu tối đa %(max)s dòng, hoặc chọn “tất cả các "
+                "dòng khớp bộ lọc”."
+            )
             % {"count": count, "max": MAX_LINKED},
         )
         return self.back()
 
     def decision(self, registrations, data, count):
+        if data["scope"] == "all":
+            # The filter travels, not the rows: the decision's page adds all the rows it matches.
+            return HttpResponseRedirect(
+                reverse("registry:decision_create") + "?" + urlencode({"loc": self.list_query()})
+            )
         if count > MAX_LINKED:
             return self.too_many(count)
         pks = registrations.order_by("pk").values_list("pk", flat=True)
@@ -405,12 +417,210 @@ class BulkActionView(ChangerRequiredMixin, generic.View):
         messages.success(self.request, _("Đã khôi phục %(count)s đăng ký mô hình.") % {"count": restored})
         return self.back()
 
+    def list_query(self):
+        """The list's filter as it came, less the page number."""
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return query.urlencode()
+
+    def job(self, registrations, data, count):
+        """Preview the count of an action on the rows the user may change; once confirmed, run it."""
+        action = data["action"]
+        changeable = registrations.restrict(self.request.user, CHANGE)
+        total = changeable.count()
+        if not total:
+            messages.error(self.request, _("Không có mô hình nào bạn được thay đổi trong các dòng đã chọn."))
+            return self.back()
+        # Confirmed only with the preview's token, so that a confirmation sent twice runs once.
+        if not (data["confirm"] and registry_services.valid_token(data["token"])):
+            return confirm_page(
+                self.request,
+                title=dict(BulkForm.ACTIONS)[action],
+                details=self.details(data),
+                total=total,
+                matched=count,
+                scope_all=data["scope"] == "all",
+                action_url=self.request.get_full_path(),
+                back_url=self.back().url,
+            )
+        parameters = {
+            "evaluate": lambda: {
+                "evaluation": data["evaluation"],
+                "evaluated_on": data["evaluated_on"].isoformat() if data["evaluated_on"] else "",
+                "note": data["note"],
+            },
+            "return": lambda: {"comment": data["comment"]},
+        }.get(action, dict)()
+        job, created = jobs.job_create(
+            user=self.request.user,
+            action=action,
+            parameters=parameters,
+            query=self.list_query(),
+            pks=jobs.ordered_pks(changeable),
+            token=data["token"],
+        )
+        return start_job(self.request, job, created, self.back().url)
+
+    def details(self, data):
+        """What the action writes, in words, for the confirmation."""
+        if data["action"] == "evaluate":
+            label = dict(BulkForm.base_fields["evaluation"].choices)[data["evaluation"]]
+            day = data["evaluated_on"] or timezone.localdate()
+            lines = [
+                _("Kết quả: %(label)s, ngày đánh giá %(day)s.") % {"label": label, "day": f"{day:%d/%m/%Y}"}
+            ]
+            if data["note"]:
+                lines.append(_("Nhận xét: %(note)s") % {"note": data["note"]})
+            return lines
+        if data["action"] == "return":
+            return [_("Lý do trả lại: %(comment)s") % {"comment": data["comment"]}]
+        return []
+
     # What each action of the form does to the rows (restore, which needs no rows, aside): an
     # action the form accepts but this table lacks fails its test, not a request.
     handlers = {
         "set_field": set_field,
         "set_grade": set_grade,
+        "evaluate": job,
+        "submit": job,
+        "accept": job,
+        "return": job,
         "decision": decision,
         "rollover": rollover,
         "delete": delete,
     }
+
+
+class BulkDecisionView(ChangerRequiredMixin, generic.View):
+    """Add to a decision, or remove from it, every row matching the filter of its "Chọn mô hình" page.
+
+    The filter comes in the query string; the count is previewed, then confirmed.
+    """
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        decision = get_object_or_404(Decision.objects.restrict(request.user, CHANGE).alive(), pk=pk)
+        query = request.GET.urlencode()
+        back = reverse("registry:decision_registrations", args=[decision.pk]) + (f"?{query}" if query else "")
+        mode = request.POST.get("mode")
+        if mode not in ("add", "remove"):
+            messages.error(request, _("Thao tác không hợp lệ."))
+            return HttpResponseRedirect(back)
+        base = Registration.objects.restrict(request.user).alive()
+        filterset = RegistrationFilterSet(request.GET, queryset=base, request=request)
+        if not filterset.is_valid():
+            messages.error(request, _("Bộ lọc không hợp lệ."))
+            return HttpResponseRedirect(back)
+        matching = filterset.qs
+        inside = Decision.registrations.through.objects.filter(decision=decision).values("registration_id")
+        rows = matching.exclude(pk__in=inside) if mode == "add" else matching.filter(pk__in=inside)
+        total = rows.count()
+        if not total:
+            messages.warning(request, _("Không có mô hình nào để thực hiện."))
+            return HttpResponseRedirect(back)
+        if not (request.POST.get("confirm") and registry_services.valid_token(request.POST.get("token"))):
+            title = (
+                _("Thêm vào quyết định %(ref)s") if mode == "add" else _("Bỏ khỏi quyết định %(ref)s")
+            ) % {"ref": decision.reference}
+            return confirm_page(
+                request,
+                title=title,
+                details=[],
+                total=total,
+                matched=total,
+                scope_all=True,
+                action_url=request.get_full_path(),
+                back_url=back,
+            )
+        job, created = jobs.job_create(
+            user=request.user,
+            action=jobs.DECISION_ADD if mode == "add" else jobs.DECISION_REMOVE,
+            parameters={"decision": decision.pk},
+            query=query,
+            pks=jobs.ordered_pks(rows),
+            token=request.POST.get("token", ""),
+        )
+        return start_job(request, job, created, back)
+
+
+def confirm_page(request, *, title, details, total, matched, scope_all, action_url, back_url):
+    """The preview of a bulk action: how many rows it will change; the same form sent on confirms."""
+    hidden = [
+        (key, value)
+        for key in request.POST
+        for value in request.POST.getlist(key)
+        if key not in ("csrfmiddlewaretoken", "confirm", "token")
+    ]
+    return TemplateResponse(
+        request,
+        "intake/bulk_confirm.html",
+        {
+            "title": title,
+            "details": details,
+            "total": total,
+            "outside": max(0, matched - total),
+            "scope_all": scope_all,
+            "background": total > jobs.inline_rows(),
+            "hidden": hidden,
+            "token": registry_services.new_token(),
+            "action_url": action_url,
+            "back_url": back_url,
+        },
+    )
+
+
+def start_job(request, job, created, back_url):
+    """Run a confirmed job in the request when small, else as a task with a progress page."""
+    if not created:
+        messages.info(request, _("Thao tác này đã được xác nhận rồi; không thực hiện lần nữa."))
+        return HttpResponseRedirect(job.get_absolute_url())
+    if job.total > jobs.inline_rows():
+        tasks.run_bulk_job.enqueue(job.pk)
+        return HttpResponseRedirect(job.get_absolute_url())
+    jobs.job_run(job=job)
+    say_outcome(request, job)
+    return HttpResponseRedirect(back_url)
+
+
+def say_outcome(request, job):
+    if job.status == JobStatus.DONE:
+        messages.success(request, job.message)
+        return
+    for error in job.errors:
+        messages.error(request, error)
+    messages.warning(request, job.message)
+
+
+class BulkJobMixin:
+    """A bulk job is its user's own: another user's answers 404."""
+
+    model = BulkJob
+    context_object_name = "job"
+
+    def get_queryset(self):
+        return BulkJob.objects.filter(user=self.request.user).defer("pks")
+
+
+class BulkJobDetailView(BulkJobMixin, generic.DetailView):
+    """The progress of a bulk action run as a task, then its outcome."""
+
+    template_name = "intake/bulkjob_detail.html"
+
+    def get_context_data(self, **kwargs):
+        query = self.object.query
+        return super().get_context_data(
+            list_url=reverse("registry:registration_list") + (f"?{query}" if query else ""), **kwargs
+        )
+
+
+class BulkJobProgressView(BulkJobMixin, generic.DetailView):
+    """The progress bar, polled every second; when the job ends the page reloads itself."""
+
+    template_name = "intake/_bulkjob_progress.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not self.object.is_running and request.htmx:
+            return HttpResponseClientRefresh()
+        return self.render_to_response(self.get_context_data(object=self.object))

@@ -284,15 +284,70 @@ def act(*, user, action, registrations, comment=""):
     return done
 
 
+# What a step reads of each registration: 20.000 rows load fast when the units and campaigns,
+# shared by many rows, are read once each and not one instance per row.
+ROW_FIELDS = (
+    "initiative_id",
+    "unit_id",
+    "year",
+    "campaign_id",
+    "review_state",
+    "reviewer_id",
+    "initiative__name",
+)
+
+
+def _rows(pks):
+    """The alive registrations of ``pks`` with what planning a step reads, in key order. Three queries."""
+    rows = list(
+        Registration.objects.filter(pk__in=pks, is_deleted=False)
+        .select_related("initiative")
+        .only(*ROW_FIELDS)
+        .order_by("pk")
+    )
+    units = Unit.objects.in_bulk({r.unit_id for r in rows} | {r.reviewer_id for r in rows if r.reviewer_id})
+    campaigns = Campaign.objects.select_related("unit").in_bulk(
+        {r.campaign_id for r in rows if r.campaign_id}
+    )
+    fields = [Registration._meta.get_field(name) for name in ("unit", "reviewer", "campaign")]
+    for row in rows:
+        for field, value in zip(
+            fields,
+            (units[row.unit_id], units.get(row.reviewer_id), campaigns.get(row.campaign_id)),
+            strict=True,
+        ):
+            field.set_cached_value(row, value)
+    return rows
+
+
+def check(*, user, action, registrations, comment=""):
+    """Refuse (``ValidationError``) what ``act`` would refuse, reading only: nothing is written.
+
+    ``registrations``: a queryset, instances or keys.
+    For a step taken a chunk per transaction, checked on every row before the first chunk.
+    """
+    if action in NEEDS_REASON and not (comment or "").strip():
+        raise ValidationError(
+            {"comment": _("Hãy ghi lý do trả lại để đơn vị biết cần bổ sung gì.")}, code="reason"
+        )
+    if hasattr(registrations, "values_list"):
+        registrations = registrations.values_list("pk", flat=True)
+    pks = sorted({getattr(item, "pk", item) for item in registrations})
+    refusals = []
+    for start in range(0, len(pks), CHUNK):
+        try:
+            _plan(user, action, _rows(pks[start : start + CHUNK]))
+        except ValidationError as error:
+            refusals.extend(error.messages)
+    if refusals:
+        raise ValidationError(refusals[:6], code="review")
+
+
 def _act_on(user, action, pks, comment):
     from .services import lock_rows  # noqa: PLC0415 - services import this module
 
     lock_rows(Registration, pks)
-    rows = list(
-        Registration.objects.filter(pk__in=pks, is_deleted=False)
-        .select_related("initiative", "unit", "reviewer", "campaign__unit")
-        .order_by("pk")
-    )
+    rows = _rows(pks)
     plans = _plan(user, action, rows)
     if not plans:
         return 0

@@ -389,10 +389,16 @@ def decision_set_registrations(*, user, decision: Decision, add=(), remove=()) -
     lock_rows(Decision, [decision.pk])
     rules.check_decided_after(decision.signed_on, add)
     with tally.tracking((), stored=lambda: tally.pairs_of(add + remove)):
-        if add:
-            decision.registrations.add(*add)
-        if remove:
-            decision.registrations.remove(*remove)
+        # The history keeps the covered registrations once, at the save below: a copy at each
+        # add and remove too would copy every covered row two or three times (10.000 rows each).
+        decision.skip_history_when_saving = True
+        try:
+            if add:
+                decision.registrations.add(*add)
+            if remove:
+                decision.registrations.remove(*remove)
+        finally:
+            del decision.skip_history_when_saving
         recognition.refresh([item.pk for item in add + remove])
     decision._history_user = user
     decision.save(update_fields=["updated_at"])

@@ -36,7 +36,7 @@ from django.urls.resolvers import RegexPattern
 from django.views.generic import RedirectView
 from lxml import html as lxml_html
 
-from intake.models import ImportBatch
+from intake.models import BulkJob, ImportBatch
 from registry import drafts
 from registry.choices import Role, UnitType
 from registry.models import (
@@ -110,6 +110,7 @@ PARAMETERS = {
     "registry:suggest": {"kind": "unit"},
     "registry:membership_create": {"pk": Unit},
     "registry:decision_registrations": {"pk": Decision},
+    "intake:bulk_decision": {"pk": Decision},
     "registry:registration_create": {"initiative_pk": Initiative},
     "registry:attachment_create": {"initiative_pk": Initiative},
     "reports:workbook_detail": {"pk": Workbook},
@@ -187,6 +188,10 @@ class World:
             who: ImportBatch.objects.create(user=user, file_name="mau.xlsx", file_size=1, content=b"x")
             for who, user in (("editor", tree.editor_a), ("b", owner_b))
         }
+        bulk_jobs = {
+            who: BulkJob.objects.create(user=user, action="evaluate", parameters={"evaluation": "effective"})
+            for who, user in (("editor", tree.editor_a), ("b", owner_b))
+        }
         workbooks = {
             who: Workbook.objects.create(user=user, unit=unit, params={"year": 2023}, title="Báo cáo")
             for who, user, unit in (("editor", tree.editor_a, tree.a), ("b", owner_b, tree.b))
@@ -211,6 +216,7 @@ class World:
             ],
             Reorganisation: [(plans["a"], BRANCH_A - {"editor", "viewer"}), (plans["b"], {"superuser"})],
             ImportBatch: [(batches["editor"], {"editor"}), (batches["b"], set())],
+            BulkJob: [(bulk_jobs["editor"], {"editor"}), (bulk_jobs["b"], set())],
             Workbook: [(workbooks["editor"], {"editor"}), (workbooks["b"], set())],
             Group: [(group, {"superuser"})],
             # The staff of C read A's campaign: it is launched above their unit.

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -70,7 +70,20 @@ class DecisionCreateView(UserFormKwargsMixin, CreateOnceMixin, generic.CreateVie
         return {**super().get_form_kwargs(), "registrations": self.preselected}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(preselected=self.preselected, **kwargs)
+        return super().get_context_data(
+            preselected=self.preselected, from_list=self.from_list_count(), **kwargs
+        )
+
+    def list_query(self):
+        """The model list's filter (``?loc=<its query string>``) whose rows the decision will cover."""
+        return self.request.GET.get("loc", "")[:4000]
+
+    def from_list_count(self):
+        if not self.list_query():
+            return None
+        base = Registration.objects.restrict(self.request.user).alive()
+        filterset = RegistrationFilterSet(QueryDict(self.list_query()), queryset=base, request=self.request)
+        return filterset.qs.count() if filterset.is_valid() else None
 
     def dispatch(self, request, *args, **kwargs):
         self.preselected = self.get_preselected()
@@ -94,7 +107,8 @@ class DecisionCreateView(UserFormKwargsMixin, CreateOnceMixin, generic.CreateVie
         """The decision's page, or the choice of the models it covers while it covers none."""
         if obj.registrations.exists():
             return obj.get_absolute_url()
-        return obj.get_absolute_url() + "mo-hinh/"
+        query = self.list_query()
+        return obj.get_absolute_url() + "mo-hinh/" + (f"?{query}" if query else "")
 
 
 class DecisionDetailView(ScopedMixin, CanChangeMixin, generic.DetailView):
@@ -183,7 +197,7 @@ class DecisionRegistrationsView(FilterView):
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         if not kwargs["data"]:
-            kwargs["data"] = {"year": self.decision.signed_on.year}
+            kwargs["data"] = QueryDict(f"year={self.decision.signed_on.year}")
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -192,6 +206,12 @@ class DecisionRegistrationsView(FilterView):
         query.pop("page", None)
         context["query_string"] = query.urlencode()
         context["covered_count"] = self.decision.registrations.filter(is_deleted=False).count()
+        # "All rows matching this filter": the filter travels to the bulk action, not the rows.
+        context["filter_query"] = context["filter"].data.urlencode()
+        if context["filter"].is_valid():
+            matching = context["filter"].qs
+            context["addable_count"] = matching.filter(in_decision=False).count()
+            context["removable_count"] = matching.filter(in_decision=True).count()
         return context
 
     def post(self, request, *args, **kwargs):

@@ -66,11 +66,13 @@ document.addEventListener("change", function (event) {
   if (event.target.matches("select[data-submit-on-change]")) event.target.form.requestSubmit();
 });
 
-// "Select all on this page" ticks every row checkbox of its form (the model list's bulk form).
+// "Select all on this page" ticks every row checkbox of its form (the model list's bulk form;
+// on a decision's page, the boxes named by data-select-name: "add" or "remove").
 document.addEventListener("change", function (event) {
   var all = event.target;
   if (!all.matches("input[data-select-all]")) return;
-  document.querySelectorAll('input[name="selected"][form="' + all.dataset.selectAll + '"]').forEach(function (box) {
+  var name = all.dataset.selectName || "selected";
+  document.querySelectorAll('input[name="' + name + '"][form="' + all.dataset.selectAll + '"]').forEach(function (box) {
     box.checked = all.checked;
   });
 });
