@@ -4,6 +4,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.views import generic
 
+from registry import reminders
 from registry.choices import Evaluation
 from registry.models import Campaign, Decision, Initiative, Registration, Unit
 from registry.querysets import CHANGE, ancestor_paths
@@ -29,7 +30,10 @@ class HomeView(generic.TemplateView):
             last_year=Count("pk", filter=Q(year=year - 1)),
         )
         figures["not_renewed"] = registrations.filter(year=year - 1).exclude(Exists(renewed)).count()
+        notifications, unread_count = reminders.unread(user)
         context.update(
+            notifications=notifications,
+            unread_count=unread_count,
             campaigns=asked_of(user),
             year=year,
             figures=figures,
