@@ -255,8 +255,13 @@ def overdue_units(campaign, root, today=None):
     late_evaluation = today > campaign.evaluation_deadline
     if not (late_registration or late_evaluation):
         return []
+    wanted = Q(pk__in=[])
+    if late_registration:
+        wanted |= Q(registered=False)
+    if late_evaluation:
+        wanted |= Q(unevaluated=True)
     found = []
-    for unit in participation(campaign, root).order_by("path"):
+    for unit in participation(campaign, root).filter(wanted).order_by("path"):
         if late_registration and not unit.registered:
             found.append((unit, NotificationKind.REGISTRATION))
         if late_evaluation and unit.unevaluated:
