@@ -32,10 +32,3 @@ def get_item(mapping, key):
     """``mapping|get_item:key``: a dictionary's value for a key held in a variable."""
     return mapping.get(key) if hasattr(mapping, "get") else None
 
-
-@register.filter
-def query_string(params):
-    """{"unit": 3, "year": 2026} → unit=3&amp;year=2026 (escaped by the template)."""
-    from django.utils.http import urlencode  # noqa: PLC0415
-
-    return urlencode(params)

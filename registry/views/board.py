@@ -99,8 +99,13 @@ class CampaignBoardView(CampaignBoardMixin, generic.TemplateView):
         steps = [root.path[:end] for end in range(len(top.path), len(root.path), Unit.steplen)]
         trail = list(Unit.objects.restrict(self.request.user).filter(path__in=steps).order_by("path"))
         year = campaign.year
+        list_url = reverse("registry:registration_list")
+
+        def cells(row):
+            return [(cell, f"{list_url}?{urlencode(cell.params)}") for cell in row.cells(year)]
+
         rows = [
-            {"row": row, "cells": row.cells(year), "url": self.url(unit=row.unit.pk, o="")}
+            {"row": row, "cells": cells(row), "url": self.url(unit=row.unit.pk, o="")}
             for row in self.board.rows
         ]
         context.update(
@@ -108,12 +113,11 @@ class CampaignBoardView(CampaignBoardMixin, generic.TemplateView):
             root=root,
             board=self.board,
             rows=rows,
-            total={"row": self.board.total, "cells": self.board.total.cells(year)},
+            total={"row": self.board.total, "cells": cells(self.board.total)},
             trail=[{"unit": unit, "url": self.url(unit=unit.pk, o="")} for unit in trail],
             headers=[(key, label) for key, label, _q, _params in board.COUNTS],
             sort_headers=self.sort_headers(),
             export_url=self.url(export="xlsx"),
-            list_url=reverse("registry:registration_list"),
             can_remind=reminders.may_remind(self.request.user, campaign),
             token=services.new_token(),
         )
