@@ -31,4 +31,3 @@ def filters_in_use(form):
 def get_item(mapping, key):
     """``mapping|get_item:key``: a dictionary's value for a key held in a variable."""
     return mapping.get(key) if hasattr(mapping, "get") else None
-
