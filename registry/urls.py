@@ -85,6 +85,13 @@ urlpatterns = [
     path("dot-thi-dua/<int:pk>/", views.CampaignDetailView.as_view(), name="campaign_detail"),
     path("dot-thi-dua/<int:pk>/sua/", views.CampaignUpdateView.as_view(), name="campaign_update"),
     path("dot-thi-dua/<int:pk>/van-ban/", views.CampaignDocumentView.as_view(), name="campaign_document"),
+    path("dot-thi-dua/<int:pk>/tien-do/", views.CampaignBoardView.as_view(), name="campaign_board"),
+    path(
+        "dot-thi-dua/<int:pk>/tien-do/nhac-nho/", views.CampaignRemindView.as_view(), name="campaign_remind"
+    ),
+    # Notifications
+    path("thong-bao/", views.NotificationListView.as_view(), name="notification_list"),
+    path("thong-bao/da-doc/", views.NotificationReadView.as_view(), name="notification_read"),
     # History and undo
     path("lich-su/<slug:model>/<int:pk>/", views.HistoryView.as_view(), name="history"),
     path("da-xoa/", views.TrashView.as_view(), name="trash"),

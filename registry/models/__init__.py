@@ -582,6 +582,7 @@ class Membership(models.Model):
 from .campaigns import Campaign, ReviewStep  # noqa: E402  (they point at the models above)
 from .counts import CurrentTally, Revision, Tally  # noqa: E402
 from .lineage import Lineage, Reorganisation, Transfer  # noqa: E402
+from .notifications import Notification, NotificationKind  # noqa: E402
 
 __all__ = [
     "Attachment",
@@ -593,6 +594,8 @@ __all__ = [
     "Initiative",
     "Lineage",
     "Membership",
+    "Notification",
+    "NotificationKind",
     "Registration",
     "Reorganisation",
     "ReviewStep",

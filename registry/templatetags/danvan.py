@@ -25,3 +25,9 @@ def filters_in_use(form):
     from registry.forms import filter_summary  # noqa: PLC0415 - the forms import the models at load
 
     return filter_summary(form)
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping|get_item:key``: a dictionary's value for a key held in a variable."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -113,6 +113,8 @@ PARAMETERS = {
     "intake:bulk_decision": {"pk": Decision},
     "registry:registration_create": {"initiative_pk": Initiative},
     "registry:attachment_create": {"initiative_pk": Initiative},
+    "registry:campaign_board": {"pk": Campaign},
+    "registry:campaign_remind": {"pk": Campaign},
     "reports:workbook_detail": {"pk": Workbook},
     "reports:workbook_download": {"pk": Workbook},
     "reports:decision_docx": {"pk": Decision},

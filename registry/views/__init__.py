@@ -1,3 +1,4 @@
+from .board import CampaignBoardView, CampaignRemindView, NotificationListView, NotificationReadView
 from .campaigns import (
     CampaignCreateView,
     CampaignDetailView,
@@ -67,7 +68,9 @@ __all__ = [
     "AttachmentCreateView",
     "AttachmentDeleteView",
     "AttachmentDownloadView",
+    "CampaignBoardView",
     "CampaignCreateView",
+    "CampaignRemindView",
     "CampaignDetailView",
     "CampaignDocumentView",
     "CampaignListView",
@@ -92,6 +95,8 @@ __all__ = [
     "InitiativeUpdateView",
     "MembershipCreateView",
     "MembershipDeleteView",
+    "NotificationListView",
+    "NotificationReadView",
     "RegistrationCreateView",
     "RegistrationDeleteView",
     "RegistrationListView",

@@ -4,7 +4,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.views import generic
 
-from registry import review
+from registry import reminders, review
 from registry.choices import Evaluation, ReviewState
 from registry.models import Campaign, Decision, Initiative, Registration, Unit
 from registry.querysets import CHANGE, ancestor_paths
@@ -33,7 +33,10 @@ class HomeView(generic.TemplateView):
         )
         figures["waiting"] = review.waiting_at(user, registrations).count()
         figures["not_renewed"] = registrations.filter(year=year - 1).exclude(Exists(renewed)).count()
+        notifications, unread_count = reminders.unread(user)
         context.update(
+            notifications=notifications,
+            unread_count=unread_count,
             campaigns=asked_of(user),
             year=year,
             figures=figures,
