@@ -85,6 +85,13 @@ urlpatterns = [
     path("dot-thi-dua/<int:pk>/", views.CampaignDetailView.as_view(), name="campaign_detail"),
     path("dot-thi-dua/<int:pk>/sua/", views.CampaignUpdateView.as_view(), name="campaign_update"),
     path("dot-thi-dua/<int:pk>/van-ban/", views.CampaignDocumentView.as_view(), name="campaign_document"),
+    # Proposals to the level above, and the decisions issued from them
+    path("de-nghi/", views.ProposalListView.as_view(), name="proposal_list"),
+    path("de-nghi/them/", views.ProposalCreateView.as_view(), name="proposal_create"),
+    path("de-nghi/<int:pk>/", views.ProposalDetailView.as_view(), name="proposal_detail"),
+    path("de-nghi/<int:pk>/sua/", views.ProposalUpdateView.as_view(), name="proposal_update"),
+    path("de-nghi/<int:pk>/thao-tac/", views.ProposalActionView.as_view(), name="proposal_action"),
+    path("de-nghi/<int:pk>/quyet-dinh/", views.DecisionFromProposalView.as_view(), name="proposal_decision"),
     # History and undo
     path("lich-su/<slug:model>/<int:pk>/", views.HistoryView.as_view(), name="history"),
     path("da-xoa/", views.TrashView.as_view(), name="trash"),

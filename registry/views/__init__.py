@@ -33,6 +33,14 @@ from .initiatives import (
     RegistrationRestoreView,
     RegistrationUpdateView,
 )
+from .proposals import (
+    DecisionFromProposalView,
+    ProposalActionView,
+    ProposalCreateView,
+    ProposalDetailView,
+    ProposalListView,
+    ProposalUpdateView,
+)
 from .reorganisations import (
     ApplyView,
     AssignView,
@@ -60,6 +68,12 @@ from .units import (
 __all__ = [
     "RegistrationReviewView",
     "ReviewQueueView",
+    "DecisionFromProposalView",
+    "ProposalActionView",
+    "ProposalCreateView",
+    "ProposalDetailView",
+    "ProposalListView",
+    "ProposalUpdateView",
     "ChangeLogExportView",
     "ChangeLogView",
     "ApplyView",
