@@ -17,7 +17,7 @@ Every refusal is a ``ValidationError`` in Vietnamese, and nothing is changed.
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -190,10 +190,15 @@ def proposal_create(*, user, proposal: Proposal, registrations=(), token: str = 
 
 
 def _add(user, proposal, rows):
-    for registration in rows:
-        item = ProposalItem(proposal=proposal, registration=registration, kind=proposal.kind)
-        item._history_user = user
-        item.save()
+    try:
+        with transaction.atomic():
+            for registration in rows:
+                item = ProposalItem(proposal=proposal, registration=registration, kind=proposal.kind)
+                item._history_user = user
+                item.save()
+    except IntegrityError:
+        # Another proposal took one of the rows meanwhile (the rows are locked, so rarely).
+        raise ValidationError(_("Mô hình này đã có trong một đề nghị cùng loại."), code="taken") from None
 
 
 @transaction.atomic
