@@ -398,3 +398,13 @@ def test_odd_input_never_answers_a_server_error(tree, sent, client, method, name
     response = getattr(client, method)(urls[name], data)
     assert response.status_code in {200, 302, 404}
     assert client.get(reverse("registry:proposal_detail", args=[999999])).status_code == 404
+
+
+def test_the_history_of_a_proposal_is_read_in_its_scope_and_in_the_change_log(tree, sent, client):
+    url = reverse("registry:history", args=["de-nghi", sent.pk])
+    client.force_login(tree.editor_b)
+    assert client.get(url).status_code == 404
+    client.force_login(tree.admin_province)
+    assert client.get(url).status_code == 200
+    log = client.get(reverse("registry:changelog"), {"kind": "de-nghi"}).content.decode()
+    assert "Đề nghị công nhận 25-TTr/HU" in log
