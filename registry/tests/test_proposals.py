@@ -408,3 +408,21 @@ def test_the_history_of_a_proposal_is_read_in_its_scope_and_in_the_change_log(tr
     assert client.get(url).status_code == 200
     log = client.get(reverse("registry:changelog"), {"kind": "de-nghi"}).content.decode()
     assert "Đề nghị công nhận 25-TTr/HU" in log
+
+
+def test_rows_are_added_to_a_draft_from_the_filtered_list_and_removed_while_it_is_a_draft(
+    tree, second, client
+):
+    proposal = proposals.proposal_create(user=tree.editor_a, proposal=heading(tree), registrations=[second])
+    client.force_login(tree.editor_a)
+    page = client.get(reverse("registry:proposal_create") + f"?year=2023&unit={tree.cell.pk}")
+    assert proposal in page.context["drafts"]
+    action = reverse("registry:proposal_action", args=[proposal.pk])
+    client.post(action, {"step": "add", "query": f"year=2023&unit={tree.cell.pk}"})
+    assert set(proposal.items.values_list("registration", flat=True)) == {second.pk, tree.registration_a.pk}
+    client.post(action, {"step": "remove", "item": [item_of(proposal, second).pk]})
+    assert list(proposal.items.values_list("registration", flat=True)) == [tree.registration_a.pk]
+    proposals.proposal_send(user=tree.editor_a, proposal=proposal)
+    response = client.post(action, {"step": "add", "query": f"year=2023&unit={tree.commune.pk}"}, follow=True)
+    assert "Đã gửi" in response.content.decode()  # refused: the proposal is no longer a draft
+    assert proposal.items.count() == 1

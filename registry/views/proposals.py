@@ -92,8 +92,19 @@ class ProposalCreateView(UserFormKwargsMixin, CreateOnceMixin, generic.CreateVie
 
     def get_context_data(self, **kwargs):
         rows = self.chosen
+        drafts = (
+            Proposal.objects.restrict(self.request.user, CHANGE)
+            .filter(status=ProposalStatus.DRAFT)
+            .select_related("unit", "receiving_unit")
+            .order_by("-year", "-pk")[:20]
+        )
         return super().get_context_data(
-            chosen_count=rows.count(), chosen_rows=rows[:SHOWN_ROWS], shown_rows=SHOWN_ROWS, **kwargs
+            chosen_count=rows.count(),
+            chosen_rows=rows[:SHOWN_ROWS],
+            shown_rows=SHOWN_ROWS,
+            drafts=[draft for draft in drafts if proposals.may_propose(self.request.user, draft)],
+            query=self.query(),
+            **kwargs,
         )
 
     def form_valid(self, form):
@@ -175,6 +186,11 @@ class ProposalActionView(ScopedMixin, SingleObjectMixin, generic.View):
             "withdraw": lambda: proposals.proposal_withdraw(user=user, proposal=proposal),
             "delete": lambda: proposals.proposal_delete(user=user, proposal=proposal),
             "remove": lambda: proposals.proposal_remove_rows(user=user, proposal=proposal, items=items),
+            "add": lambda: proposals.proposal_add_rows(
+                user=user,
+                proposal=proposal,
+                registrations=chosen_registrations(request, request.POST.get("query"))[1],
+            ),
             "accept_all": lambda: proposals.proposal_decide(
                 user=user,
                 proposal=proposal,
