@@ -14,14 +14,20 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from . import history
-from .models import Campaign, Initiative, Registration, Unit
+from .models import Campaign, Initiative, Proposal, Registration, Unit
 from .querysets import MANAGE, path_q, scope_paths
 
 PAGE_SIZE = 50
 # The export is written inside the request: it stops at this many rows and says so.
 EXPORT_LIMIT = 5000
 # The unit each model's history rows are placed by.
-UNIT_PATH = {Unit: "path", Initiative: "unit__path", Registration: "unit__path", Campaign: "unit__path"}
+UNIT_PATH = {
+    Unit: "path",
+    Initiative: "unit__path",
+    Registration: "unit__path",
+    Campaign: "unit__path",
+    Proposal: "unit__path",
+}
 MODELS = list(history.HISTORY_MODELS.values())
 MOMENT = "%Y%m%dT%H%M%S%f"  # in UTC: a cursor in a URL without signs to escape
 

@@ -101,6 +101,20 @@ class DecisionKind(models.TextChoices):
     COMMENDATION = "commendation", _("Khen thưởng")
 
 
+class ProposalStatus(models.TextChoices):
+    """Where a proposal stands: prepared by the proposing unit, sent up, decided above."""
+
+    DRAFT = "draft", _("Đang soạn")
+    SENT = "sent", _("Đã gửi")
+    DECIDED = "decided", _("Đã ra quyết định")
+
+
+class ProposalOutcome(models.TextChoices):
+    PENDING = "pending", _("Chưa xét")
+    ACCEPTED = "accepted", _("Chấp nhận")
+    REFUSED = "refused", _("Không chấp nhận")
+
+
 class Role(models.TextChoices):
     VIEWER = "viewer", _("Xem, báo cáo")
     EDITOR = "editor", _("Cập nhật")

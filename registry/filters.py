@@ -14,13 +14,14 @@ from .choices import (
     Grade,
     Kind,
     Level,
+    ProposalStatus,
     RegistrationStatus,
     ReviewState,
     StandardField,
 )
 from .forms import DateInput, unit_label, use_autocomplete
-from .models import Campaign, Decision, Field, Initiative, Registration, Unit
-from .querysets import path_q
+from .models import Campaign, Decision, Field, Initiative, Proposal, Registration, Unit
+from .querysets import path_q, scope_paths
 from .widgets import Autocomplete, QuickSelect
 
 
@@ -194,6 +195,12 @@ class RegistrationFilterSet(StyledFilterSet):
     commended = django_filters.ChoiceFilter(
         choices=BOOLEAN_CHOICES, method="filter_commended", label=_("Đã được khen thưởng")
     )
+    proposed_recognition = django_filters.ChoiceFilter(
+        choices=BOOLEAN_CHOICES, method="filter_proposed", label=_("Đã được đề nghị công nhận")
+    )
+    proposed_commendation = django_filters.ChoiceFilter(
+        choices=BOOLEAN_CHOICES, method="filter_proposed", label=_("Đã được đề nghị khen thưởng")
+    )
     renewed = django_filters.ChoiceFilter(
         choices=BOOLEAN_CHOICES, method="filter_renewed", label=_("Đã đăng ký duy trì năm sau")
     )
@@ -252,6 +259,10 @@ class RegistrationFilterSet(StyledFilterSet):
     def filter_commended(self, qs, name, value):
         return qs.filter(is_commended=value == "true")
 
+    def filter_proposed(self, qs, name, value):
+        column = {"proposed_recognition": "proposed_for_recognition"}.get(name, "proposed_for_commendation")
+        return qs.filter(**{column: value == "true"})
+
 
 class DecisionFilterSet(StyledFilterSet):
     primary_filters = ("q", "kind", "level", "year", "issuing_unit")
@@ -284,3 +295,26 @@ class CampaignFilterSet(StyledFilterSet):
     def filter_q(self, qs, name, value):
         value = value.strip()
         return qs.filter(Q(title__icontains=value) | Q(reference__icontains=value))
+
+
+class ProposalFilterSet(StyledFilterSet):
+    primary_filters = ("direction", "year", "kind", "status")
+
+    direction = django_filters.ChoiceFilter(
+        choices=[("out", _("Đơn vị tôi gửi đi")), ("in", _("Gửi đến đơn vị tôi"))],
+        method="filter_direction",
+        label=_("Chiều"),
+    )
+    year = YearFilter(label=_("Năm"))
+    kind = django_filters.ChoiceFilter(choices=DecisionKind.choices, label=_("Đề nghị"))
+    status = django_filters.ChoiceFilter(choices=ProposalStatus.choices, label=_("Trạng thái"))
+
+    class Meta:
+        model = Proposal
+        fields = []
+
+    def filter_direction(self, qs, name, value):
+        # Sent to a unit of the user's scope, or made by one.
+        paths = scope_paths(self.request.user if self.request else None)
+        lookup = "receiving_unit__path" if value == "in" else "unit__path"
+        return qs.filter(path_q(lookup, paths))

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from . import formats
 from .choices import UnitType
-from .models import Campaign, Decision, Initiative, Registration, Unit
+from .models import Campaign, Decision, Initiative, Proposal, Registration, Unit
 
 # The URL slug of each model with a history page, and the order of the models in the change log.
 HISTORY_MODELS = {
@@ -29,6 +29,7 @@ HISTORY_MODELS = {
     "dang-ky": Registration,
     "quyet-dinh": Decision,
     "dot-thi-dua": Campaign,
+    "de-nghi": Proposal,
 }
 SLUG_OF = {model: slug for slug, model in HISTORY_MODELS.items()}
 
@@ -147,6 +148,12 @@ def object_label(model, record, initiative_names=None):
         }
     if model is Campaign:
         return f"{record.title} ({record.year})"
+    if model is Proposal:
+        what = record.get_kind_display().lower()
+        return _("Đề nghị %(what)s %(reference)s") % {
+            "what": what,
+            "reference": record.reference or record.year,
+        }
     return record.name
 
 

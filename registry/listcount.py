@@ -30,6 +30,7 @@ DEFAULT_ORDER = ("-year", "-pk")
 MEASURE_FILTERS = (
     *("kind", "status", "grade", "level", "evaluation"),
     *("recognised", "recognition_level", "commended", "review_state"),
+    *("proposed_recognition", "proposed_commendation"),
 )
 DIMENSION_FILTERS = ("unit", "year", "year_from", "year_to", "field", "standard_field", "structure")
 IGNORED = ("o",)

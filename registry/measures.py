@@ -57,6 +57,19 @@ def _measures():
             {"recognition_level": level.value},
         )
     yield Measure("commended", Q(is_commended=True), {"commended": "true"})
+    # Proposed to a higher level ("đề nghị công nhận", "đề nghị khen thưởng"), kept by the proposals.
+    # The keys differ from the columns: a count may not share its name with a column it filters on.
+    for key, column in (
+        ("proposed_recognition", "proposed_for_recognition"),
+        ("proposed_commendation", "proposed_for_commendation"),
+    ):
+        yield Measure(key, Q(**{column: True}), {key: "true"})
+        for kind in Kind:
+            yield Measure(
+                f"{key}_{kind.value}",
+                Q(**{column: True}) & Q(initiative__kind=kind),
+                {key: "true", "kind": kind.value},
+            )
     # Where the registrations stand in their review. Drafts are not counted (unless asked,
     # which counts them in every measure above): the reports say their number apart.
     for state in (ReviewState.SUBMITTED, ReviewState.ACCEPTED, ReviewState.RETURNED):

@@ -272,6 +272,21 @@ class CampaignQuerySet(models.QuerySet):
         return self.filter(unit__path__in=sorted(set(paths) | set(ancestor_paths(paths))))
 
 
+class ProposalQuerySet(models.QuerySet):
+    def restrict(self, user, action=VIEW):
+        """Keep the proposals made inside the user's scope and those sent to a unit inside it.
+
+        The proposing unit reads and changes its own proposals; the receiving unit reads what it
+        was sent (a draft stays with its unit) and decides it.
+        """
+        paths = scope_paths(user, action)
+        if paths is None:
+            return self
+        made_here = path_q("unit__path", paths)
+        sent_here = path_q("receiving_unit__path", paths) & ~Q(status="draft")
+        return self.filter(made_here | sent_here)
+
+
 class AttachmentQuerySet(ScopedQuerySetMixin, models.QuerySet):
     scope_lookup = "initiative__unit__path"
 

@@ -92,6 +92,13 @@ urlpatterns = [
     # Notifications
     path("thong-bao/", views.NotificationListView.as_view(), name="notification_list"),
     path("thong-bao/da-doc/", views.NotificationReadView.as_view(), name="notification_read"),
+    # Proposals to the level above, and the decisions issued from them
+    path("de-nghi/", views.ProposalListView.as_view(), name="proposal_list"),
+    path("de-nghi/them/", views.ProposalCreateView.as_view(), name="proposal_create"),
+    path("de-nghi/<int:pk>/", views.ProposalDetailView.as_view(), name="proposal_detail"),
+    path("de-nghi/<int:pk>/sua/", views.ProposalUpdateView.as_view(), name="proposal_update"),
+    path("de-nghi/<int:pk>/thao-tac/", views.ProposalActionView.as_view(), name="proposal_action"),
+    path("de-nghi/<int:pk>/quyet-dinh/", views.DecisionFromProposalView.as_view(), name="proposal_decision"),
     # History and undo
     path("lich-su/<slug:model>/<int:pk>/", views.HistoryView.as_view(), name="history"),
     path("da-xoa/", views.TrashView.as_view(), name="trash"),

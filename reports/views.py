@@ -413,11 +413,13 @@ class ReportView(ReportMixin, generic.TemplateView):
         field_rows, field_total = cache.cached(
             user, root, period, "report_field_rows", lambda: self.field_rows(fields, field_groups)
         )
+        summary = queries.summary(user, root, period)
         context.update(self.picker_context(units["rows"]))
         context.update(
             grades=[grade.label for grade in Grade],
-            level_grade_rows=self.level_grade_rows(queries.summary(user, root, period)),
-            review_states=self.review_states(queries.summary(user, root, period)),
+            level_grade_rows=self.level_grade_rows(summary),
+            review_states=self.review_states(summary),
+            proposed=self.proposed(summary["current"]),
             header=queries.issuing_header(root),
             today=timezone.localdate(),
             report_docx_url=self.page_url(root.pk, "reports:report_docx"),
@@ -432,6 +434,23 @@ class ReportView(ReportMixin, generic.TemplateView):
             participation=units["participation"],
         )
         return context
+
+    def proposed(self, current):
+        """Return the figures proposed to a higher level, for recognition and for commendation, by kind."""
+        return [
+            {
+                "label": label,
+                "total": self.cell_link(current, column, self.root.pk),
+                "kinds": [
+                    {"label": kind.label, **self.cell_link(current, f"{column}_{kind.value}", self.root.pk)}
+                    for kind in Kind
+                ],
+            }
+            for column, label in (
+                ("proposed_recognition", _("Đề nghị công nhận")),
+                ("proposed_commendation", _("Đề nghị khen thưởng")),
+            )
+        ]
 
 
 class FormerUnitsView(ReportMixin, generic.TemplateView):

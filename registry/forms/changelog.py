@@ -19,6 +19,7 @@ KIND_LABELS = {
     "dang-ky": _("Đăng ký theo năm"),
     "quyet-dinh": _("Quyết định"),
     "dot-thi-dua": _("Đợt thi đua"),
+    "de-nghi": _("Đề nghị"),
 }
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0019_review"),
+        ("registry", "0020_proposals"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

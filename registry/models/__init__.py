@@ -313,6 +313,14 @@ class Registration(SoftDeletable):
         _("cấp công nhận cao nhất"), null=True, blank=True, editable=False
     )
     is_commended = models.BooleanField(_("đã được khen thưởng"), default=False, editable=False)
+    # Kept by ``registry.proposals``: the registration is in a proposal sent up (or decided)
+    # for recognition, for commendation; the reports count "proposed" from these.
+    proposed_for_recognition = models.BooleanField(
+        _("đã được đề nghị công nhận"), default=False, editable=False
+    )
+    proposed_for_commendation = models.BooleanField(
+        _("đã được đề nghị khen thưởng"), default=False, editable=False
+    )
     # A copy of the initiative's ``is_deleted``, kept by ``services.soft_delete``/``restore``,
     # so that the live registrations are found without joining the initiatives.
     initiative_deleted = models.BooleanField(default=False, editable=False)
@@ -348,7 +356,14 @@ class Registration(SoftDeletable):
 
     # The kept columns follow the decisions and the initiative, whose own history records the change.
     history = HistoricalRecords(
-        excluded_fields=["recognition_rank", "is_commended", "initiative_deleted", "carrier"]
+        excluded_fields=[
+            "recognition_rank",
+            "is_commended",
+            "proposed_for_recognition",
+            "proposed_for_commendation",
+            "initiative_deleted",
+            "carrier",
+        ]
     )
     objects = querysets.RegistrationQuerySet.as_manager()
 
@@ -583,6 +598,7 @@ from .campaigns import Campaign, ReviewStep  # noqa: E402  (they point at the mo
 from .counts import CurrentTally, Revision, Tally  # noqa: E402
 from .lineage import Lineage, Reorganisation, Transfer  # noqa: E402
 from .notifications import Notification, NotificationKind  # noqa: E402
+from .proposals import Proposal, ProposalItem  # noqa: E402
 
 __all__ = [
     "Attachment",
@@ -596,6 +612,8 @@ __all__ = [
     "Membership",
     "Notification",
     "NotificationKind",
+    "Proposal",
+    "ProposalItem",
     "Registration",
     "Reorganisation",
     "ReviewStep",

@@ -37,14 +37,15 @@ from django.views.generic import RedirectView
 from lxml import html as lxml_html
 
 from intake.models import BulkJob, ImportBatch
-from registry import drafts
-from registry.choices import Role, UnitType
+from registry import drafts, proposals
+from registry.choices import DecisionKind, Level, Role, UnitType
 from registry.models import (
     Attachment,
     Campaign,
     Decision,
     Initiative,
     Membership,
+    Proposal,
     Registration,
     Reorganisation,
     Unit,
@@ -111,6 +112,7 @@ PARAMETERS = {
     "registry:membership_create": {"pk": Unit},
     "registry:decision_registrations": {"pk": Decision},
     "intake:bulk_decision": {"pk": Decision},
+    "registry:proposal_decision": {"pk": Proposal},
     "registry:registration_create": {"initiative_pk": Initiative},
     "registry:attachment_create": {"initiative_pk": Initiative},
     "registry:campaign_board": {"pk": Campaign},
@@ -204,6 +206,25 @@ class World:
             for branch, unit, name in (("a", tree.a, "Bạch Thông"), ("b", tree.b, "Tổ 5 Thành phố"))
         }
 
+        # A's proposal sent to the province; B's still a draft.
+        proposed = {}
+        for branch, unit, registration in (
+            ("a", tree.a, tree.registration_a),
+            ("b", tree.b, tree.registration_b),
+        ):
+            heading = Proposal(
+                year=2023,
+                kind=DecisionKind.RECOGNITION,
+                level=Level.PROVINCE,
+                unit=unit,
+                receiving_unit=tree.province,
+                proposed_on=datetime.date(2023, 12, 1),
+            )
+            proposed[branch] = proposals.proposal_create(
+                user=None, proposal=heading, registrations=[registration]
+            )
+        proposals.proposal_send(user=None, proposal=proposed["a"])
+
         # Each object with the roles that may see it: the sweep takes a visible one for the first
         # request and an invisible one for the second.
         self.objects = {
@@ -223,6 +244,7 @@ class World:
             Group: [(group, {"superuser"})],
             # The staff of C read A's campaign: it is launched above their unit.
             Campaign: [(campaigns["a"], BRANCH_A | {"closed"}), (campaigns["b"], {"superuser"})],
+            Proposal: [(proposed["a"], BRANCH_A), (proposed["b"], {"superuser"})],
         }
         for user in self.users.values():
             self.objects.setdefault(type(user), []).append((user, {"superuser"}))

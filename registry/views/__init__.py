@@ -34,6 +34,14 @@ from .initiatives import (
     RegistrationRestoreView,
     RegistrationUpdateView,
 )
+from .proposals import (
+    DecisionFromProposalView,
+    ProposalActionView,
+    ProposalCreateView,
+    ProposalDetailView,
+    ProposalListView,
+    ProposalUpdateView,
+)
 from .reorganisations import (
     ApplyView,
     AssignView,
@@ -61,6 +69,12 @@ from .units import (
 __all__ = [
     "RegistrationReviewView",
     "ReviewQueueView",
+    "DecisionFromProposalView",
+    "ProposalActionView",
+    "ProposalCreateView",
+    "ProposalDetailView",
+    "ProposalListView",
+    "ProposalUpdateView",
     "ChangeLogExportView",
     "ChangeLogView",
     "ApplyView",
