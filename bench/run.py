@@ -346,6 +346,13 @@ def page_rows(pages, t):
             f"/quan-tri/registry/registration/?p={admin_deep}",
         ),
     ]
+    for campaign in bench_campaigns(t):
+        rows.append(
+            (
+                f"Bảng tiến độ đợt thi đua năm {campaign.year}, {campaign.unit.name}",
+                reverse("registry:campaign_board", args=[campaign.pk]),
+            )
+        )
     results = []
     for label, url in rows:
         try:
@@ -355,6 +362,36 @@ def page_rows(pages, t):
         print_row(result)
         results.append(result)
     return results
+
+
+def bench_campaigns(t):
+    """The campaigns whose completeness boards are measured: the national root's and the new
+    province's, of the last year, asking every unit below; launched once, kept for later runs.
+    """
+    from registry import services
+    from registry.models import Campaign
+
+    year = t["last_year"]
+    campaigns = []
+    for unit in (t["root"], t["new_province"]):
+        campaign = Campaign.objects.filter(unit=unit, year=year, title=BENCH_CAMPAIGN).first()
+        if campaign is None:
+            campaign = services.campaign_create(
+                user=None,
+                campaign=Campaign(
+                    unit=unit,
+                    year=year,
+                    title=BENCH_CAMPAIGN,
+                    launched_on=datetime.date(year, 1, 15),
+                    registration_deadline=datetime.date(year, 3, 31),
+                    evaluation_deadline=datetime.date(year, 11, 30),
+                ),
+            )
+        campaigns.append(campaign)
+    return campaigns
+
+
+BENCH_CAMPAIGN = "Đợt thi đua đo hiệu năng"
 
 
 def print_row(result):
