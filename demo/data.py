@@ -675,6 +675,7 @@ PLACE_OF_PREFIX = [
 
 # The commune whose review the demo shows in full (bientap's), and the province's reason to return.
 DEMO_REVIEW_COMMUNE = "TN25-03"
+DEMO_PROPOSAL_REFERENCE = "12-TTr/ĐU"
 DEMO_RETURN_REASON = "Bổ sung kết quả thực hiện và số người hưởng lợi; ghi rõ địa chỉ thực hiện."
 
 # The campaigns of the yearly cycle: the new Tỉnh ủy Thái Nguyên launched 2026's in January;

@@ -24,9 +24,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from registry import review, services
-from registry.choices import Grade, Kind, Level, ReviewAction, ReviewState, Role, UnitType
-from registry.models import AwardForm, Campaign, Decision, Membership, Registration, Unit
+from registry import proposals, review, services
+from registry.choices import DecisionKind, Grade, Kind, Level, ReviewAction, ReviewState, Role, UnitType
+from registry.models import AwardForm, Campaign, Decision, Membership, Proposal, Registration, Unit
 
 from . import data
 from .generator import Generator, Spec
@@ -197,6 +197,32 @@ class DemoLoader(Generator):
                 )
                 review.act(user=province, action=ReviewAction.ACCEPT, registrations=sent[1:])
 
+    def add_proposal(self, users):
+        """bientap's commune proposes its accepted models of 2026 to the province for a Giấy khen:
+        sent, waiting for the province to decide.
+        """
+        commune = self.tree.by_code[data.DEMO_REVIEW_COMMUNE]
+        accepted = Registration.objects.filter(
+            year=2026, unit__path__startswith=commune.path, review_state=ReviewState.ACCEPTED
+        )
+        if not accepted.exists():
+            return
+        proposal = proposals.proposal_create(
+            user=users["bientap"],
+            proposal=Proposal(
+                year=2026,
+                kind=DecisionKind.COMMENDATION,
+                level=Level.PROVINCE,
+                award_form=AwardForm.objects.get(name="Giấy khen"),
+                unit=commune,
+                receiving_unit=self.tree.by_code["TN25"],
+                reference=data.DEMO_PROPOSAL_REFERENCE,
+                proposed_on=datetime.date(2026, 11, 20),
+            ),
+            registrations=accepted,
+        )
+        proposals.proposal_send(user=users["bientap"], proposal=proposal)
+
     def users_by_name(self, usernames):
         return {user.username: user for user in get_user_model().objects.filter(username__in=usernames)}
 
@@ -243,6 +269,7 @@ class DemoLoader(Generator):
         self.add_campaigns(users["quantri"])
         tally_rebuild()  # the review's steps keep the counts from here on
         self.add_review({**users, **self.users_by_name(["bientap"])})
+        self.add_proposal(self.users_by_name(["bientap"]))
         return {
             "đơn vị": len(self.tree.by_code),
             "mô hình": len(self.initiatives),
