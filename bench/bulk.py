@@ -63,7 +63,9 @@ def bulk_actions(user, unit, year, size=20_000, decision_size=10_000):
                 kind=DecisionKind.RECOGNITION,
                 number="9999",
                 symbol="QĐ/BENCH",
-                signed_on=today,
+                # Signed while the unit was open (an old province closed on 30/6/2025) and after
+                # every registration of the year.
+                signed_on=min(datetime.date(year, 12, 31), today),
                 issuing_unit=unit,
                 issuer_name="Bench",
                 level=Level.PROVINCE,

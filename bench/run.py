@@ -376,15 +376,17 @@ def bench_campaigns(t):
     for unit in (t["root"], t["new_province"]):
         campaign = Campaign.objects.filter(unit=unit, year=year, title=BENCH_CAMPAIGN).first()
         if campaign is None:
+            # Launched once the unit is open (a new province: from 1/7/2025).
+            start = max(datetime.date(year, 1, 15), unit.valid_from or datetime.date(year, 1, 15))
             campaign = services.campaign_create(
                 user=None,
                 campaign=Campaign(
                     unit=unit,
                     year=year,
                     title=BENCH_CAMPAIGN,
-                    launched_on=datetime.date(year, 1, 15),
-                    registration_deadline=datetime.date(year, 3, 31),
-                    evaluation_deadline=datetime.date(year, 11, 30),
+                    launched_on=start,
+                    registration_deadline=start + datetime.timedelta(days=75),
+                    evaluation_deadline=datetime.date(year, 12, 15),
                 ),
             )
         campaigns.append(campaign)
@@ -983,6 +985,27 @@ def markdown(context):
             f"mới) và {vn(confirmed['updated'])} dòng cập nhật; kết quả: {confirmed['status']}."
         )
     add("")
+    bulk = context.get("bulk") or {}
+    if "error" in bulk:
+        add(f"Thao tác hàng loạt: lỗi ({bulk['error']}).")
+        add("")
+    elif bulk:
+        steps = [
+            ("evaluate", "đánh giá"),
+            ("submit", "gửi xét duyệt"),
+            ("accept", "tiếp nhận"),
+            ("decision", "đưa vào một quyết định"),
+        ]
+        parts = []
+        for key, label in steps:
+            if key in bulk:
+                step = bulk[key]
+                seconds = vn(step["seconds"], 1)
+                parts.append(f"{label} {vn(step['changed'])} dòng: {seconds} giây ({step['status']})")
+        rows = vn(bulk["rows"])
+        said = "; ".join(parts)
+        add(f"Thao tác hàng loạt trên {rows} đăng ký (một tỉnh cũ, một năm; rồi hoàn tác): {said}.")
+        add("")
     if context["concurrency"]:
         add(
             "| Tải đồng thời (gunicorn 4 worker, wrk 2 luồng, 32 kết nối, 15 s) | Yêu cầu/giây | "
