@@ -271,9 +271,15 @@ def proposal_send(*, user, proposal: Proposal) -> Proposal:
     if not pks:
         raise ValidationError(_("Đề nghị chưa có mô hình nào: hãy thêm mô hình trước khi gửi."), code="empty")
     _check_rows(proposal, _rows(pks))
+    return _set_status(user, proposal, ProposalStatus.SENT, sent_at=timezone.now())
+
+
+def _set_status(user, proposal, status, *, sent_at):
+    """Send a proposal or take it back: its rows count as proposed, or no longer, in the same write."""
+    pks = list(proposal.items.values_list("registration_id", flat=True))
     with tally.tracking((), stored=lambda: _pairs(proposal)):
-        proposal.status = ProposalStatus.SENT
-        proposal.sent_at = timezone.now()
+        proposal.status = status
+        proposal.sent_at = sent_at
         _touch(user, proposal)
         refresh(pks)
     return proposal
@@ -289,13 +295,7 @@ def proposal_withdraw(*, user, proposal: Proposal) -> Proposal:
         raise ValidationError(
             _("Cấp trên đã xét một số mô hình của đề nghị này nên không rút về được."), code="decided"
         )
-    pks = list(proposal.items.values_list("registration_id", flat=True))
-    with tally.tracking((), stored=lambda: _pairs(proposal)):
-        proposal.status = ProposalStatus.DRAFT
-        proposal.sent_at = None
-        _touch(user, proposal)
-        refresh(pks)
-    return proposal
+    return _set_status(user, proposal, ProposalStatus.DRAFT, sent_at=None)
 
 
 @transaction.atomic

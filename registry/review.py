@@ -105,8 +105,12 @@ def is_locked_for(user, registration):
 
 
 def check_editable(user, registrations):
-    """Refuse (``ValidationError``) when one of ``registrations`` is locked for ``user``."""
-    for registration in registrations:
+    """Refuse (``ValidationError``) when one of ``registrations`` (a queryset) is locked for ``user``.
+
+    Only those a reviewer holds can be locked: they alone are read, with what the message names.
+    """
+    held = registrations.filter(review_state__in=LOCKED_STATES, reviewer__isnull=False, is_deleted=False)
+    for registration in held.select_related("initiative", "reviewer"):
         if is_locked_for(user, registration):
             raise ValidationError(locked_message(registration), code="locked")
 
@@ -351,7 +355,6 @@ def _act_on(user, action, pks, comment):
     plans = _plan(user, action, rows)
     if not plans:
         return 0
-    final = ReviewAction.FORWARD
     now = timezone.now()  # a changed state is a new version: an edit form opened before is stale
     by_target = defaultdict(list)
     steps = []
@@ -360,7 +363,7 @@ def _act_on(user, action, pks, comment):
         by_target[(state, reviewer.pk if reviewer else None)].append(registration.pk)
         recorded = action
         if action == ReviewAction.ACCEPT and state == ReviewState.SUBMITTED:
-            recorded = final  # accepted at this level, sent on to the next
+            recorded = ReviewAction.FORWARD  # accepted at this level, sent on to the next
         steps.append(
             ReviewStep(
                 registration_id=registration.pk,

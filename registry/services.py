@@ -283,15 +283,15 @@ def registration_update(*, user, registration: Registration, version: str | None
     """
     lock_rows(Registration, [registration.pk])
     check_version(registration, version)
-    before = Registration.objects.select_related("reviewer").get(pk=registration.pk)
-    review.check_editable(user, [before])
+    stored = Registration.objects.filter(pk=registration.pk)
+    review.check_editable(user, stored)
+    before = stored.get()
     review.check_evaluation(registration, before.evaluation)
     registration_validate(registration=registration)
     if registration.review_state == ReviewState.DRAFT and (
         (before.unit_id, before.year) != (registration.unit_id, registration.year)
     ):
         review.initial_state(registration)  # another unit or year: perhaps another campaign
-    stored = Registration.objects.filter(pk=registration.pk)
     registration.carrier = lineage.carrier_of(registration.unit, registration.initiative_id)
     with tally.tracking({(registration.unit_id, registration.year)}, stored=lambda: tally.pairs_of(stored)):
         return _save(registration, user=user)
@@ -306,16 +306,9 @@ def initiative_update(*, user, initiative: Initiative, version: str | None = Non
     """
     lock_rows(Initiative, [initiative.pk])
     check_version(initiative, version)
-    review.check_editable(user, _reviewed(initiative.registrations.all()))
+    review.check_editable(user, initiative.registrations.all())
     with tally.tracking((), stored=lambda: tally.pairs_of(initiative.registrations.all())):
         return _save(initiative, user=user)
-
-
-def _reviewed(registrations):
-    """The registrations among ``registrations`` that a reviewer holds (which may lock them)."""
-    return registrations.filter(
-        review_state__in=review.LOCKED_STATES, reviewer__isnull=False, is_deleted=False
-    ).select_related("initiative", "reviewer")
 
 
 def _affected_pairs(obj):
@@ -409,9 +402,9 @@ def decision_set_registrations(*, user, decision: Decision, add=(), remove=()) -
 def soft_delete(*, user, obj: SoftDeletable) -> SoftDeletable:
     """Hide a record; ``restore`` brings it back."""
     if isinstance(obj, Registration):
-        review.check_editable(user, _reviewed(Registration.objects.filter(pk=obj.pk)))
+        review.check_editable(user, Registration.objects.filter(pk=obj.pk))
     elif isinstance(obj, Initiative):
-        review.check_editable(user, _reviewed(obj.registrations.all()))
+        review.check_editable(user, obj.registrations.all())
     obj.is_deleted = True
     obj.deleted_at = timezone.now()
     obj.deleted_by = user
