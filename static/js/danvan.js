@@ -9,6 +9,12 @@ document.addEventListener("submit", function (event) {
 
 // Long choice lists (units, models): Tom Select searches the options in the page, or asks the
 // server as the user types when the page holds only the chosen one (data-remote).
+function tidyActiveOption(control) {
+  var input = control.control_input;
+  var active = input && input.getAttribute("aria-activedescendant");
+  if (active && (!control.isOpen || !document.getElementById(active))) input.removeAttribute("aria-activedescendant");
+}
+
 function danvanAutocomplete(root) {
   if (typeof TomSelect === "undefined") return;
   root.querySelectorAll("select[data-autocomplete]").forEach(function (select) {
@@ -47,6 +53,10 @@ function danvanAutocomplete(root) {
           .catch(function () { callback(); });
       };
     }
+    // A list closed, or drawn again by late suggestions, leaves no reference to an option that
+    // is hidden or gone (aria-activedescendant): a screen reader would announce nothing.
+    settings.onDropdownClose = function () { tidyActiveOption(this); };
+    settings.onLoad = function () { tidyActiveOption(this); };
     // Several choices (the old units of a merge): each chosen one has its own remove button.
     if (select.multiple) settings.plugins = Object.assign({}, settings.plugins, { remove_button: { title: data.clear } });
     var label = select.id && document.querySelector('label[for="' + select.id + '"]');
