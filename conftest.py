@@ -73,14 +73,14 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
 
 def tally_is_live():
-    """Tell whether the counts kept ready, in both structures, equal the live counts.
+    """Tell whether the counts kept ready (both structures, the own counts) equal the live counts.
 
     The one place the tests name the tally's module. Three queries when nothing was registered.
     """
     from registry.models import Registration
-    from registry.tally import STRUCTURES, tally_current, tally_expected
+    from registry.tally import CHECKED, tally_current, tally_expected
 
-    for structure in STRUCTURES:
+    for structure in CHECKED:
         current = tally_current(structure)
         if not current and not Registration.objects.exists():
             continue

@@ -10,10 +10,13 @@ Overdue (``overdue_units``): after the registration deadline, an asked unit that
 nothing; after the evaluation deadline, an asked unit with accepted registrations still not
 evaluated.
 
-Counting runs a fixed number of queries whatever the data: one groups the registrations by
-their unit's ancestor at the rows' depth (a prefix of the unit's path, the technique of
-``registry.tally``), one the asked units with their participation, one reads the rows' units.
-The registrations of the root unit itself go to the total only. The same rows feed the page
+Counting runs a fixed number of queries whatever the data, and reads no registration but the
+drafts: one sums the units' own counts kept ready (``registry.OwnTally``, a row per unit and
+year, kept by ``registry.tally`` with every write) by their ancestor at the rows' depth (a
+prefix of the unit's path), one counts the drafts live (they are not kept, and few: a partial
+index holds them), one the asked units with their participation (a join to the same own
+counts), one reads the rows' units. The registrations of the root unit itself go to the total
+only. The same rows feed the page
 and the workbook (``workbook``), and every count links to the model list's rows behind it
 (``Cell.params``).
 """
@@ -22,14 +25,14 @@ import datetime
 import io
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .choices import Evaluation, ReviewState
-from .models import Registration, Unit
+from .models import OwnTally, Registration, Unit
 from .querysets import path_q
 
 SENT = (ReviewState.SUBMITTED, ReviewState.ACCEPTED)
@@ -142,45 +145,81 @@ def asked_units(campaign, root):
     )
 
 
+# From a unit's own counts of the campaign's year (joined as ``own``): it has sent something
+# up (submitted or accepted; drafts are not kept), it has accepted registrations not evaluated.
+REGISTERED = Q(own__submitted__gt=0) | Q(own__accepted__gt=0)
+UNEVALUATED = Q(own__unevaluated__gt=0)
+
+
 def _own(campaign, q):
-    """Whether the outer unit has a live registration of the campaign's year matching ``q``."""
-    return Exists(Registration.objects.alive().filter(q, unit=OuterRef("pk"), year=campaign.year))
+    """Whether the outer unit's own counts of the campaign's year match ``q`` (on OwnTally)."""
+    return Exists(OwnTally.objects.filter(q, unit=OuterRef("pk"), year=campaign.year))
 
 
 def participation(campaign, root):
     """The asked units annotated with ``registered`` and ``unevaluated`` (their own registrations)."""
     return asked_units(campaign, root).annotate(
-        registered=_own(campaign, Q(review_state__in=SENT)),
-        unevaluated=_own(campaign, Q(review_state=ReviewState.ACCEPTED, evaluation=Evaluation.PENDING)),
+        registered=_own(campaign, Q(submitted__gt=0) | Q(accepted__gt=0)),
+        unevaluated=_own(campaign, Q(unevaluated__gt=0)),
     )
+
+
+# The board's counts (but the drafts) as columns of the own counts.
+KEPT = {
+    "submitted": "submitted",
+    "accepted": "accepted",
+    "returned": "returned",
+    "total": "total",
+    "effective": "effective",
+    "not_effective": "not_effective",
+    "unevaluated": "unevaluated",
+}
 
 
 def build(*, campaign, root, today=None, order=""):
     """Return the board of ``campaign`` at ``root`` (the launching unit or a unit below it).
 
-    The caller checks that the user may read ``root``'s subtree. Three queries.
+    The caller checks that the user may read ``root``'s subtree. Four queries.
     """
     today = today or timezone.localdate()
     depth = root.depth + 1
     width = Unit.steplen * depth
-    registrations = (
+    kept = (
+        OwnTally.objects.filter(year=campaign.year)
+        .filter(path_q("unit__path", [root.path]))
+        .annotate(ancestor=Substr("unit__path", 1, width))
+        .values("ancestor")
+        .annotate(**{key: Sum(column) for key, column in KEPT.items()})
+        .order_by()
+    )
+    counts = {}
+    for row in kept:
+        ancestor = row.pop("ancestor")
+        counts[ancestor] = {"draft": 0, **row}
+    drafts = (
         Registration.objects.alive()
-        .filter(year=campaign.year)
+        .filter(year=campaign.year, review_state=ReviewState.DRAFT)
         .filter(path_q("unit__path", [root.path]))
         .annotate(ancestor=Substr("unit__path", 1, width))
         .values("ancestor")
         .annotate(**{key: Count("pk", filter=q) for key, _label, q, _params in COUNTS})
         .order_by()
     )
-    counts = {row.pop("ancestor"): row for row in registrations}
+    for row in drafts:
+        held = counts.setdefault(row.pop("ancestor"), dict.fromkeys(COUNT_KEYS, 0))
+        for key in COUNT_KEYS:
+            held[key] += row[key]
     asked = (
-        participation(campaign, root)
-        .annotate(ancestor=Substr("path", 1, width))
+        asked_units(campaign, root)
+        .annotate(
+            own=FilteredRelation("own_tallies", condition=Q(own_tallies__year=campaign.year)),
+            ancestor=Substr("path", 1, width),
+        )
         .values("ancestor")
         .annotate(
             asked=Count("pk"),
-            registered=Count("pk", filter=Q(registered=True)),
-            unevaluated=Count("pk", filter=Q(unevaluated=True)),
+            registered=Count("pk", filter=REGISTERED),
+            unevaluated=Count("pk", filter=UNEVALUATED),
         )
         .order_by()
     )

@@ -98,3 +98,27 @@ MEASURE_PARAMS = {measure.key: measure.params for measure in MEASURES + LEVEL_GR
 # The tally keeps every measure but the standard fields, which come from its field column.
 TALLY_MEASURES = [m for m in MEASURES + LEVEL_GRADE_MEASURES if not m.key.startswith("field_")]
 TALLY_KEYS = [m.key for m in TALLY_MEASURES]
+
+# A unit's own registrations of a year, by review state and evaluation (``registry.OwnTally``):
+# the completeness board of a campaign reads them for every unit below its root, and tells from
+# them which units have sent something up. Kept from the same counts as the tally.
+OWN_MEASURES = [
+    Measure("total", Q(), {}),
+    Measure(
+        "submitted", Q(review_state=ReviewState.SUBMITTED), {"review_state": ReviewState.SUBMITTED.value}
+    ),
+    Measure("accepted", Q(review_state=ReviewState.ACCEPTED), {"review_state": ReviewState.ACCEPTED.value}),
+    Measure("returned", Q(review_state=ReviewState.RETURNED), {"review_state": ReviewState.RETURNED.value}),
+    Measure("effective", Q(evaluation=Evaluation.EFFECTIVE), {"evaluation": Evaluation.EFFECTIVE.value}),
+    Measure(
+        "not_effective",
+        Q(evaluation=Evaluation.NOT_EFFECTIVE),
+        {"evaluation": Evaluation.NOT_EFFECTIVE.value},
+    ),
+    Measure(
+        "unevaluated",
+        Q(review_state=ReviewState.ACCEPTED, evaluation=Evaluation.PENDING),
+        {"review_state": ReviewState.ACCEPTED.value, "evaluation": Evaluation.PENDING.value},
+    ),
+]
+OWN_KEYS = [m.key for m in OWN_MEASURES]

@@ -26,14 +26,21 @@ from django.db.models import Count, F, Max
 from django.db.models.functions import ExtractQuarter, ExtractYear, Substr
 from django.dispatch import Signal
 
-from .measures import TALLY_KEYS, TALLY_MEASURES
-from .models import CurrentTally, Registration, Revision, Tally, Unit
+from .measures import OWN_KEYS, OWN_MEASURES, TALLY_KEYS, TALLY_MEASURES, Measure
+from .models import CurrentTally, OwnTally, Registration, Revision, Tally, Unit
 
 KEY_FIELDS = ("unit_id", "year", "quarter", "field_id")
 REPORTED = "reported"  # as reported: under the registering unit
 CURRENT = "current"  # today's structure: under the unit that carries it on
 STRUCTURES = (REPORTED, CURRENT)
-MODELS = {REPORTED: Tally, CURRENT: CurrentTally}
+OWN = "own"  # each unit's own registrations, not above (``OwnTally``)
+CHECKED = (*STRUCTURES, OWN)  # what the checks compare with a recount
+MODELS = {REPORTED: Tally, CURRENT: CurrentTally, OWN: OwnTally}
+KEYS = {REPORTED: KEY_FIELDS, CURRENT: KEY_FIELDS, OWN: ("unit_id", "year")}
+COUNT_KEYS = {REPORTED: TALLY_KEYS, CURRENT: TALLY_KEYS, OWN: OWN_KEYS}
+# A write's snapshot counts the tally's measures and then the own counts' (named apart: some
+# share a key with a tally measure).
+SNAPSHOT_MEASURES = [*TALLY_MEASURES, *(Measure(f"own_{m.key}", m.q, m.params) for m in OWN_MEASURES)]
 UNIT_PATH = {REPORTED: "unit__path", CURRENT: "carrier__path"}
 
 
@@ -45,12 +52,12 @@ def pairs_of(registrations):
     return set(registrations.values_list("unit_id", "year"))
 
 
-def _counted(queryset, group_by):
-    """Group alive registrations and count every tally measure. One query."""
+def _counted(queryset, group_by, measures=TALLY_MEASURES):
+    """Group alive registrations and count every tally measure (or ``measures``). One query."""
     return (
         queryset.annotate(quarter=ExtractYear("registered_on") * 10 + ExtractQuarter("registered_on"))
         .values(*group_by)
-        .annotate(**{m.key: Count("pk", filter=m.q) for m in TALLY_MEASURES})
+        .annotate(**{m.key: Count("pk", filter=m.q) for m in measures})
         .order_by()
     )
 
@@ -70,10 +77,12 @@ def _snapshot_query(units, years):
         marks = {UNIT_MARK + index for index in range(len(units))}
         marks_years = {YEAR_MARK + index for index in range(len(years))}
         queryset = _counted(
-            Registration.objects.counted().filter(unit_id__in=marks, year__in=marks_years), SNAPSHOT_GROUPS
+            Registration.objects.counted().filter(unit_id__in=marks, year__in=marks_years),
+            SNAPSHOT_GROUPS,
+            SNAPSHOT_MEASURES,
         )
         sql, params = queryset.query.sql_with_params()
-        names = [*SNAPSHOT_GROUPS[:-1], "field_id"] + [m.key for m in TALLY_MEASURES]
+        names = [*SNAPSHOT_GROUPS[:-1], "field_id"] + [m.key for m in SNAPSHOT_MEASURES]
         _compiled[shape] = (sql, list(params), names)
     sql, params, names = _compiled[shape]
     values = {UNIT_MARK + index: unit for index, unit in enumerate(sorted(units))}
@@ -110,13 +119,27 @@ def _ancestor_ids(unit_ids):
 
 
 def _apply(before, after):
-    """Add the difference between two snapshots to the rows of every unit above, in both tables."""
-    zero = [0] * len(TALLY_KEYS)
+    """Add the difference between two snapshots to the rows of every unit above, in both tables,
+    and to the registering units' own counts."""
+    zero = [0] * len(SNAPSHOT_MEASURES)
+    tallied = len(TALLY_KEYS)
     changed = {}
     for key in before.keys() | after.keys():
         delta = [new - old for new, old in zip(after.get(key, zero), before.get(key, zero), strict=True)]
         if any(delta):
             changed[key] = delta
+    if not changed:
+        return
+    own = defaultdict(lambda: [0] * len(OWN_KEYS))
+    for (unit, _carrier, year, _quarter, _field), delta in changed.items():
+        total = own[(unit, year)]
+        for index, value in enumerate(delta[tallied:]):
+            total[index] += value
+    own = {key: delta for key, delta in own.items() if any(delta)}
+    if own:
+        _add_all(OwnTally, own, KEYS[OWN], OWN_KEYS)
+        OwnTally.objects.filter(unit_id__in={unit for unit, _year in own}, total=0).delete()
+    changed = {key: delta[:tallied] for key, delta in changed.items() if any(delta[:tallied])}
     if not changed:
         return
     ancestors = _ancestor_ids({key[0] for key in changed} | {key[1] for key in changed if key[1]})
@@ -142,8 +165,10 @@ def _apply(before, after):
 _PARAMETERS = 30_000
 
 
-def _add_all(model, deltas):
+def _add_all(model, deltas, keys=KEY_FIELDS, names=TALLY_KEYS):
     """Add each delta {(unit, year, quarter, field): [counts]} to its row, creating missing rows.
+
+    ``keys`` and ``names`` are the model's key columns and count columns.
 
     Two statements for hundreds of rows, whatever their number: an import of a province's list
     changes thousands of rows above its units, which one UPDATE each took seconds to write.
@@ -156,8 +181,7 @@ def _add_all(model, deltas):
         return
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    keys = ("unit_id", "year", "quarter", "field_id")
-    counts = [quote(name) for name in TALLY_KEYS]
+    counts = [quote(name) for name in names]
     width = len(keys) + len(counts)
     marks = "(" + ", ".join(["%s"] * width) + ")"
     matched = " AND ".join(f"{table}.{key} = delta.column{index}" for index, key in enumerate(keys, start=1))
@@ -261,12 +285,27 @@ def _by_ancestor(depth, structure=REPORTED):
     )
 
 
+def _own_counts():
+    """Registrations counted by registering unit and year, with the own measures. One query."""
+    return (
+        Registration.objects.counted()
+        .values("unit_id", "year")
+        .annotate(**{m.key: Count("pk", filter=m.q) for m in OWN_MEASURES})
+        .order_by()
+    )
+
+
 def _expected_rows(structure=REPORTED):
     """Yield (key, counts) of what a table should hold, computed from the registrations.
 
     One query per depth of the tree: each groups the registrations by the ancestor at that
     depth (a prefix of the registering unit's or carrier's path). Rows stream, so memory stays flat.
+    The own counts are one query.
     """
+    if structure == OWN:
+        for row in _own_counts().iterator(chunk_size=5000):
+            yield (row["unit_id"], row["year"]), [row[name] for name in OWN_KEYS]
+        return
     max_depth = Unit.objects.aggregate(depth=Max("depth"))["depth"] or 0
     for depth in range(1, max_depth + 1):
         ids = dict(Unit.objects.filter(depth=depth).values_list("path", "pk"))
@@ -282,9 +321,10 @@ def tally_expected(structure=REPORTED):
 
 def tally_current(structure=REPORTED):
     """Return what the table of ``structure`` holds: {key: [counts]}."""
+    keys, names = KEYS[structure], COUNT_KEYS[structure]
     return {
-        (row["unit_id"], row["year"], row["quarter"], row["field_id"]): [row[name] for name in TALLY_KEYS]
-        for row in MODELS[structure].objects.values(*KEY_FIELDS, *TALLY_KEYS)
+        tuple(row[key] for key in keys): [row[name] for name in names]
+        for row in MODELS[structure].objects.values(*keys, *names)
     }
 
 
@@ -307,6 +347,24 @@ def _insert_counts(table, structure, depth, unit_paths=None):
         )
 
 
+def _insert_own(table):
+    """INSERT … SELECT every unit's own counts into ``table``."""
+    quote = connection.ops.quote_name
+    counts = ", ".join(quote(name) for name in OWN_KEYS)
+    select, params = _own_counts().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(table)} (unit_id, year, {counts}) {select}", params)
+
+
+def _fill(table, structure, max_depth):
+    """Write the recount of ``structure`` into ``table`` (empty)."""
+    if structure == OWN:
+        _insert_own(table)
+        return
+    for depth in range(1, max_depth + 1):
+        _insert_counts(table, structure, depth)
+
+
 @transaction.atomic
 def tally_rebuild():
     """Recompute both tables from the registrations (after a bulk load). Returns the row count.
@@ -321,10 +379,9 @@ def tally_rebuild():
     registrations_sync()
     carriers_sync()
     max_depth = Unit.objects.aggregate(depth=Max("depth"))["depth"] or 0
-    for structure in STRUCTURES:
+    for structure in CHECKED:
         MODELS[structure].objects.all().delete()
-        for depth in range(1, max_depth + 1):
-            _insert_counts(MODELS[structure]._meta.db_table, structure, depth)
+        _fill(MODELS[structure]._meta.db_table, structure, max_depth)
     renew_all()
     return Tally.objects.count()
 
@@ -364,23 +421,23 @@ def current_refresh(unit_ids):
 
 
 def tally_check(*, repair=False):
-    """Compare both tables with a recount; with ``repair``, rewrite the rows that differ.
+    """Compare the tables (both structures, the own counts) with a recount; with ``repair``,
+    rewrite the rows that differ.
 
     Returns {structure: (rows held, rows expected, rows that differ)}. The recount goes to a
     temporary table and the comparison is one query, so the rows never leave the database.
     """
     quote = connection.ops.quote_name
-    keys = " AND ".join(f"held.{name} = fresh.{name}" for name in KEY_FIELDS)
-    same = " AND ".join(f"held.{quote(name)} = fresh.{quote(name)}" for name in TALLY_KEYS)
     report = {}
     max_depth = Unit.objects.aggregate(depth=Max("depth"))["depth"] or 0
     with transaction.atomic(), connection.cursor() as cursor:
-        for structure in STRUCTURES:
+        for structure in CHECKED:
+            keys = " AND ".join(f"held.{name} = fresh.{name}" for name in KEYS[structure])
+            same = " AND ".join(f"held.{quote(name)} = fresh.{quote(name)}" for name in COUNT_KEYS[structure])
             table = quote(MODELS[structure]._meta.db_table)
             cursor.execute("DROP TABLE IF EXISTS recount")
             cursor.execute(f"CREATE TEMPORARY TABLE recount AS SELECT * FROM {table} WHERE 1 = 0")
-            for depth in range(1, max_depth + 1):
-                _insert_counts("recount", structure, depth)
+            _fill("recount", structure, max_depth)
             cursor.execute(f"SELECT count(*) FROM {table}")
             held = cursor.fetchone()[0]
             cursor.execute("SELECT count(*) FROM recount")
@@ -399,7 +456,7 @@ def tally_check(*, repair=False):
             differ += cursor.fetchone()[0]
             if repair and differ:
                 cursor.execute(f"DELETE FROM {table} WHERE id IN ({wrong})")
-                names = [quote(name) for name in (*KEY_FIELDS, *TALLY_KEYS)]
+                names = [quote(name) for name in (*KEYS[structure], *COUNT_KEYS[structure])]
                 cursor.execute(
                     f"INSERT INTO {table} ({', '.join(names)}) "
                     f"SELECT {', '.join('fresh.' + name for name in names)} "

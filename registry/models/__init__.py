@@ -595,7 +595,7 @@ class Membership(models.Model):
 
 
 from .campaigns import Campaign, ReviewStep  # noqa: E402  (they point at the models above)
-from .counts import CurrentTally, Revision, Tally  # noqa: E402
+from .counts import CurrentTally, OwnTally, Revision, Tally  # noqa: E402
 from .lineage import Lineage, Reorganisation, Transfer  # noqa: E402
 from .notifications import Notification, NotificationKind  # noqa: E402
 from .proposals import Proposal, ProposalItem  # noqa: E402
@@ -605,6 +605,7 @@ __all__ = [
     "AwardForm",
     "Campaign",
     "CurrentTally",
+    "OwnTally",
     "Decision",
     "Field",
     "Initiative",

@@ -9,7 +9,7 @@ transaction of every write, so they live with the writes.
 
 from django.db import models
 
-from ..measures import TALLY_KEYS
+from ..measures import OWN_KEYS, TALLY_KEYS
 
 
 class Counts(models.Model):
@@ -69,6 +69,30 @@ class CurrentTally(Counts):
             models.Index(fields=["unit", "year"], name="current_tally_unit_year"),
             models.Index(fields=["unit", "quarter"], name="current_tally_unit_quarter"),
         ]
+
+
+class OwnTally(models.Model):
+    """A unit's own registrations of one year (not its subtree's), by review state and evaluation.
+
+    The completeness board of a campaign sums them by the units below its root and reads from
+    them which asked units have sent something up, instead of probing each unit's
+    registrations. Drafts are not held (as in the tally); a row exists while ``total`` > 0.
+    """
+
+    unit = models.ForeignKey("registry.Unit", on_delete=models.CASCADE, related_name="own_tallies")
+    year = models.PositiveSmallIntegerField()
+    for _key in OWN_KEYS:
+        locals()[_key] = models.PositiveIntegerField(default=0)
+    del _key
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="own_tally_key_unique"),
+        ]
+        indexes = [models.Index(fields=["year", "unit"], name="own_tally_year_unit")]
+
+    def __str__(self):
+        return f"{self.unit_id}/{self.year}: {self.total}"
 
 
 class Revision(models.Model):

@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 
 from registry import services
 from registry.choices import Level, UnitType
-from registry.models import CurrentTally, Field, Initiative, Tally
-from registry.tally import CURRENT, REPORTED, tally_check, tally_current, tally_expected
+from registry.models import CurrentTally, Field, Initiative, OwnTally, Tally
+from registry.tally import CURRENT, OWN, REPORTED, tally_check, tally_current, tally_expected
 from registry.tests.factories import make_unit
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +34,7 @@ def test_kept_counts_that_equal_the_recount_pass(counted):
     report = tally_check()
     assert report[REPORTED] == (2, 2, 0)
     assert report[CURRENT] == (2, 2, 0)
+    assert report[OWN] == (1, 1, 0)
     out = StringIO()
     call_command("tally_check", stdout=out)
     assert "khớp với số đếm lại" in out.getvalue()
@@ -43,10 +44,11 @@ def test_kept_counts_that_equal_the_recount_pass(counted):
 def test_a_drifted_count_is_found_and_repaired(counted):
     Tally.objects.filter(unit=counted).update(total=7)
     CurrentTally.objects.filter(unit=counted).delete()
-    with pytest.raises(CommandError, match="2 dòng sai lệch"):
+    OwnTally.objects.filter(unit=counted).update(unevaluated=5)
+    with pytest.raises(CommandError, match="3 dòng sai lệch"):
         call_command("tally_check", stdout=StringIO())
     out = StringIO()
     call_command("tally_check", "--repair", stdout=out)
-    assert "Đã sửa 2 dòng" in out.getvalue()
-    for structure in (REPORTED, CURRENT):
+    assert "Đã sửa 3 dòng" in out.getvalue()
+    for structure in (REPORTED, CURRENT, OWN):
         assert tally_current(structure) == tally_expected(structure)

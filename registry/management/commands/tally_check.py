@@ -4,15 +4,19 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from registry.tally import CURRENT, REPORTED, tally_check
+from registry.tally import CURRENT, OWN, REPORTED, tally_check
 
-LABELS = {REPORTED: "như đã báo cáo", CURRENT: "theo tổ chức hiện nay"}
+LABELS = {
+    REPORTED: "như đã báo cáo",
+    CURRENT: "theo tổ chức hiện nay",
+    OWN: "riêng của từng đơn vị (bảng tiến độ)",
+}
 
 
 class Command(BaseCommand):
     help = (
         "Đếm lại toàn bộ đăng ký và so với số liệu tổng hợp sẵn (cả hai cách tính: như đã báo cáo "
-        "và theo tổ chức hiện nay). Với --repair, ghi lại các dòng sai lệch."
+        "và theo tổ chức hiện nay, cùng số riêng của từng đơn vị). Với --repair, ghi lại các dòng sai lệch."
     )
 
     def add_arguments(self, parser):
