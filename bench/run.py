@@ -995,16 +995,23 @@ def markdown(context):
             ("submit", "gửi xét duyệt"),
             ("accept", "tiếp nhận"),
             ("decision", "đưa vào một quyết định"),
+            ("propose", "đề nghị cấp trên khen thưởng (lập và gửi)"),
+            ("proposal_accept", "cấp trên chấp nhận mọi dòng của đề nghị"),
+            ("proposal_decision", "ra quyết định từ đề nghị"),
         ]
         parts = []
         for key, label in steps:
             if key in bulk:
                 step = bulk[key]
                 seconds = vn(step["seconds"], 1)
-                parts.append(f"{label} {vn(step['changed'])} dòng: {seconds} giây ({step['status']})")
+                status = f" ({step['status']})" if "status" in step else ""
+                parts.append(f"{label} {vn(step['changed'])} dòng: {seconds} giây{status}")
         rows = vn(bulk["rows"])
         said = "; ".join(parts)
-        add(f"Thao tác hàng loạt trên {rows} đăng ký (một tỉnh cũ, một năm; rồi hoàn tác): {said}.")
+        add(
+            f"Thao tác hàng loạt trên {rows} đăng ký (một tỉnh cũ, một năm, thêm các dòng năm trước "
+            f"chuyển sang năm đó cho đủ 20.000; rồi hoàn tác): {said}."
+        )
         add("")
     if context["concurrency"]:
         add(

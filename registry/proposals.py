@@ -189,13 +189,19 @@ def proposal_create(*, user, proposal: Proposal, registrations=(), token: str = 
     return services._created_once(proposal, token, create)
 
 
+BATCH = 2000  # rows a statement writes, for a proposal of tens of thousands of rows
+
+
 def _add(user, proposal, rows):
+    """Insert the rows and their history rows, a few statements for any number of rows."""
+    items = [
+        ProposalItem(proposal=proposal, registration=registration, kind=proposal.kind)
+        for registration in rows
+    ]
     try:
         with transaction.atomic():
-            for registration in rows:
-                item = ProposalItem(proposal=proposal, registration=registration, kind=proposal.kind)
-                item._history_user = user
-                item.save()
+            ProposalItem.objects.bulk_create(items, batch_size=BATCH)
+            ProposalItem.history.bulk_history_create(items, default_user=user, batch_size=BATCH)
     except IntegrityError:
         # Another proposal took one of the rows meanwhile (the rows are locked, so rarely).
         raise ValidationError(_("Mô hình này đã có trong một đề nghị cùng loại."), code="taken") from None
@@ -335,15 +341,25 @@ def proposal_decide(*, user, proposal: Proposal, items, outcome: str, reason: st
         if freed:
             _check_rows(proposal, freed)
     now = timezone.now()
-    for row in rows:
-        row.outcome = outcome
-        row.reason = reason if outcome == ProposalOutcome.REFUSED else ""
-        row.decided_by = None if outcome == ProposalOutcome.PENDING else user
-        row.decided_at = None if outcome == ProposalOutcome.PENDING else now
-        row._history_user = user
-        row.save()
+    _decided(
+        user,
+        [row.pk for row in rows],
+        outcome=outcome,
+        reason=reason if outcome == ProposalOutcome.REFUSED else "",
+        decided_by=None if outcome == ProposalOutcome.PENDING else user,
+        decided_at=None if outcome == ProposalOutcome.PENDING else now,
+    )
     _touch(user, proposal)
     return len(rows)
+
+
+def _decided(user, pks, **values):
+    """Set the same outcome on the rows ``pks`` in one UPDATE, and write their history rows."""
+    if not pks:
+        return
+    ProposalItem.objects.filter(pk__in=pks).update(**values)
+    items = list(ProposalItem.objects.filter(pk__in=pks))
+    ProposalItem.history.bulk_history_create(items, update=True, default_user=user, batch_size=BATCH)
 
 
 def default_title(proposal):
@@ -410,12 +426,13 @@ def decision_from_proposal(
         decision = services.decision_create(
             user=user, decision=decision, registrations=registrations, token=token
         )
-        for row in pending_rows:
-            row.outcome = ProposalOutcome.ACCEPTED
-            row.decided_by = user
-            row.decided_at = now
-            row._history_user = user
-            row.save()
+        _decided(
+            user,
+            [row.pk for row in pending_rows],
+            outcome=ProposalOutcome.ACCEPTED,
+            decided_by=user,
+            decided_at=now,
+        )
         proposal.status = ProposalStatus.DECIDED
         proposal.decision = decision
         _touch(user, proposal)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from intake import jobs
 from intake.models import BulkJob, JobStatus
 from registry.choices import Evaluation, ReviewState, Role
-from registry.models import Registration
+from registry.models import Decision, Proposal, Registration
 from registry.tests.factories import (
     CampaignFactory,
     DecisionFactory,
@@ -290,13 +290,31 @@ def test_the_benchmark_of_bulk_actions_runs_and_leaves_the_data_as_it_was(tree, 
     from bench.bulk import bulk_actions
 
     admin = UserFactory(username="bench", is_superuser=True)
-    result = bulk_actions(admin, tree.province, 2024, size=4, decision_size=3)
-    assert result["rows"] == 4
-    assert {key: result[key]["changed"] for key in ("evaluate", "submit", "accept", "decision")} == {
-        "evaluate": 4,
-        "submit": 4,
-        "accept": 4,
+    # Two models of 2023 only: moved into 2024 to make up the size; one registered in both years
+    # stays where it is (a model is registered once a year).
+    earlier = [
+        RegistrationFactory(initiative=InitiativeFactory(unit=tree.commune, name=f"Năm trước {i}"), year=2023)
+        for i in range(2)
+    ]
+    RegistrationFactory(initiative=many[0].initiative, year=2023)
+    rows = Registration.objects.filter(unit__path__startswith=tree.commune.path)
+    in_year = set(rows.filter(year=2024).values_list("initiative_id", flat=True))
+    expected = len(in_year) + rows.filter(year=2023).exclude(initiative__in=in_year).count()
+    assert expected >= len(many) + 2  # the three of 2023: two moved, one left
+    decisions = Decision.objects.count()
+    result = bulk_actions(admin, tree.commune, 2024, size=50, decision_size=3)
+    assert result["rows"] == expected
+    keys = ("evaluate", "submit", "accept", "decision", "propose", "proposal_accept", "proposal_decision")
+    assert {key: result[key]["changed"] for key in keys} == {
+        "evaluate": expected,
+        "submit": expected,
+        "accept": expected,
         "decision": 3,
+        "propose": expected,
+        "proposal_accept": expected,
+        "proposal_decision": expected,
     }
     assert not Registration.objects.filter(evaluation="effective").exists()
     assert set(Registration.objects.values_list("review_state", flat=True)) == {"accepted"}
+    assert {r.year for r in Registration.objects.filter(pk__in=[r.pk for r in earlier])} == {2023}
+    assert not Proposal.objects.exists() and Decision.objects.count() == decisions
