@@ -61,6 +61,7 @@ urlpatterns = [
     path("mo-hinh/<int:initiative_pk>/tep/", views.AttachmentCreateView.as_view(), name="attachment_create"),
     path("dang-ky/<int:pk>/sua/", views.RegistrationUpdateView.as_view(), name="registration_update"),
     path("dang-ky/<int:pk>/xet-duyet/", views.RegistrationReviewView.as_view(), name="registration_review"),
+    path("dang-ky/<int:pk>/cham-diem/", views.RegistrationScoreView.as_view(), name="registration_score"),
     path("xet-duyet/", views.ReviewQueueView.as_view(), name="review_queue"),
     path("dang-ky/<int:pk>/xoa/", views.RegistrationDeleteView.as_view(), name="registration_delete"),
     path("dang-ky/<int:pk>/khoi-phuc/", views.RegistrationRestoreView.as_view(), name="registration_restore"),
@@ -86,6 +87,7 @@ urlpatterns = [
     path("dot-thi-dua/<int:pk>/sua/", views.CampaignUpdateView.as_view(), name="campaign_update"),
     path("dot-thi-dua/<int:pk>/van-ban/", views.CampaignDocumentView.as_view(), name="campaign_document"),
     path("dot-thi-dua/<int:pk>/tien-do/", views.CampaignBoardView.as_view(), name="campaign_board"),
+    path("dot-thi-dua/<int:pk>/tieu-chi/", views.CampaignCriteriaView.as_view(), name="campaign_criteria"),
     path(
         "dot-thi-dua/<int:pk>/tien-do/nhac-nho/", views.CampaignRemindView.as_view(), name="campaign_remind"
     ),

@@ -14,7 +14,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from registry.choices import Evaluation, ReviewState, Role, StandardField, UnitType
+from registry.choices import Evaluation, Grade, ReviewState, Role, StandardField, UnitType
 from registry.models import AwardForm, Campaign, Decision, Field, Initiative, Notification, Registration
 from registry.tests.factories import MembershipFactory, UserFactory, make_unit
 
@@ -125,6 +125,31 @@ def test_the_yearly_cycle_from_launch_to_decision_and_reminder(
     page.get_by_label("Áp dụng cho").select_option("all")
     page.get_by_role("button", name="Tiếp nhận").click()
     expect(page.get_by_text("Đã tiếp nhận 1 mô hình.")).to_be_visible()
+
+    # The province sets the campaign's criteria, then scores the first model with them.
+    page.goto(live_server.url + f"/dot-thi-dua/{campaign.pk}/tieu-chi/")
+    assert_accessible(page)
+    page.fill("#id_tieu-chi-0-name", "Cách làm sáng tạo")
+    page.fill("#id_tieu-chi-0-points", "60")
+    page.fill("#id_tieu-chi-1-name", "Khả năng nhân rộng")
+    page.fill("#id_tieu-chi-1-points", "40")
+    page.fill("#id_effective_mark", "50")
+    page.fill("#id_exemplar_mark", "80")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.get_by_text("Đã lưu tiêu chí chấm điểm.")).to_be_visible()
+    page.goto(live_server.url + registration(FIRST).initiative.get_absolute_url())
+    page.get_by_role("link", name="Chấm điểm").click()
+    page.get_by_label("Cách làm sáng tạo (tối đa 60 điểm)").fill("55")
+    page.get_by_label("Khả năng nhân rộng (tối đa 40 điểm)").fill("30,5")
+    page.get_by_label("Áp dụng kết quả gợi ý").check()
+    assert_accessible(page)
+    screenshot(page, "cycle-score")
+    page.get_by_role("button", name="Lưu điểm").click()
+    expect(page.get_by_text("Đã lưu điểm: 85,5/100 điểm. Đã áp dụng kết quả gợi ý.")).to_be_visible()
+    expect(page.get_by_text("Điểm: 85,5/100", exact=True)).to_be_visible()
+    first = Registration.objects.select_related("initiative").get(pk=first.pk)
+    assert (first.evaluation, first.initiative.grade) == (Evaluation.EFFECTIVE, Grade.EXEMPLAR)
+
     province = world["province"]
     page.goto(live_server.url + f"/mo-hinh/?year=2026&unit={province.pk}")
     page.select_option("#thao-tac-chon", "evaluate")

@@ -594,7 +594,7 @@ class Membership(models.Model):
         return f"{self.user} – {self.unit} ({self.get_role_display()})"
 
 
-from .campaigns import Campaign, ReviewStep  # noqa: E402  (they point at the models above)
+from .campaigns import Campaign, Criterion, ReviewStep, Score  # noqa: E402  (they point at the models above)
 from .counts import CurrentTally, OwnTally, Revision, Tally  # noqa: E402
 from .lineage import Lineage, Reorganisation, Transfer  # noqa: E402
 from .notifications import Notification, NotificationKind  # noqa: E402
@@ -604,6 +604,8 @@ __all__ = [
     "Attachment",
     "AwardForm",
     "Campaign",
+    "Criterion",
+    "Score",
     "CurrentTally",
     "OwnTally",
     "Decision",

@@ -1,6 +1,7 @@
 """The yearly cycle: a campaign (đợt thi đua) launched by a unit over the units below it."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -56,6 +57,18 @@ class Campaign(models.Model):
     )
     note = models.TextField(_("nội dung, yêu cầu"), blank=True)
     document = models.FileField(_("văn bản kế hoạch"), upload_to=campaign_upload_to, blank=True)
+    # The marks of the scoring against the campaign's criteria (``registry.scoring``): from
+    # which total a registration is suggested effective, an exemplar, outstanding. Empty: no
+    # suggestion of that kind.
+    effective_mark = models.PositiveSmallIntegerField(
+        _("điểm đạt hiệu quả (từ)"), null=True, blank=True, validators=[MaxValueValidator(10_000)]
+    )
+    exemplar_mark = models.PositiveSmallIntegerField(
+        _("điểm xếp loại điển hình (từ)"), null=True, blank=True, validators=[MaxValueValidator(10_000)]
+    )
+    outstanding_mark = models.PositiveSmallIntegerField(
+        _("điểm xếp loại tiêu biểu (từ)"), null=True, blank=True, validators=[MaxValueValidator(10_000)]
+    )
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ngày cập nhật"), auto_now=True)
     created_by = models.ForeignKey(
@@ -137,3 +150,77 @@ class ReviewStep(models.Model):
 
     def __str__(self):
         return f"{self.registration_id}: {self.get_action_display()}"
+
+
+class Criterion(models.Model):
+    """A criterion a campaign scores its registrations on (tiêu chí chấm điểm), and its most points."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("đợt thi đua"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    name = models.CharField(_("tiêu chí"), max_length=300)
+    points = models.PositiveSmallIntegerField(
+        _("điểm tối đa"), validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tiêu chí chấm điểm")
+        verbose_name_plural = _("tiêu chí chấm điểm")
+        ordering = ["campaign", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "name"],
+                name="criterion_once_per_campaign",
+                violation_error_message=_("Đợt thi đua đã có tiêu chí cùng tên."),
+            ),
+            models.CheckConstraint(
+                condition=Q(points__gte=1, points__lte=1000),
+                name="criterion_points_in_range",
+                violation_error_message=_("Điểm tối đa của một tiêu chí từ 1 đến 1.000."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Score(models.Model):
+    """The points a registration got on one criterion of its campaign (``registry.scoring``)."""
+
+    registration = models.ForeignKey(
+        "registry.Registration", verbose_name=_("đăng ký"), on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("tiêu chí"), on_delete=models.PROTECT, related_name="scores"
+    )
+    points = models.DecimalField(_("điểm"), max_digits=6, decimal_places=1)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người chấm"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    scored_at = models.DateTimeField(_("thời điểm chấm"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("điểm chấm")
+        verbose_name_plural = _("điểm chấm")
+        ordering = ["registration", "criterion__order", "criterion__pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "criterion"], name="score_once_per_criterion"),
+            models.CheckConstraint(
+                condition=Q(points__gte=0),
+                name="score_not_negative",
+                violation_error_message=_("Điểm không âm."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.registration_id}/{self.criterion_id}: {self.points}"

@@ -55,6 +55,7 @@ from .reorganisations import (
     UndoView,
 )
 from .review import RegistrationReviewView, ReviewQueueView
+from .scoring import CampaignCriteriaView, RegistrationScoreView
 from .suggest import SuggestView
 from .units import (
     MembershipCreateView,
@@ -67,6 +68,8 @@ from .units import (
 )
 
 __all__ = [
+    "CampaignCriteriaView",
+    "RegistrationScoreView",
     "RegistrationReviewView",
     "ReviewQueueView",
     "DecisionFromProposalView",

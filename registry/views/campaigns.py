@@ -58,6 +58,8 @@ class CampaignDetailView(ScopedMixin, CanChangeMixin, generic.DetailView):
         below = Unit.objects.filter(path__startswith=campaign.unit.path, depth__gt=campaign.unit.depth)
         below = below.filter(path__in=[unit.path for unit in scope_of(self.request.user).top_units()])
         context["asked_units"] = [unit for unit in below if campaign.asks(unit)]
+        context["criteria"] = list(campaign.criteria.all())
+        context["criteria_points"] = sum(criterion.points for criterion in context["criteria"])
         return context
 
 

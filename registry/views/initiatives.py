@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import generic
 from django_filters.views import FilterView
 
-from registry import exports, review, rules, services
+from registry import exports, review, rules, scoring, services
 from registry.choices import Evaluation, Grade
 from registry.filters import RegistrationFilterSet
 from registry.formats import inner
@@ -270,6 +270,7 @@ class InitiativeDetailView(ScopedMixin, CanChangeMixin, generic.DetailView):
             Registration.objects.restrict(user)
             .filter(is_deleted=False)
             .select_related("unit", "reviewer", "campaign__unit")
+            .annotate(**scoring.score_columns())
             .prefetch_related(
                 Prefetch(
                     "review_steps",
