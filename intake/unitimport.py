@@ -276,7 +276,8 @@ class UnitChecker:
             .values_list("key", "name")
         }
         self.siblings = {}  # parent id → the stored units under it, read once each
-        self.planned = []  # the valid rows so far, as _Planned
+        # The valid rows so far, as _Planned, by code, by name as written and by folded name.
+        self.planned = {"code": {}, "exact": {}, "folded": {}}
         self.planned_under = {}  # ("unit", id) or ("row", number) → planned children
         self.codes_seen = {}  # code → row number
         all_later = {}
@@ -368,7 +369,9 @@ class UnitChecker:
             row.action, row.errors = RowAction.ERROR, errors
             return row
         planned = _Planned(number=number, name=name, code=code.upper(), valid_from=valid_from)
-        self.planned.append(planned)
+        for index, key in (("code", planned.code), ("exact", exact_key(name)), ("folded", name_key(name))):
+            if key:
+                self.planned[index].setdefault(key, []).append(planned)
         self.planned_under.setdefault(parent_key, []).append(planned)
         row.action = RowAction.CREATE
         row.data = {
@@ -397,9 +400,9 @@ class UnitChecker:
             return None, None, ""
         upper, exact, folded = text.strip().upper(), exact_key(text), name_key(text)
         for matches in (
-            [unit for unit in self.planned if unit.code and unit.code == upper],
-            [unit for unit in self.planned if exact_key(unit.name) == exact],
-            [unit for unit in self.planned if name_key(unit.name) == folded],
+            self.planned["code"].get(upper, []),
+            self.planned["exact"].get(exact, []),
+            self.planned["folded"].get(folded, []),
         ):
             if len(matches) == 1:
                 found = matches[0]

@@ -1,6 +1,7 @@
 """New units from a spreadsheet: the check, the preview, the import, the scope and odd files."""
 
 import datetime
+import html
 import io
 
 import pytest
@@ -345,3 +346,25 @@ def test_the_unit_pages_and_the_import_page_link_to_the_unit_import(tree, client
     editor = client_for(tree.editor_a)
     assert link not in editor.get(reverse("registry:unit_list")).content.decode()
     assert link not in editor.get(reverse("intake:upload")).content.decode()
+
+
+def test_a_sheet_beyond_the_row_limit_is_refused_whole(tree, client_for, monkeypatch):
+    monkeypatch.setattr(unitimport, "MAX_ROWS", 5)
+    rows = [(f"Chi bộ thôn {n}", CELL, "BT") for n in range(1, 7)]
+    _response, batch = upload(client_for(tree.admin_province), sheet(rows))
+    assert batch.summary["file_errors"] == ["Tệp có hơn 5 dòng. Hãy chia danh sách đơn vị thành nhiều tệp."]
+    assert not batch.rows.exists() and not batch.can_confirm
+
+
+def test_a_sheet_checked_in_english_reads_in_english(tree, client_for):
+    client = client_for(tree.admin_province)
+    rows = [("Chi bộ thôn Mới", "Party cell", "BT"), ("", CELL, "BT")]
+    client.post(
+        reverse("intake:unit_upload"),
+        {"file": SimpleUploadedFile("units.xlsx", sheet(rows))},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    batch = ImportBatch.objects.get(kind=ImportKind.UNITS)
+    assert batch.counts == {RowAction.CREATE: 1, RowAction.ERROR: 1}
+    page = html.unescape(client.get(batch.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert "The unit's name is missing." in page
