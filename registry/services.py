@@ -31,6 +31,7 @@ from .models import (
 )
 from .querysets import MANAGE
 from .scope import scope_of
+from .text import fold
 
 
 def lock_rows(model, pks):
@@ -466,7 +467,8 @@ def unit_create(*, user, parent, unit, token: str = "", replacing: bool = False)
         siblings = []
     else:
         siblings = Unit.objects.get_children(parent) if parent is not None else Unit.objects.get_root_nodes()
-        siblings = siblings.only("name", "valid_from", "valid_to")
+        # Only those whose name folds alike can share it (``rules.unit_name_key`` then decides).
+        siblings = siblings.filter(search_name=fold(unit.name)).only("name", "valid_from", "valid_to")
     rules.check_unit_place(
         parent=parent, name=unit.name, valid_from=unit.valid_from, valid_to=unit.valid_to, siblings=siblings
     )
