@@ -125,3 +125,13 @@ def test_the_unit_form_shows_a_refused_name_on_its_field(tree, client_for):
     )
     assert response.status_code == 200
     assert response.context["form"].errors["name"][0].startswith("Đã có đơn vị “Đảng ủy xã Cẩm Giàng”")
+
+
+def test_the_admin_shows_a_refused_place_on_its_form(tree, admin_client):
+    response = admin_client.post(
+        reverse("admin:registry_unit_add"),
+        {"parent": tree.a.pk, "name": "Đảng ủy xã Cẩm Giàng", "unit_type": "commune"},
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["name"][0].startswith("Đã có đơn vị “Đảng ủy xã Cẩm Giàng” trực thuộc")

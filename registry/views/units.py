@@ -13,7 +13,7 @@ from django.views import generic
 from registry import services
 from registry.choices import ReorganisationStatus, Role
 from registry.formats import inner
-from registry.forms import CleanTextMixin, UnitChoiceField, UnitForm
+from registry.forms import CleanTextMixin, UnitChoiceField, UnitForm, add_errors
 from registry.models import Lineage, Membership, Registration, Reorganisation, Unit
 from registry.querysets import MANAGE
 from registry.scope import scope_of
@@ -152,11 +152,7 @@ class UnitCreateView(UserFormKwargsMixin, CreateOnceMixin, generic.CreateView):
                 token=form.token,
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_errors(form, error)
             return self.form_invalid(form)
         except PermissionDenied as error:
             form.add_error("parent", str(error))
