@@ -133,6 +133,9 @@ def test_an_administrator_uploads_units_reads_the_preview_and_confirms(
     assert_accessible(page)
     page.get_by_role("link", name="Xem cây đơn vị").click()
     expect(page.get_by_role("heading", name="Cây đơn vị")).to_be_visible()
+    expect(page.get_by_role("link", name="Nhập đơn vị từ Excel")).to_be_visible()
+    fits(page, viewport)
+    screenshot(page, f"unit-import-tree-{size}")
     commune = Unit.objects.get(code="BT-QT")
     assert sorted(unit.name for unit in Unit.objects.get_children(commune)) == [
         "Chi bộ thôn Nà Pài",
