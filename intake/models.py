@@ -38,6 +38,11 @@ class RowAction(models.TextChoices):
     ERROR = "error", _("Có lỗi")
 
 
+class ImportKind(models.TextChoices):
+    INITIATIVES = "initiatives", _("Mô hình")
+    UNITS = "units", _("Đơn vị")
+
+
 class ImportBatch(models.Model):
     """One uploaded spreadsheet: its bytes, what the check found, and the import's progress."""
 
@@ -46,6 +51,10 @@ class ImportBatch(models.Model):
         verbose_name=_("người tải lên"),
         on_delete=models.CASCADE,
         related_name="import_batches",
+    )
+    # What the sheet lists: models and their registrations, or new units (``intake.unitimport``).
+    kind = models.CharField(
+        _("nội dung"), max_length=20, choices=ImportKind.choices, default=ImportKind.INITIATIVES
     )
     file_name = models.CharField(_("tên tệp"), max_length=255)
     file_size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
@@ -77,6 +86,11 @@ class ImportBatch(models.Model):
 
     def get_absolute_url(self):
         return reverse("intake:batch_detail", args=[self.pk])
+
+    @property
+    def upload_url(self):
+        """The page this kind of file is uploaded from."""
+        return reverse("intake:unit_upload" if self.kind == ImportKind.UNITS else "intake:upload")
 
     @property
     def is_running(self):

@@ -37,9 +37,9 @@ from registry.querysets import CHANGE
 from registry.scope import scope_of
 from registry.text import fold
 
-from . import bulkwrite
+from . import bulkwrite, unitimport
 from .checks import INITIATIVE_KEYS, REGISTRATION_KEYS, Checker, person_key
-from .models import BatchStatus, ImportBatch, ImportRow, RowAction
+from .models import BatchStatus, ImportBatch, ImportKind, ImportRow, RowAction
 
 logger = logging.getLogger(__name__)
 CHUNK = 500
@@ -79,14 +79,17 @@ def may_import(user) -> bool:
     return scope_of(user).may_change_anything()
 
 
-def import_create(*, user, name: str, content: bytes) -> ImportBatch:
+def import_create(*, user, name: str, content: bytes, kind: str = ImportKind.INITIATIVES) -> ImportBatch:
     """Store an uploaded file as a pending import of ``user``; the check runs as a task.
 
-    Refused for a user who may change nothing (a viewer), and when the user already has
-    ``max_pending()`` uploads waiting: checked, being checked or being imported.
+    Refused for a user who may change nothing (a viewer), for a sheet of units to a user who
+    administers no unit, and when the user already has ``max_pending()`` uploads waiting:
+    checked, being checked or being imported.
     """
     if not may_import(user):
         raise PermissionDenied(_("Bạn chỉ có quyền xem nên không nhập được tệp."))
+    if kind == ImportKind.UNITS and not unitimport.may_import_units(user):
+        raise PermissionDenied(_("Chỉ quản trị đơn vị được nhập danh sách đơn vị."))
     with transaction.atomic():
         # One upload at a time per user, so that two uploads sent together cannot both pass the cap.
         registry_services.lock_rows(get_user_model(), [user.pk])
@@ -102,13 +105,15 @@ def import_create(*, user, name: str, content: bytes) -> ImportBatch:
                 params={"count": pending, "limit": max_pending()},
             )
         return ImportBatch.objects.create(
-            user=user, file_name=name[:255], file_size=len(content), content=content
+            user=user, kind=kind, file_name=name[:255], file_size=len(content), content=content
         )
 
 
 def import_check(*, batch: ImportBatch) -> ImportBatch:
     """Check every row of the batch's file and record what the import would do."""
     try:
+        if batch.kind == ImportKind.UNITS:
+            return unitimport.check(batch)
         return Checker(batch).run()
     except Exception:
         # A file that trips the reader in an unforeseen way must still end with a message.
@@ -280,8 +285,12 @@ def import_write(*, batch: ImportBatch):
     """
     if not ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.IMPORTING).exists():
         return None  # not started, or finished by another run
-    written = _Written(batch)
     try:
+        if batch.kind == ImportKind.UNITS:
+            # A few thousand units at most, written in one transaction: all of them or none.
+            refused = unitimport.write(batch)
+            return StaleImport(str(refused)) if refused is not None else None
+        written = _Written(batch)
         _verify_all(batch, written)
         while _write_next(batch, written):
             _let_others_write()

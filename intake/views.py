@@ -26,9 +26,9 @@ from registry.querysets import CHANGE, VIEW
 from registry.reorganisations import PlanError
 from registry.views.reorganisations import AdministratorMixin
 
-from . import jobs, reorganisation, services, tasks
+from . import jobs, reorganisation, services, tasks, unitimport
 from .forms import BulkForm, ReorganisationUploadForm, RolloverConfirmForm, RolloverForm, UploadForm
-from .models import BatchStatus, BulkJob, ImportBatch, JobStatus, RowAction
+from .models import BatchStatus, BulkJob, ImportBatch, ImportKind, JobStatus, RowAction
 from .template import build_template
 
 ROWS_PER_PAGE = 100
@@ -61,21 +61,53 @@ class UploadView(ChangerRequiredMixin, generic.FormView):
     template_name = "intake/upload.html"
     form_class = UploadForm
 
+    kind = ImportKind.INITIATIVES
+
     def get_context_data(self, **kwargs):
+        batches = ImportBatch.objects.restrict(self.request.user).filter(kind=self.kind).defer("content")
         return super().get_context_data(
-            batches=ImportBatch.objects.restrict(self.request.user).defer("content")[:10], **kwargs
+            batches=batches[:10], may_import_units=unitimport.may_import_units(self.request.user), **kwargs
         )
 
     def form_valid(self, form):
         try:
             batch = services.import_create(
-                user=self.request.user, name=form.cleaned_data["file"].name, content=form.content
+                user=self.request.user,
+                name=form.cleaned_data["file"].name,
+                content=form.content,
+                kind=self.kind,
             )
         except ValidationError as error:
             form.add_error("file", error)
             return self.form_invalid(form)
         tasks.check_import.enqueue(batch.pk)
         return HttpResponseRedirect(batch.get_absolute_url())
+
+
+class UnitImportMixin:
+    """The unit sheet is for unit administrators and superusers: anyone else gets 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not unitimport.may_import_units(request.user):
+            raise PermissionDenied(_("Chỉ quản trị đơn vị được nhập danh sách đơn vị."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class UnitUploadView(UnitImportMixin, UploadView):
+    """Download the unit template, upload a filled one; list the user's pending unit sheets."""
+
+    template_name = "intake/unit_upload.html"
+    kind = ImportKind.UNITS
+
+
+class UnitTemplateView(UnitImportMixin, generic.View):
+    def get(self, request):
+        response = HttpResponse(
+            unitimport.build_template(request.user),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="mau-nhap-don-vi.xlsx"'
+        return response
 
 
 class TemplateDownloadView(ChangerRequiredMixin, generic.View):
@@ -98,6 +130,7 @@ class BatchDetailView(BatchMixin, generic.DetailView):
         context = super().get_context_data(**kwargs)
         batch = self.object
         counts = batch.counts
+        units = batch.kind == ImportKind.UNITS
         show = self.request.GET.get("show")
         if show not in RowAction.values:
             show = RowAction.ERROR if counts.get(RowAction.ERROR) else RowAction.CREATE
@@ -106,7 +139,12 @@ class BatchDetailView(BatchMixin, generic.DetailView):
         context.update(
             show=show,
             page_obj=page,
-            tabs=[(action, label, counts.get(action, 0)) for action, label in RowAction.choices],
+            tabs=[
+                (action, label, counts.get(action, 0))
+                for action, label in RowAction.choices
+                if not units or action in (RowAction.CREATE, RowAction.ERROR)
+            ],
+            units=units,
         )
         return context
 
@@ -129,6 +167,8 @@ class BatchConfirmView(ChangerRequiredMixin, BatchMixin, generic.DetailView):
 
     def post(self, request, *args, **kwargs):
         batch = self.get_object()
+        if batch.kind == ImportKind.UNITS and not unitimport.may_import_units(request.user):
+            raise PermissionDenied
         if services.import_start(batch=batch):
             tasks.run_import.enqueue(batch.pk)
         else:
@@ -148,7 +188,7 @@ class BatchDeleteView(BatchMixin, generic.DetailView):
             return HttpResponseRedirect(batch.get_absolute_url())
         batch.delete()
         messages.success(request, _("Đã hủy lần nhập tệp “%(name)s”.") % {"name": batch.file_name})
-        return HttpResponseRedirect(reverse("intake:upload"))
+        return HttpResponseRedirect(batch.upload_url)
 
 
 # A reorganisation plan from a spreadsheet -----------------------------------------------------

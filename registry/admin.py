@@ -15,11 +15,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import rules, services
 from .choices import Level, RegistrationStatus
 from .forms import add_errors, check_registration
 from .models import Attachment, AwardForm, Decision, Field, Initiative, Membership, Registration, Unit
 from .querysets import CHANGE, MANAGE, VIEW
+from .text import fold
 
 SOFT_DELETE_FIELDS = ["is_deleted", "deleted_at", "deleted_by"]
 
@@ -213,6 +214,24 @@ class UnitAddForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = Unit.objects.restrict(self.user, MANAGE)
+
+    def clean(self):
+        # The place rules, as the service applies them, shown on the form rather than failing the save.
+        cleaned = super().clean()
+        parent, name = cleaned.get("parent"), cleaned.get("name")
+        if parent is not None and name:
+            siblings = Unit.objects.get_children(parent).filter(search_name=fold(name))
+            try:
+                rules.check_unit_place(
+                    parent=parent,
+                    name=name,
+                    valid_from=cleaned.get("valid_from"),
+                    valid_to=cleaned.get("valid_to"),
+                    siblings=siblings,
+                )
+            except ValidationError as error:
+                add_errors(self, error)
+        return cleaned
 
 
 @admin.register(Unit)

@@ -444,7 +444,7 @@ def _create_units(user, specs, day):
                 code=spec.get("code", ""),
                 valid_from=day,
             )
-            created[ref] = unit_create(user=user, parent=parent, unit=unit).pk
+            created[ref] = unit_create(user=user, parent=parent, unit=unit, replacing=True).pk
             del pending[ref]
     return created
 

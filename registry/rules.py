@@ -14,6 +14,7 @@ import can answer them for 20.000 rows from a few queries.
 """
 
 import datetime
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -420,6 +421,68 @@ def check_unit_dates(*, valid_to, successor):
     """Refuse a successor for a unit that has not closed."""
     if successor is not None and valid_to is None:
         _refuse("valid_to", _("Đơn vị có đơn vị kế thừa phải có ngày kết thúc hoạt động."), "successor_open")
+
+
+def unit_name_key(name):
+    """Return how two unit names are told apart: case and spacing ignored, diacritics kept."""
+    return " ".join(unicodedata.normalize("NFC", str(name or "")).casefold().split())
+
+
+def check_unit_place(*, parent, name, valid_from, valid_to, siblings=()):
+    """Refuse a new unit placed outside its parent's time, or named as a sibling of the same time.
+
+    ``parent`` is None for a top-level unit; ``siblings`` are the units already under the same
+    parent (stored ones and, for an import, those of the sheet's earlier rows). A unit without
+    an opening day is taken to have opened with its parent. Two siblings may share a name only
+    when their times do not meet (a new commune taking the name of the one it replaces).
+    """
+    start, end = valid_from or datetime.date.min, valid_to or datetime.date.max
+    if parent is not None:
+        params = {"parent": parent.name}
+        if valid_from and parent.valid_from and valid_from < parent.valid_from:
+            _refuse(
+                "valid_from",
+                _(
+                    "Đơn vị cấp trên “%(parent)s” hoạt động từ ngày %(start)s: đơn vị trực thuộc không "
+                    "hoạt động trước ngày đó được."
+                ),
+                "before_parent",
+                start=_day(parent.valid_from),
+                **params,
+            )
+        if parent.valid_to is not None:
+            params["end"] = _day(parent.valid_to)
+            if valid_to is None:
+                _refuse(
+                    "parent",
+                    _(
+                        "Đơn vị cấp trên “%(parent)s” đã thôi hoạt động ngày %(end)s: không thêm đơn vị "
+                        "đang hoạt động vào đó được. Hãy chọn đơn vị tiếp nối nó."
+                    ),
+                    "parent_closed",
+                    **params,
+                )
+            if start > parent.valid_to or end > parent.valid_to:
+                _refuse(
+                    "valid_to",
+                    _(
+                        "Đơn vị cấp trên “%(parent)s” thôi hoạt động ngày %(end)s: đơn vị trực thuộc phải "
+                        "thôi hoạt động từ ngày đó trở về trước."
+                    ),
+                    "after_parent",
+                    **params,
+                )
+    key = unit_name_key(name)
+    for sibling in siblings:
+        if unit_name_key(sibling.name) == key and is_open_during(sibling, start, end):
+            if parent is None:
+                message = _("Đã có đơn vị cấp cao nhất “%(name)s”. Hãy đặt tên khác hoặc dùng đơn vị đã có.")
+            else:
+                message = _(
+                    "Đã có đơn vị “%(name)s” trực thuộc “%(parent)s”. Hãy đặt tên khác (ví dụ thêm địa "
+                    "danh) hoặc dùng đơn vị đã có."
+                )
+            _refuse("name", message, "same_name", name=sibling.name, parent=getattr(parent, "name", ""))
 
 
 # Decisions --------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from . import lineage, recognition, review, rules, tally
 from .choices import RegistrationStatus, ReviewState
+from .formats import inner
 from .models import (
     Campaign,
     Decision,
@@ -28,6 +29,9 @@ from .models import (
     Unit,
     initiative_search_text,
 )
+from .querysets import MANAGE
+from .scope import scope_of
+from .text import fold
 
 
 def lock_rows(model, pks):
@@ -438,18 +442,42 @@ def restore(*, user, obj: SoftDeletable) -> SoftDeletable:
 
 
 @transaction.atomic
-def unit_create(*, user, parent, unit, token: str = ""):
-    """Add ``unit`` as the last child of ``parent`` (the tree computes its path).
+def unit_create(*, user, parent, unit, token: str = "", replacing: bool = False):
+    """Add ``unit`` as the last child of ``parent``, or as a top-level unit when ``parent`` is None.
 
-    The parent is locked: two units added under it at once get two paths. ``token``, the
-    form's, makes a form sent twice add one unit.
+    Only a unit administrator of ``parent`` adds under it, and only a superuser adds a top-level
+    unit (``user`` None is the system itself). The unit must fit its parent's time and not take
+    the name of a sibling open at the same time (``rules.check_unit_place``); a reorganisation
+    passes ``replacing``, since a new unit often takes the name of one it replaces, which closes
+    in the same step. The parent is locked: two units added under it at once get two paths.
+    ``token``, the form's, makes a form sent twice add one unit.
     """
+    if user is not None and parent is None and not user.is_superuser:
+        raise PermissionDenied(_("Chỉ quản trị hệ thống được thêm đơn vị cấp cao nhất."))
+    if user is not None and parent is not None and not scope_of(user).covers(parent, MANAGE):
+        raise PermissionDenied(
+            _("Bạn không quản trị đơn vị “%(unit)s” nên không thêm đơn vị trực thuộc được.")
+            % {"unit": inner(parent.name)}
+        )
     rules.check_unit_dates(valid_to=unit.valid_to, successor=unit.successor_id)
-    lock_rows(Unit, [parent.pk])
+    if parent is not None:
+        lock_rows(Unit, [parent.pk])
+        parent.refresh_from_db()
+    if replacing:
+        siblings = []
+    else:
+        siblings = Unit.objects.get_children(parent) if parent is not None else Unit.objects.get_root_nodes()
+        # Only those whose name folds alike can share it (``rules.unit_name_key`` then decides).
+        siblings = siblings.filter(search_name=fold(unit.name)).only("name", "valid_from", "valid_to")
+    rules.check_unit_place(
+        parent=parent, name=unit.name, valid_from=unit.valid_from, valid_to=unit.valid_to, siblings=siblings
+    )
     unit._history_user = user
     unit.full_clean(exclude=["path", "depth", "numchild"])
 
     def create():
+        if parent is None:
+            return Unit.objects.add_root(instance=unit)
         parent.refresh_from_db()
         return Unit.objects.add_child(parent, instance=unit)
 

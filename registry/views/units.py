@@ -13,9 +13,10 @@ from django.views import generic
 from registry import services
 from registry.choices import ReorganisationStatus, Role
 from registry.formats import inner
-from registry.forms import CleanTextMixin, UnitChoiceField, UnitForm
+from registry.forms import CleanTextMixin, UnitChoiceField, UnitForm, add_errors
 from registry.models import Lineage, Membership, Registration, Reorganisation, Unit
 from registry.querysets import MANAGE
+from registry.scope import scope_of
 from registry.text import fold
 
 from .mixins import CanChangeMixin, CreateOnceMixin, EditConflictMixin, ScopedMixin, UserFormKwargsMixin
@@ -41,6 +42,8 @@ class UnitListView(generic.TemplateView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.get("q", "").strip()
         context["q"] = query
+        user = self.request.user
+        context["may_manage_units"] = user.is_superuser or scope_of(user).paths(MANAGE) != []
         if query:
             context["matches"] = list(
                 Unit.objects.restrict(self.request.user).filter(search_name__contains=fold(query))[:100]
@@ -105,9 +108,20 @@ class UnitDetailView(ScopedMixin, CanChangeMixin, generic.DetailView):
 
 
 class UnitCreateForm(UnitForm):
+    """A new unit under a unit the user administers; a superuser may leave the parent out."""
+
     parent = UnitChoiceField(queryset=Unit.objects.none(), label=gettext_lazy("Trực thuộc đơn vị"))
 
     field_order = ["parent"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.user.is_superuser:
+            # A top-level unit (a province, a national body) is made by the system's administrators only.
+            self.fields["parent"].required = False
+            self.fields["parent"].help_text = gettext_lazy(
+                "Để trống để thêm đơn vị cấp cao nhất (chỉ quản trị hệ thống)."
+            )
 
     class Meta(UnitForm.Meta):
         fields = [*UnitForm.Meta.fields, "valid_to"]
@@ -121,7 +135,8 @@ class UnitCreateView(UserFormKwargsMixin, CreateOnceMixin, generic.CreateView):
     form_class = UnitCreateForm
 
     def dispatch(self, request, *args, **kwargs):
-        if not Unit.objects.restrict(request.user, MANAGE).exists():
+        # A superuser may start the tree itself, on a database without a unit yet.
+        if not request.user.is_superuser and not Unit.objects.restrict(request.user, MANAGE).exists():
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -137,7 +152,10 @@ class UnitCreateView(UserFormKwargsMixin, CreateOnceMixin, generic.CreateView):
                 token=form.token,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_errors(form, error)
+            return self.form_invalid(form)
+        except PermissionDenied as error:
+            form.add_error("parent", str(error))
             return self.form_invalid(form)
         messages.success(self.request, _("Đã thêm đơn vị “%(name)s”.") % {"name": inner(self.object.name)})
         return HttpResponseRedirect(self.object.get_absolute_url())
