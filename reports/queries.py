@@ -27,7 +27,6 @@ from django.db.models import (
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry import lineage
@@ -45,6 +44,7 @@ from registry.choices import (
     UnitType,
 )
 from registry.chunks import batched
+from registry.defaults import default_root, default_year
 from registry.measures import LEVEL_GRADE_MEASURES, MEASURES, TALLY_KEYS
 from registry.models import CurrentTally, Decision, Lineage, Registration, Tally, Unit, decision_reference
 from registry.querysets import path_q, plain_rows, scope_paths
@@ -189,12 +189,6 @@ def _with_change(current, previous):
 # The root unit and the base querysets
 
 
-def default_root(user):
-    """Return the user's own unit: their highest membership, an open one first (superuser: the first root)."""
-    units = list(scope_of(user).top_units().order_by("depth", "path")[:50])
-    return next((unit for unit in units if unit.valid_to is None), units[0] if units else None)
-
-
 def report_root(user, unit_id=None):
     """Return the report's root unit: ``unit_id`` if the user may see it (else 404), or the default."""
     if unit_id is None:
@@ -203,21 +197,6 @@ def report_root(user, unit_id=None):
             raise Http404(_("Tài khoản chưa được phân quyền đơn vị nào."))
         return root
     return get_object_or_404(Unit.objects.restrict(user), pk=unit_id)
-
-
-def default_year(user, root, today=None):
-    """Return the current year if the root's subtree has data in it, else the latest year with data.
-
-    For a unit open today, the years of the units it carries on count too.
-    """
-    today = today or timezone.localdate()
-    structure = CURRENT if root.valid_to is None else REPORTED
-    if _sees_whole_subtree(user, root):
-        rows = TALLIES[structure].objects.filter(unit=root)  # a few hundred rows, not the registrations
-    else:
-        rows = registrations(user, root, structure=structure)
-    latest = rows.filter(year__lte=today.year).aggregate(latest=Max("year"))["latest"]
-    return latest or today.year
 
 
 def _sees_whole_subtree(user, root):
