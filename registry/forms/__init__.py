@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -17,18 +18,39 @@ from ..querysets import CHANGE, MANAGE, VIEW
 from ..text import clean_text, shorten_filename
 from ..widgets import Autocomplete, AutocompleteMultiple
 
+# How every date field shows its date, in either language.
+DISPLAY_DATE = "%d/%m/%Y"
+
+
+def parse_date(text):
+    """Return the date ``text`` holds in one of the accepted input formats, or None."""
+    for pattern in get_format("DATE_INPUT_FORMATS"):
+        try:
+            return datetime.datetime.strptime(text.strip(), pattern).date()
+        except (ValueError, TypeError):
+            continue
+    return None
+
 
 class DateInput(forms.DateInput):
-    """A date typed as dd/mm/yyyy, whatever language the browser speaks.
+    """The one date input of every form: typed as dd/mm/yyyy, whatever language the browser speaks.
 
-    The browser's own date picker shows mm/dd/yyyy on the many office PCs with an English
-    browser, which Vietnamese users misread; a plain text field with the expected pattern
-    does not.
+    The policy, the same in both languages: a date field reads dd/mm/yyyy (also with "-" or
+    ".") and yyyy-mm-dd, the ISO dates of links and of a browser's date picker
+    (``DATE_INPUT_FORMATS`` in ``danvan/formats``), and always shows dd/mm/yyyy, a value sent
+    back as ISO too. The browser's own date picker shows mm/dd/yyyy on the many office PCs with
+    an English browser, which Vietnamese users misread; a plain text field with the expected
+    pattern does not.
     """
 
     def __init__(self, attrs=None):
         attrs = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", **(attrs or {})}
-        super().__init__(attrs, format="%d/%m/%Y")
+        super().__init__(attrs, format=DISPLAY_DATE)
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            value = parse_date(value) or value
+        return super().format_value(value)
 
 
 def add_errors(form, error):
