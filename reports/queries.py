@@ -29,7 +29,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from registry import lineage
+from registry import formats, lineage
 from registry.choices import (
     LEVEL_RANK,
     DecisionKind,
@@ -324,6 +324,7 @@ def unit_table(user, root, period):
                     "closed_in_period": bool(child["valid_to"] and child["valid_to"] <= period.end),
                     "existed": bool(child["existed"]),
                     "is_party": child["unit_type"] in PARTY_UNIT_TYPES,
+                    "unit_type": child["unit_type"],
                     "is_root": False,
                 },
                 **_with_change(current_counts, previous_counts),
@@ -353,6 +354,7 @@ def unit_table(user, root, period):
         "existed": len(existed),
         "participating": sum(1 for row in existed if row["current"]["total"]),
         "all_party": all(row["unit"]["is_party"] for row in existed),
+        "unit_types": sorted({row["unit"]["unit_type"] for row in existed}),
         "total": total_current["total"],
     }
     return {
@@ -658,7 +660,11 @@ def _labels():
 
 
 def _decision_text(decision, labels):
-    text = f"{decision.reference} ngày {decision.signed_on:%d/%m/%Y} ({labels['level'][decision.level]})"
+    dated = _("%(reference)s ngày %(day)s") % {
+        "reference": decision.reference,
+        "day": formats.day(decision.signed_on),
+    }
+    text = f"{dated} ({labels['level'][decision.level]})"
     if decision.award_form_id:
         text = f"{decision.award_form.name}: {text}"
     return text

@@ -324,6 +324,12 @@ def check_registration(form, registration):
         add_errors(form, error)
 
 
+# "Cấp cơ sở" and "Cấp xã" are both offered: say which a commune uses.
+LEVEL_HELP = _(
+    "Cấp cơ sở: mô hình của chi bộ, đảng bộ cơ sở, thôn, tổ dân phố, cơ quan, đơn vị ở cơ sở. "
+    "Cấp xã: mô hình do đảng ủy xã, phường, thị trấn (đặc khu) đăng ký hoặc công nhận ở cấp xã."
+)
+
 ENTERED_LATE_HELP = _(
     "Đánh dấu khi nhập hồ sơ của một năm đã qua mà năm liền trước chưa được nhập: "
     "cho phép ghi “Duy trì” dù năm trước chưa có đăng ký trên phần mềm."
@@ -335,7 +341,9 @@ class InitiativeCreateForm(OnceMixin, InitiativeForm):
 
     year = YearField(label=_("Năm đăng ký"))
     registered_on = forms.DateField(label=_("Ngày đăng ký"), widget=DateInput())
-    level = forms.ChoiceField(label=_("Cấp đăng ký"), choices=Level.choices, initial=Level.GRASSROOTS)
+    level = forms.ChoiceField(
+        label=_("Cấp đăng ký"), choices=Level.choices, initial=Level.GRASSROOTS, help_text=LEVEL_HELP
+    )
     status = forms.ChoiceField(
         label=_("Hình thức đăng ký"),
         choices=RegistrationStatus.choices,
@@ -408,6 +416,7 @@ class RegistrationForm(OnceMixin, VersionMixin, ScopedFormMixin, forms.ModelForm
             "evaluation_note": forms.Textarea(attrs={"rows": 2}),
             "results": forms.Textarea(attrs={"rows": 3}),
         }
+        help_texts = {"level": LEVEL_HELP}
 
     def __init__(self, *args, initiative, **kwargs):
         self.initiative = initiative
@@ -463,6 +472,7 @@ class DecisionForm(OnceMixin, VersionMixin, ScopedFormMixin, forms.ModelForm):
             "document",
         ]
         widgets = {"signed_on": DateInput()}
+        help_texts = {"level": LEVEL_HELP}
 
     def __init__(self, *args, registrations=None, **kwargs):
         self.registrations = registrations
