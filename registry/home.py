@@ -104,7 +104,11 @@ def next_steps(user, *, figures, campaigns, chosen, may_change):
         if figures["returned"]:
             steps.append(
                 Step(
-                    _("Sửa %(n)s mô hình bị trả lại, cần bổ sung rồi gửi lại")
+                    ngettext(
+                        "Sửa %(n)s mô hình bị trả lại, cần bổ sung rồi gửi lại",
+                        "Sửa %(n)s mô hình bị trả lại, cần bổ sung rồi gửi lại",
+                        figures["returned"],
+                    )
                     % {"n": formats.grouped(figures["returned"])},
                     _list_url(review_state=ReviewState.RETURNED),
                     urgent=True,
@@ -113,7 +117,12 @@ def next_steps(user, *, figures, campaigns, chosen, may_change):
         if figures["drafts"]:
             steps.append(
                 Step(
-                    _("Gửi lên %(n)s mô hình còn là dự thảo") % {"n": formats.grouped(figures["drafts"])},
+                    ngettext(
+                        "Gửi lên %(n)s mô hình còn là dự thảo",
+                        "Gửi lên %(n)s mô hình còn là dự thảo",
+                        figures["drafts"],
+                    )
+                    % {"n": formats.grouped(figures["drafts"])},
                     _list_url(review_state=ReviewState.DRAFT),
                 )
             )
@@ -138,7 +147,11 @@ def next_steps(user, *, figures, campaigns, chosen, may_change):
         if figures["to_carry"]:
             steps.append(
                 Step(
-                    _("Đăng ký duy trì %(n)s mô hình năm %(last)s chưa đăng ký năm %(this)s")
+                    ngettext(
+                        "Đăng ký duy trì %(n)s mô hình năm %(last)s chưa đăng ký năm %(this)s",
+                        "Đăng ký duy trì %(n)s mô hình năm %(last)s chưa đăng ký năm %(this)s",
+                        figures["to_carry"],
+                    )
                     % {
                         "n": formats.grouped(figures["to_carry"]),
                         "last": chosen.today - 1,
@@ -150,7 +163,11 @@ def next_steps(user, *, figures, campaigns, chosen, may_change):
         if figures["pending"]:
             steps.append(
                 Step(
-                    _("Đánh giá %(n)s mô hình năm %(year)s chưa đánh giá")
+                    ngettext(
+                        "Đánh giá %(n)s mô hình năm %(year)s chưa đánh giá",
+                        "Đánh giá %(n)s mô hình năm %(year)s chưa đánh giá",
+                        figures["pending"],
+                    )
                     % {"n": formats.grouped(figures["pending"]), "year": year},
                     _list_url(year=year, evaluation=Evaluation.PENDING),
                 )
