@@ -105,7 +105,9 @@ class BulkForm(forms.Form):
                  (Evaluation.NOT_EFFECTIVE, Evaluation.NOT_EFFECTIVE.label)],
         required=False,
     )  # fmt: skip
-    evaluated_on = forms.DateField(required=False, validators=[rules.DateRangeValidator("evaluated_on")])
+    evaluated_on = forms.DateField(
+        required=False, widget=DateInput(), validators=[rules.DateRangeValidator("evaluated_on")]
+    )
     note = forms.CharField(required=False, max_length=2000)
     comment = forms.CharField(required=False, max_length=2000)
     # The confirmation step: the preview of the count is shown first, with a one-time token.

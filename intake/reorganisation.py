@@ -613,9 +613,10 @@ def build_template(user) -> bytes:
         "main": ["Có", "Không"],
     }
     ranges = {}
+    headers = {"kind": BY_KEY["kind"].header, "type": "Loại đơn vị", "main": BY_KEY["main"].header}
     for index, (key, values) in enumerate(closed.items(), start=1):
         letter = get_column_letter(index)
-        lists.cell(row=1, column=index, value=key)
+        lists.cell(row=1, column=index, value=headers[key])  # in words, as on the plan sheet
         for row, value in enumerate(values, start=2):
             lists.cell(row=row, column=index, value=value)
         ranges[key] = f"={quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(values) + 1}"

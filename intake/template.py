@@ -47,7 +47,8 @@ GUIDE = [
     "   “Duy trì” chỉ ghi được khi mô hình có đăng ký năm liền trước (trên phần mềm hoặc trong tệp); "
     "nếu năm đó có đăng ký",
     "   nhưng hồ sơ chưa được nhập, ghi “Có” ở cột “Nhập bổ sung hồ sơ cũ”.",
-    "   Để trống Cấp đăng ký: phần mềm ghi “Cấp cơ sở”.",
+    "   Để trống Cấp đăng ký: phần mềm ghi “Cấp cơ sở”. Cấp cơ sở: mô hình của chi bộ, đảng bộ cơ sở, thôn,",
+    "   tổ dân phố, cơ quan ở cơ sở; Cấp xã: mô hình do đảng ủy xã, phường, thị trấn đăng ký ở cấp xã.",
     "8. Mô hình cá nhân phải ghi Họ và tên cá nhân (và Chức vụ nếu có); "
     "mô hình tập thể để trống hai cột này.",
     "9. Chỉ ghi giá trị: không dùng công thức, không gộp ô.",
@@ -120,9 +121,10 @@ def build_template(user) -> bytes:
         "field": [field.name for field in fields],
     }
     ranges = {}
+    headers = {column.key: column.header for column in COLUMNS}
     for index, (key, values) in enumerate(closed.items(), start=1):
         letter = get_column_letter(index)
-        lists.cell(row=1, column=index, value=key)
+        lists.cell(row=1, column=index, value=headers[key])  # the data sheet's header, in words
         for row, value in enumerate(values, start=2):
             celltext.set_text(lists.cell(row=row, column=index), value)
         ranges[key] = f"{quote_sheetname(LISTS)}!${letter}$2:${letter}${len(values) + 1}"

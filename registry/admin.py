@@ -17,7 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import rules, services
 from .choices import Level, RegistrationStatus
-from .forms import add_errors, check_registration
+from .forms import DateInput, add_errors, check_registration
 from .models import Attachment, AwardForm, Decision, Field, Initiative, Membership, Registration, Unit
 from .querysets import CHANGE, MANAGE, VIEW
 from .text import fold
@@ -358,7 +358,7 @@ class InitiativeAddForm(forms.ModelForm):
     """A new initiative together with its first registration, as ``services.initiative_create`` makes it."""
 
     year = forms.IntegerField(label=_("Năm đăng ký"), min_value=2000, max_value=2100)
-    registered_on = forms.DateField(label=_("Ngày đăng ký"))
+    registered_on = forms.DateField(label=_("Ngày đăng ký"), widget=DateInput())
     level = forms.ChoiceField(label=_("Cấp đăng ký"), choices=Level.choices, initial=Level.GRASSROOTS)
     status = forms.ChoiceField(
         label=_("Hình thức đăng ký"), choices=RegistrationStatus.choices, initial=RegistrationStatus.NEW

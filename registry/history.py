@@ -34,9 +34,11 @@ HISTORY_MODELS = {
 SLUG_OF = {model: slug for slug, model in HISTORY_MODELS.items()}
 
 CREATED, CHANGED, DELETED, RESTORED, REMOVED = "created", "changed", "deleted", "restored", "removed"
+REVERTED = "reverted"
 ACTION_LABELS = {
     CREATED: gettext_lazy("Tạo mới"),
     CHANGED: gettext_lazy("Sửa"),
+    REVERTED: gettext_lazy("Khôi phục giá trị cũ từ lịch sử"),
     DELETED: gettext_lazy("Xóa (chuyển vào mục đã xóa)"),
     RESTORED: gettext_lazy("Khôi phục"),
     REMOVED: gettext_lazy("Xóa hẳn"),
@@ -48,6 +50,8 @@ RECORDED_FIELDS = {"created_by"}
 MONEY_FIELDS = {"money_mobilised"}
 YEAR_FIELDS = {"year"}
 SAME_WRITE = datetime.timedelta(seconds=5)
+# The change reason of a history row that put a field back to an earlier value (``reverts``).
+REVERT_REASON = "revert"
 
 
 def tracked_fields(model):
@@ -81,6 +85,8 @@ def action_of(record, older):
         return DELETED
     if before is True and now is False:
         return RESTORED
+    if getattr(record, "history_change_reason", None) == REVERT_REASON:
+        return REVERTED
     return CHANGED
 
 
@@ -90,6 +96,9 @@ class Change:
     label: str
     old: str
     new: str
+    # The value before the change, as stored; the history page may offer to put it back.
+    old_value: object = None
+    revert_url: str = ""
 
 
 @dataclass
@@ -183,7 +192,7 @@ def describe(model, pairs, user):
     entries = []
     for record, action, values, first_known in raw:
         changes = [
-            Change(f.name, str(f.verbose_name), names.display(f, old), names.display(f, new))
+            Change(f.name, str(f.verbose_name), names.display(f, old), names.display(f, new), old)
             for f, old, new in values
         ]
         if action == CREATED or first_known:

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import tally
+from . import formats, tally
 from .choices import ReviewAction, ReviewState
 from .models import Campaign, Registration, ReviewStep, Unit
 from .querysets import CHANGE, scope_paths
@@ -121,7 +121,7 @@ def locked_message(registration):
         "không sửa được nữa. Hãy đề nghị cấp xét duyệt trả lại hoặc mở lại để sửa."
     ) % {
         "year": registration.year,
-        "name": registration.initiative.name,
+        "name": formats.inner(registration.initiative.name),
         "state": registration.get_review_state_display().lower(),
         "reviewer": registration.reviewer.name,
     }
@@ -174,7 +174,7 @@ def _refusal(action, registration):
     """Say why ``action`` cannot be taken on ``registration`` in its state, or None when it can."""
     if registration.campaign_id is None:
         return _("Mô hình “%(name)s” (năm %(year)s) không thuộc đợt thi đua nào nên không cần xét duyệt.") % {
-            "name": registration.initiative.name,
+            "name": formats.inner(registration.initiative.name),
             "year": registration.year,
         }
     if registration.review_state in ACTION_FROM[action]:
@@ -188,7 +188,7 @@ def _refusal(action, registration):
     }
     return _("%(rule)s; mô hình “%(name)s” (năm %(year)s) đang ở trạng thái “%(state)s”.") % {
         "rule": messages[action],
-        "name": registration.initiative.name,
+        "name": formats.inner(registration.initiative.name),
         "year": registration.year,
         "state": registration.get_review_state_display(),
     }
@@ -226,7 +226,7 @@ def _plan(user, action, registrations):
 
 def _step(user, scope, action, registration, units):
     """Return (refusal, plan) for one registration whose state allows ``action``."""
-    name = {"name": registration.initiative.name, "year": registration.year}
+    name = {"name": formats.inner(registration.initiative.name), "year": registration.year}
     if action == ReviewAction.SUBMIT:
         if not scope.covers(registration.unit, CHANGE):
             return _("Bạn không có quyền gửi mô hình “%(name)s” (năm %(year)s).") % name, None

@@ -496,7 +496,7 @@ def check_decided_after(signed_on, registrations):
     early = sorted((r for r in registrations if r.registered_on > signed_on), key=lambda r: r.registered_on)
     if not early:
         return
-    names = "; ".join(f"“{r.initiative.name}” ({_day(r.registered_on)})" for r in early[-3:])
+    names = "; ".join(f"“{formats.inner(r.initiative.name)}” ({_day(r.registered_on)})" for r in early[-3:])
     _refuse(
         "signed_on",
         _(

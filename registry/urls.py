@@ -103,6 +103,11 @@ urlpatterns = [
     path("de-nghi/<int:pk>/quyet-dinh/", views.DecisionFromProposalView.as_view(), name="proposal_decision"),
     # History and undo
     path("lich-su/<slug:model>/<int:pk>/", views.HistoryView.as_view(), name="history"),
+    path(
+        "lich-su/<slug:model>/<int:pk>/khoi-phuc/<int:history_id>/<slug:field>/",
+        views.HistoryRevertView.as_view(),
+        name="history_revert",
+    ),
     path("da-xoa/", views.TrashView.as_view(), name="trash"),
     path("nhat-ky/", views.ChangeLogView.as_view(), name="changelog"),
     path("nhat-ky/tai-ve/", views.ChangeLogExportView.as_view(), name="changelog_export"),

@@ -5,19 +5,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from registry import rules
+from registry.forms import DateInput
 
 from .periods import Period, PeriodKind, Structure
 
 HALF_CHOICES = [(1, _("6 tháng đầu năm")), (2, _("6 tháng cuối năm"))]
 QUARTER_CHOICES = [(1, _("Quý I")), (2, _("Quý II")), (3, _("Quý III")), (4, _("Quý IV"))]
 MAX_PHASE_YEARS = 15
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ReportFilterForm(forms.Form):

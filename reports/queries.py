@@ -27,10 +27,9 @@ from django.db.models import (
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry import lineage
+from registry import formats, lineage
 from registry.choices import (
     LEVEL_RANK,
     DecisionKind,
@@ -45,6 +44,7 @@ from registry.choices import (
     UnitType,
 )
 from registry.chunks import batched
+from registry.defaults import default_root, default_year
 from registry.measures import LEVEL_GRADE_MEASURES, MEASURES, TALLY_KEYS
 from registry.models import CurrentTally, Decision, Lineage, Registration, Tally, Unit, decision_reference
 from registry.querysets import path_q, plain_rows, scope_paths
@@ -189,12 +189,6 @@ def _with_change(current, previous):
 # The root unit and the base querysets
 
 
-def default_root(user):
-    """Return the user's own unit: their highest membership, an open one first (superuser: the first root)."""
-    units = list(scope_of(user).top_units().order_by("depth", "path")[:50])
-    return next((unit for unit in units if unit.valid_to is None), units[0] if units else None)
-
-
 def report_root(user, unit_id=None):
     """Return the report's root unit: ``unit_id`` if the user may see it (else 404), or the default."""
     if unit_id is None:
@@ -203,21 +197,6 @@ def report_root(user, unit_id=None):
             raise Http404(_("Tài khoản chưa được phân quyền đơn vị nào."))
         return root
     return get_object_or_404(Unit.objects.restrict(user), pk=unit_id)
-
-
-def default_year(user, root, today=None):
-    """Return the current year if the root's subtree has data in it, else the latest year with data.
-
-    For a unit open today, the years of the units it carries on count too.
-    """
-    today = today or timezone.localdate()
-    structure = CURRENT if root.valid_to is None else REPORTED
-    if _sees_whole_subtree(user, root):
-        rows = TALLIES[structure].objects.filter(unit=root)  # a few hundred rows, not the registrations
-    else:
-        rows = registrations(user, root, structure=structure)
-    latest = rows.filter(year__lte=today.year).aggregate(latest=Max("year"))["latest"]
-    return latest or today.year
 
 
 def _sees_whole_subtree(user, root):
@@ -345,6 +324,7 @@ def unit_table(user, root, period):
                     "closed_in_period": bool(child["valid_to"] and child["valid_to"] <= period.end),
                     "existed": bool(child["existed"]),
                     "is_party": child["unit_type"] in PARTY_UNIT_TYPES,
+                    "unit_type": child["unit_type"],
                     "is_root": False,
                 },
                 **_with_change(current_counts, previous_counts),
@@ -374,6 +354,7 @@ def unit_table(user, root, period):
         "existed": len(existed),
         "participating": sum(1 for row in existed if row["current"]["total"]),
         "all_party": all(row["unit"]["is_party"] for row in existed),
+        "unit_types": sorted({row["unit"]["unit_type"] for row in existed}),
         "total": total_current["total"],
     }
     return {
@@ -679,7 +660,11 @@ def _labels():
 
 
 def _decision_text(decision, labels):
-    text = f"{decision.reference} ngày {decision.signed_on:%d/%m/%Y} ({labels['level'][decision.level]})"
+    dated = _("%(reference)s ngày %(day)s") % {
+        "reference": decision.reference,
+        "day": formats.day(decision.signed_on),
+    }
+    text = f"{dated} ({labels['level'][decision.level]})"
     if decision.award_form_id:
         text = f"{decision.award_form.name}: {text}"
     return text

@@ -10,10 +10,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from registry.choices import Kind, Level, RegistrationStatus, StandardField
+from registry.choices import Kind, Level, RegistrationStatus, StandardField, UnitType
 from registry.formats import grouped
 
 CHANGE = "change_total"
@@ -134,10 +134,38 @@ def review_text(counts, drafts, drafts_counted):
     return line
 
 
+# What the units counted are called, by their types, the first group holding them all: a
+# province's communes are "xã, phường, thị trấn", its districts "huyện, thị xã, thành phố"; "chi,
+# đảng bộ" only for cells and grassroots committees (a district's communes among them, as the
+# district's reports write it); any other mix "đơn vị".
+SUBORDINATE_WORDS = [
+    ({UnitType.COMMUNE}, gettext_lazy("xã, phường, thị trấn trực thuộc")),
+    ({UnitType.DISTRICT}, gettext_lazy("huyện, thị xã, thành phố trực thuộc")),
+    ({UnitType.RESIDENTIAL}, gettext_lazy("thôn, tổ dân phố trực thuộc")),
+    (
+        {UnitType.COMMUNE, UnitType.GRASSROOTS, UnitType.CELL, UnitType.ARMED},  # the police's party too
+        gettext_lazy("chi, đảng bộ trực thuộc"),
+    ),
+]
+
+
+def subordinate_words(unit_types):
+    """Name the units counted by their types: the words of the first group holding them all, else "đơn vị"."""
+    types = set(unit_types)
+    for group, words in SUBORDINATE_WORDS:
+        if types and types <= group:
+            return str(words)
+    return _("đơn vị trực thuộc")
+
+
 def participation_text(units, period):
-    """Say the participation line the way reports do: "356 mô hình của 24/44 chi, đảng bộ trực thuộc"."""
+    """Say the participation line the way reports do: "356 mô hình của 24/44 chi, đảng bộ trực thuộc".
+
+    The units are named by their types (``subordinate_words``): a province's communes are "xã,
+    phường, thị trấn", a mix of communes and blocs "đơn vị".
+    """
     p, total = units["participation"], units["total"]
-    subordinates = _("chi, đảng bộ trực thuộc") if p["all_party"] else _("đơn vị trực thuộc")
+    subordinates = subordinate_words(p["unit_types"])
     line = _("Tổng số %(total)s mô hình của %(participating)s/%(existed)s %(subordinates)s") % {
         "total": grouped(p["total"]),
         "participating": p["participating"],

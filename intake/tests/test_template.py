@@ -59,3 +59,18 @@ def test_the_unit_sheet_names_no_successor_outside_the_users_scope(tree):
         )
     }
     assert rows["Đảng ủy xã Cẩm Giàng"] == "Huyện ủy Bạch Thông"
+
+
+def test_the_hidden_lists_are_headed_with_the_data_sheets_words(tree):
+    """The hidden sheet's headers are the columns' own Vietnamese headers, never kind, grade ..."""
+    for content in (build_template(tree.editor_a), build_plan_template(tree.admin_province)):
+        workbook = load_workbook(io.BytesIO(content))
+        lists = workbook["Danh mục"]
+        assert lists.sheet_state == "hidden"
+        headers = [cell.value for cell in lists[1] if cell.value]
+        assert headers and all(any(ord(c) > 127 or c == " " for c in header) for header in headers), headers
+        data = workbook.worksheets[1]
+        columns = {cell.value for cell in data[1]}
+        assert set(headers) - {"Loại đơn vị"} <= columns
+    headers = [cell.value for cell in load_workbook(io.BytesIO(build_template(tree.editor_a)))["Danh mục"][1]]
+    assert headers[:2] == ["Loại", "Xếp loại"]

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -17,18 +18,39 @@ from ..querysets import CHANGE, MANAGE, VIEW
 from ..text import clean_text, shorten_filename
 from ..widgets import Autocomplete, AutocompleteMultiple
 
+# How every date field shows its date, in either language.
+DISPLAY_DATE = "%d/%m/%Y"
+
+
+def parse_date(text):
+    """Return the date ``text`` holds in one of the accepted input formats, or None."""
+    for pattern in get_format("DATE_INPUT_FORMATS"):
+        try:
+            return datetime.datetime.strptime(text.strip(), pattern).date()
+        except (ValueError, TypeError):
+            continue
+    return None
+
 
 class DateInput(forms.DateInput):
-    """A date typed as dd/mm/yyyy, whatever language the browser speaks.
+    """The one date input of every form: typed as dd/mm/yyyy, whatever language the browser speaks.
 
-    The browser's own date picker shows mm/dd/yyyy on the many office PCs with an English
-    browser, which Vietnamese users misread; a plain text field with the expected pattern
-    does not.
+    The policy, the same in both languages: a date field reads dd/mm/yyyy (also with "-" or
+    ".") and yyyy-mm-dd, the ISO dates of links and of a browser's date picker
+    (``DATE_INPUT_FORMATS`` in ``danvan/formats``), and always shows dd/mm/yyyy, a value sent
+    back as ISO too. The browser's own date picker shows mm/dd/yyyy on the many office PCs with
+    an English browser, which Vietnamese users misread; a plain text field with the expected
+    pattern does not.
     """
 
     def __init__(self, attrs=None):
         attrs = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", **(attrs or {})}
-        super().__init__(attrs, format="%d/%m/%Y")
+        super().__init__(attrs, format=DISPLAY_DATE)
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            value = parse_date(value) or value
+        return super().format_value(value)
 
 
 def add_errors(form, error):
@@ -302,6 +324,12 @@ def check_registration(form, registration):
         add_errors(form, error)
 
 
+# "Cấp cơ sở" and "Cấp xã" are both offered: say which a commune uses.
+LEVEL_HELP = _(
+    "Cấp cơ sở: mô hình của chi bộ, đảng bộ cơ sở, thôn, tổ dân phố, cơ quan, đơn vị ở cơ sở. "
+    "Cấp xã: mô hình do đảng ủy xã, phường, thị trấn (đặc khu) đăng ký hoặc công nhận ở cấp xã."
+)
+
 ENTERED_LATE_HELP = _(
     "Đánh dấu khi nhập hồ sơ của một năm đã qua mà năm liền trước chưa được nhập: "
     "cho phép ghi “Duy trì” dù năm trước chưa có đăng ký trên phần mềm."
@@ -313,7 +341,9 @@ class InitiativeCreateForm(OnceMixin, InitiativeForm):
 
     year = YearField(label=_("Năm đăng ký"))
     registered_on = forms.DateField(label=_("Ngày đăng ký"), widget=DateInput())
-    level = forms.ChoiceField(label=_("Cấp đăng ký"), choices=Level.choices, initial=Level.GRASSROOTS)
+    level = forms.ChoiceField(
+        label=_("Cấp đăng ký"), choices=Level.choices, initial=Level.GRASSROOTS, help_text=LEVEL_HELP
+    )
     status = forms.ChoiceField(
         label=_("Hình thức đăng ký"),
         choices=RegistrationStatus.choices,
@@ -386,6 +416,7 @@ class RegistrationForm(OnceMixin, VersionMixin, ScopedFormMixin, forms.ModelForm
             "evaluation_note": forms.Textarea(attrs={"rows": 2}),
             "results": forms.Textarea(attrs={"rows": 3}),
         }
+        help_texts = {"level": LEVEL_HELP}
 
     def __init__(self, *args, initiative, **kwargs):
         self.initiative = initiative
@@ -441,6 +472,7 @@ class DecisionForm(OnceMixin, VersionMixin, ScopedFormMixin, forms.ModelForm):
             "document",
         ]
         widgets = {"signed_on": DateInput()}
+        help_texts = {"level": LEVEL_HELP}
 
     def __init__(self, *args, registrations=None, **kwargs):
         self.registrations = registrations

@@ -11,6 +11,7 @@ from ..models import AwardForm, Proposal, Unit
 from ..querysets import CHANGE, VIEW, ancestor_paths
 from ..scope import scope_of
 from . import (
+    LEVEL_HELP,
     DateInput,
     OnceMixin,
     ScopedFormMixin,
@@ -42,6 +43,7 @@ class ProposalForm(OnceMixin, VersionMixin, ScopedFormMixin, forms.ModelForm):
         ]
         field_classes = {"year": YearField}
         widgets = {"proposed_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"level": LEVEL_HELP}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -31,3 +31,9 @@ def filters_in_use(form):
 def get_item(mapping, key):
     """``mapping|get_item:key``: a dictionary's value for a key held in a variable."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def inner(value):
+    """A name to be put between “ ”, its own double quotes made single: “Mô hình ‘Dân vận khéo’”."""
+    return formats.inner(value)

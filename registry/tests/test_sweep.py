@@ -108,6 +108,13 @@ ROUTES = sorted({name: (text, entry) for name, text, entry in _routes()}.items()
 # a value, or a function of (world, objects) where ``objects`` maps a model to the object used.
 PARAMETERS = {
     "registry:history": {"model": "mo-hinh", "pk": Initiative},
+    "registry:history_revert": {
+        "model": "mo-hinh",
+        "pk": Initiative,
+        # The initiative's latest change (its creation if it has none: the page then answers 404).
+        "history_id": lambda world, objects: objects[Initiative].history.order_by("-history_id").first().pk,
+        "field": "name",
+    },
     "registry:suggest": {"kind": "unit"},
     "registry:membership_create": {"pk": Unit},
     "registry:decision_registrations": {"pk": Decision},

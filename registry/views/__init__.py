@@ -18,7 +18,7 @@ from .decisions import (
     DecisionUpdateView,
 )
 from .fields import FieldCreateView, FieldListView, FieldUpdateView
-from .history import ChangeLogExportView, ChangeLogView, HistoryView
+from .history import ChangeLogExportView, ChangeLogView, HistoryRevertView, HistoryView
 from .initiatives import (
     AttachmentCreateView,
     AttachmentDeleteView,
@@ -103,6 +103,7 @@ __all__ = [
     "FieldCreateView",
     "FieldListView",
     "FieldUpdateView",
+    "HistoryRevertView",
     "HistoryView",
     "HomeView",
     "InitiativeCreateView",

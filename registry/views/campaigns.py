@@ -9,6 +9,7 @@ from django_filters.views import FilterView
 
 from registry import services
 from registry.filters import CampaignFilterSet
+from registry.formats import inner
 from registry.forms import add_errors
 from registry.forms.campaigns import CampaignForm
 from registry.models import Campaign, Unit
@@ -40,7 +41,7 @@ class CampaignCreateView(UserFormKwargsMixin, CreateOnceMixin, generic.CreateVie
         except ValidationError as error:
             add_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("Đã phát động “%(title)s”.") % {"title": self.object.title})
+        messages.success(self.request, _("Đã phát động “%(title)s”.") % {"title": inner(self.object.title)})
         return HttpResponseRedirect(self.object.get_absolute_url())
 
 

@@ -1,12 +1,11 @@
 """The home page and the deleted items."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.views import generic
 
-from registry import reminders, review
-from registry.choices import Evaluation, ReviewState
-from registry.models import Campaign, Decision, Initiative, Registration, Unit
+from registry import home, reminders
+from registry.models import Campaign, Decision, Initiative, Registration
 from registry.querysets import CHANGE, ancestor_paths
 from registry.scope import scope_of
 
@@ -19,30 +18,27 @@ class HomeView(generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        year = timezone.localdate().year
-        registrations = Registration.objects.restrict(user).alive()
-        renewed = Registration.objects.filter(
-            initiative=OuterRef("initiative"), year=OuterRef("year") + 1, is_deleted=False
-        )
-        figures = registrations.aggregate(
-            this_year=Count("pk", filter=Q(year=year)),
-            pending=Count("pk", filter=Q(year=year, evaluation=Evaluation.PENDING)),
-            last_year=Count("pk", filter=Q(year=year - 1)),
-            drafts=Count("pk", filter=Q(review_state=ReviewState.DRAFT)),
-            returned=Count("pk", filter=Q(review_state=ReviewState.RETURNED)),
-        )
-        figures["waiting"] = review.waiting_at(user, registrations).count()
-        figures["not_renewed"] = registrations.filter(year=year - 1).exclude(Exists(renewed)).count()
+        chosen = home.home_year(user)
+        figures = home.home_figures(user, chosen.year)
+        campaigns = asked_of(user)
+        may_change = scope_of(user).may_change_anything()
         notifications, unread_count = reminders.unread(user)
         context.update(
             notifications=notifications,
             unread_count=unread_count,
-            campaigns=asked_of(user),
-            year=year,
+            campaigns=campaigns,
+            year=chosen.year,
+            year_reason=chosen.reason,
             figures=figures,
+            steps=home.next_steps(
+                user, figures=figures, campaigns=campaigns, chosen=chosen, may_change=may_change
+            ),
             memberships=user.memberships.select_related("unit").order_by("unit__path"),
-            recent=registrations.select_related("initiative", "unit").order_by("-created_at", "-pk")[:10],
-            can_change=Unit.objects.restrict(user, CHANGE).exists(),
+            recent=Registration.objects.restrict(user)
+            .alive()
+            .select_related("initiative", "unit")
+            .order_by("-created_at", "-pk")[:10],
+            can_change=may_change,
         )
         return context
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from registry import services
+from registry.formats import inner
 from registry.forms import FieldForm
 from registry.models import Field
 from registry.querysets import path_q
@@ -60,7 +61,7 @@ class FieldManageMixin:
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("Đã lưu lĩnh vực “%(name)s”.") % {"name": form.instance.name})
+        messages.success(self.request, _("Đã lưu lĩnh vực “%(name)s”.") % {"name": inner(form.instance.name)})
         return HttpResponseRedirect(self.get_success_url())
 
 

@@ -16,6 +16,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from registry import drafts, reorganisations, services, tasks
 from registry.choices import ChangeKind, ReorganisationJob, ReorganisationStatus
+from registry.formats import inner
 from registry.forms.reorganisations import (
     KIND_HELP,
     AssignForm,
@@ -202,7 +203,7 @@ class ReorganisationCreateView(AdministratorMixin, StepFormsMixin, generic.Templ
         except reorganisations.PlanError as error:
             step_forms.errors += error.messages
             return self.render_step(step_forms, plan_form=plan_form)
-        messages.success(request, _("Đã lưu bản nháp “%(title)s”.") % {"title": reorganisation.title})
+        messages.success(request, _("Đã lưu bản nháp “%(title)s”.") % {"title": inner(reorganisation.title)})
         return self.after_save(reorganisation, step_forms)
 
 
@@ -327,7 +328,7 @@ class ReorganisationDeleteView(DraftMixin, generic.TemplateView):
             drafts.draft_delete(user=request.user, reorganisation=self.object)
         except reorganisations.PlanError as error:
             return self.refused(error)
-        messages.success(request, _("Đã xóa bản nháp “%(title)s”.") % {"title": self.object.title})
+        messages.success(request, _("Đã xóa bản nháp “%(title)s”.") % {"title": inner(self.object.title)})
         return HttpResponseRedirect(reverse("registry:reorganisation_list"))
 
 

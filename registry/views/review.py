@@ -1,6 +1,5 @@
 """The review of a campaign's registrations: one registration's step, and what waits at the user's units."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
@@ -13,6 +12,7 @@ from django.views import generic
 
 from registry import review
 from registry.choices import ReviewAction
+from registry.forms.review import ReviewStepForm
 from registry.models import Registration
 from registry.querysets import VIEW
 
@@ -25,13 +25,6 @@ MESSAGES = {
     ReviewAction.RETURN: gettext_lazy("Đã trả lại %(count)s mô hình để đơn vị bổ sung."),
     ReviewAction.REOPEN: gettext_lazy("Đã mở lại %(count)s mô hình để đơn vị sửa."),
 }
-
-
-class ReviewStepForm(forms.Form):
-    action = forms.ChoiceField(
-        choices=[(a.value, a.label) for a in ReviewAction if a != ReviewAction.FORWARD]
-    )
-    comment = forms.CharField(required=False, max_length=2000)
 
 
 def _act(request, form, registrations):

@@ -1,19 +1,18 @@
 """The unit tree, unit pages, and the administrators' unit and user management."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from registry import services
-from registry.choices import ReorganisationStatus, Role
+from registry.choices import ReorganisationStatus
 from registry.formats import inner
-from registry.forms import CleanTextMixin, UnitChoiceField, UnitForm, add_errors
+from registry.forms import UnitForm, add_errors
+from registry.forms.units import MembershipForm, UnitCreateForm
 from registry.models import Lineage, Membership, Registration, Reorganisation, Unit
 from registry.querysets import MANAGE
 from registry.scope import scope_of
@@ -107,29 +106,6 @@ class UnitDetailView(ScopedMixin, CanChangeMixin, generic.DetailView):
         }
 
 
-class UnitCreateForm(UnitForm):
-    """A new unit under a unit the user administers; a superuser may leave the parent out."""
-
-    parent = UnitChoiceField(queryset=Unit.objects.none(), label=gettext_lazy("Trực thuộc đơn vị"))
-
-    field_order = ["parent"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.user.is_superuser:
-            # A top-level unit (a province, a national body) is made by the system's administrators only.
-            self.fields["parent"].required = False
-            self.fields["parent"].help_text = gettext_lazy(
-                "Để trống để thêm đơn vị cấp cao nhất (chỉ quản trị hệ thống)."
-            )
-
-    class Meta(UnitForm.Meta):
-        fields = [*UnitForm.Meta.fields, "valid_to"]
-        help_texts = {
-            "valid_to": gettext_lazy("Chỉ khi nhập lại một đơn vị đã thôi hoạt động, để ghi lịch sử.")
-        }
-
-
 class UnitCreateView(UserFormKwargsMixin, CreateOnceMixin, generic.CreateView):
     model = Unit
     form_class = UnitCreateForm
@@ -168,20 +144,6 @@ class UnitUpdateView(ScopedMixin, UserFormKwargsMixin, EditConflictMixin, generi
 
     def save(self, form):
         return services.unit_update(user=self.request.user, unit=form.instance, version=form.version)
-
-
-class MembershipForm(CleanTextMixin, forms.Form):
-    username = forms.CharField(label=gettext_lazy("Tên đăng nhập"), max_length=150)
-    full_name = forms.CharField(
-        label=gettext_lazy("Họ và tên (tài khoản mới)"), max_length=150, required=False
-    )
-    password = forms.CharField(
-        label=gettext_lazy("Mật khẩu (tài khoản mới)"),
-        required=False,
-        widget=forms.PasswordInput(render_value=False),
-        help_text=gettext_lazy("Bỏ trống nếu tài khoản đã có."),
-    )
-    role = forms.ChoiceField(label=gettext_lazy("Vai trò"), choices=Role.choices, initial=Role.VIEWER)
 
 
 class MembershipCreateView(generic.FormView):

@@ -80,7 +80,8 @@ def test_summary_sheet_rows_equal_the_report_rows(superuser, tree):
     assert find_row(ws, "Tổng cộng", column=1)[2].number_format == "#,##0"
     line = next(c for row in values(ws) for c in row if isinstance(c, str) and c.startswith("Tổng số 7"))
     assert line == (
-        "Tổng số 7 mô hình của 3/4 chi, đảng bộ trực thuộc; tăng 3 mô hình so với cùng kỳ năm 2022 (+75,0%)."
+        "Tổng số 7 mô hình của 3/4 huyện, thị xã, thành phố trực thuộc; "
+        "tăng 3 mô hình so với cùng kỳ năm 2022 (+75,0%)."
     )
 
 

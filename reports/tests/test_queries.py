@@ -107,7 +107,13 @@ def test_unit_table_rolls_up_subtrees_and_its_total_equals_the_sum(superuser, tr
 def test_participation_counts_units_that_existed_in_the_period(superuser, tree):
     participation = queries.unit_table(superuser, tree.p, Y2023)["participation"]
     # A, B, D (opened 1/7/2023), E existed in 2023; C closed on 31/12/2022.
-    assert participation == {"existed": 4, "participating": 3, "all_party": True, "total": 7}
+    assert participation == {
+        "existed": 4,
+        "participating": 3,
+        "all_party": True,
+        "unit_types": ["district"],
+        "total": 7,
+    }
     in_2022 = queries.unit_table(superuser, tree.p, Period.year(2022))["participation"]
     # In 2022: A, B, C, E existed (D did not yet); A and C registered.
     assert (in_2022["participating"], in_2022["existed"]) == (2, 4)

@@ -161,7 +161,7 @@ def test_dashboard_says_the_participation_line(client_for, superuser, tree):
     response = client_for(superuser).get(reverse("reports:dashboard"), {"unit": tree.p.pk, "year": 2023})
     html = response.content.decode()
     assert "(+75,0%)" in html
-    assert "Tổng số 7 mô hình của 3/4 chi, đảng bộ trực thuộc; tăng 3 mô hình so với cùng kỳ năm 2022" in html
+    assert "Tổng số 7 mô hình của 3/4 huyện, thị xã, thành phố trực thuộc; tăng 3 mô hình" in html
 
 
 def test_period_picker_accepts_every_kind_of_period(client_for, superuser, tree):

@@ -1,0 +1,164 @@
+"""The home page: the dashboard's year and why, and what each user is to do next."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from registry import review
+from registry.choices import ReviewAction, Role
+from registry.home import NEAR_DAYS
+from registry.tests.factories import (
+    CampaignFactory,
+    InitiativeFactory,
+    MembershipFactory,
+    RegistrationFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """Today is 25/03/2026: the 2026 campaign's registration deadline (31/03) is six days away."""
+    day = datetime.date(2026, 3, 25)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: day)
+    return day
+
+
+def home(client, user):
+    client.force_login(user)
+    return client.get(reverse("registry:home"))
+
+
+def steps_of(page):
+    return [step.text for step in page.context["steps"]]
+
+
+def test_the_home_page_opens_on_the_dashboards_year_and_says_why(tree, client, today):
+    page = home(client, tree.editor_a)
+    dashboard = client.get(reverse("reports:dashboard"))
+    assert page.context["year"] == dashboard.context["period"].first_year == 2023
+    text = page.content.decode()
+    assert "Năm 2023: năm gần nhất có số liệu (năm 2026 chưa có mô hình nào)." in text
+    assert page.context["figures"]["this_year"] == 1  # the cell's 2023 model, not 2026's zeros
+
+
+def test_the_home_page_opens_on_this_year_once_it_has_data(tree, client, today):
+    RegistrationFactory(initiative=InitiativeFactory(unit=tree.commune), year=2026)
+    page = home(client, tree.editor_a)
+    assert page.context["year"] == 2026
+    assert "Năm 2026: năm nay." in page.content.decode()
+
+
+def test_a_user_of_an_empty_unit_reads_this_year_and_that_nothing_is_registered(tree, client, today):
+    from registry.tests.factories import make_unit
+
+    empty = make_unit("Đảng ủy xã Trống", tree.province, code="TR")
+    user = UserFactory()
+    MembershipFactory(user=user, unit=empty, role=Role.EDITOR)
+    page = home(client, user)
+    assert page.context["year"] == 2026
+    assert "năm nay, chưa có mô hình nào được đăng ký" in page.content.decode()
+    assert steps_of(page)[0] == "Đăng ký mô hình mới"
+
+
+def test_an_editor_is_told_to_fix_the_returned_send_the_drafts_and_mind_the_deadline(tree, client, today):
+    campaign = CampaignFactory(unit=tree.province, title="Thi đua “Dân vận khéo” 2026")
+    editor = UserFactory()
+    MembershipFactory(user=editor, unit=tree.commune, role=Role.EDITOR)
+    first, second = (
+        RegistrationFactory(initiative=InitiativeFactory(unit=tree.cell), year=2026) for _ in range(2)
+    )
+    review.act(user=editor, action=ReviewAction.SUBMIT, registrations=[first], comment="")
+    review.act(user=tree.admin_province, action=ReviewAction.RETURN, registrations=[first], comment="Bổ sung")
+    steps = steps_of(home(client, editor))
+    assert steps[:3] == [
+        "Sửa 1 mô hình bị trả lại, cần bổ sung rồi gửi lại",
+        "Gửi lên 1 mô hình còn là dự thảo",
+        "Đăng ký mô hình cho “Thi đua ‘Dân vận khéo’ 2026”: hạn 31/03/2026, còn 6 ngày",
+    ]
+    assert second.pk  # the draft counted
+    assert campaign.evaluation_deadline > today + datetime.timedelta(days=NEAR_DAYS)
+    assert not any(step.startswith("Đánh giá mô hình cho") for step in steps)
+
+
+def test_an_editor_is_told_to_carry_last_years_models_over(tree, client, today):
+    kept = RegistrationFactory(initiative=InitiativeFactory(unit=tree.commune), year=2025)
+    RegistrationFactory(initiative=kept.initiative, year=2026)
+    RegistrationFactory(initiative=InitiativeFactory(unit=tree.commune), year=2025)
+    RegistrationFactory(initiative=InitiativeFactory(unit=tree.commune), year=2025)
+    page = home(client, tree.editor_a)
+    step = next(step for step in page.context["steps"] if "duy trì" in step.text)
+    assert step.text == "Đăng ký duy trì 2 mô hình năm 2025 chưa đăng ký năm 2026"
+    assert step.url == reverse("intake:rollover")
+
+
+def test_a_reviewer_is_told_what_waits_at_their_unit(tree, client, today):
+    CampaignFactory(unit=tree.province, review_unit_types=["district"])
+    editor = UserFactory()
+    MembershipFactory(user=editor, unit=tree.commune, role=Role.EDITOR)
+    sent = RegistrationFactory(initiative=InitiativeFactory(unit=tree.cell), year=2026)
+    review.act(user=editor, action=ReviewAction.SUBMIT, registrations=[sent], comment="")
+    page = home(client, tree.editor_a)
+    assert page.context["steps"][0].text == "Xét 1 mô hình cấp dưới gửi lên, chờ đơn vị bạn xét"
+    assert page.context["steps"][0].url == reverse("registry:review_queue")
+    assert "chờ đơn vị bạn xét" not in steps_of(home(client, editor))[0]
+
+
+def test_a_viewer_is_pointed_at_the_dashboard_and_never_at_a_change(tree, client, today):
+    RegistrationFactory(initiative=InitiativeFactory(unit=tree.commune), year=2025)
+    page = home(client, tree.viewer_a)
+    assert steps_of(page) == ["Xem bảng tổng hợp năm 2025"]
+    assert page.context["steps"][0].url == reverse("reports:dashboard") + "?year=2025"
+    assert reverse("registry:initiative_create") not in page.content.decode()
+
+
+def test_an_administrator_is_also_pointed_at_the_change_log(tree, client, today):
+    steps = steps_of(home(client, tree.admin_province))
+    assert "Xem nhật ký thay đổi của các đơn vị bạn quản trị" in steps
+    assert "Xem nhật ký thay đổi của các đơn vị bạn quản trị" not in steps_of(home(client, tree.editor_a))
+
+
+def test_a_user_without_a_unit_is_told_to_ask_an_administrator(db, client, today):
+    page = home(client, UserFactory())
+    assert "Tài khoản chưa được phân quyền tại đơn vị nào. Liên hệ quản trị viên." in page.content.decode()
+
+
+def test_the_steps_count_only_the_users_own_branch(tree, client, today):
+    CampaignFactory(unit=tree.province)
+    for _ in range(3):
+        RegistrationFactory(initiative=InitiativeFactory(unit=tree.cell), year=2026)  # drafts of A
+    RegistrationFactory(initiative=InitiativeFactory(unit=tree.b), year=2025)
+    steps = steps_of(home(client, tree.editor_b))
+    assert not any("dự thảo" in step for step in steps)
+    assert "Đăng ký duy trì 1 mô hình năm 2025 chưa đăng ký năm 2026" in steps
+    assert page_figures(client, tree.editor_a)["drafts"] == 3
+
+
+def page_figures(client, user):
+    return home(client, user).context["figures"]
+
+
+def test_the_home_page_runs_the_same_queries_as_the_rows_grow(
+    tree, client, today, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    CampaignFactory(unit=tree.province)
+    client.force_login(tree.editor_a)
+    client.get(reverse("registry:home"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("registry:home"))
+    for year in (2025, 2026):
+        for _ in range(6):
+            RegistrationFactory(initiative=InitiativeFactory(unit=tree.cell), year=year)
+    for n in range(4):
+        deadline = datetime.date(2026, 4, n + 1)
+        CampaignFactory(unit=tree.province, title=f"Đợt {n}", registration_deadline=deadline)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("registry:home"))
+    assert len(page.context["steps"]) >= 5
+    assert len(few.captured_queries) <= 16
