@@ -16,7 +16,7 @@ from django.views import generic
 from django_filters.views import FilterView
 
 from registry import exports, review, rules, services
-from registry.choices import Evaluation, Grade
+from registry.choices import Evaluation, Grade, Level
 from registry.filters import RegistrationFilterSet
 from registry.formats import inner
 from registry.forms import AttachmentForm, InitiativeCreateForm, InitiativeForm, RegistrationForm, add_errors
@@ -217,6 +217,7 @@ class RegistrationListView(ScopedMixin, FilterView):
         }
         context["bulk_fields"] = Field.objects.active()
         context["bulk_grades"] = Grade.choices
+        context["bulk_levels"] = Level.choices
         context["bulk_evaluations"] = [
             (e.value, e.label) for e in (Evaluation.EFFECTIVE, Evaluation.NOT_EFFECTIVE)
         ]
