@@ -165,19 +165,19 @@ def test_the_download_equals_the_screen_same_filter_same_order(tree, client_for)
         on_screen += [r.initiative.name for r in response.context["object_list"]]
     assert len(on_screen) == 60
 
-    response = client.get(reverse(LIST), {**query, "export": "csv"})
+    response = client.get(reverse("registry:registration_export", args=["csv"]), query)
     lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     name_at = lines[0].index("Tên mô hình")
     assert [line[name_at] for line in lines[1:]] == on_screen
 
-    response = client.get(reverse(LIST), {**query, "export": "xlsx"})
+    response = client.get(reverse("registry:registration_export", args=["xlsx"]), query)
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
     names = [row[name_at] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == on_screen
 
 
 def test_the_export_never_shows_rows_outside_the_scope(tree, client_for):
-    response = client_for(tree.editor_a).get(reverse(LIST), {"export": "csv"})
+    response = client_for(tree.editor_a).get(reverse("registry:registration_export", args=["csv"]))
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Tổ dân phố tự quản" not in text and "Bạch Thông" in text
 
