@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from registry import drafts, rules
-from registry.choices import Evaluation, Grade
+from registry.choices import Evaluation, Grade, Level
 from registry.forms import DateInput, ScopedFormMixin, UnitChoiceField
 from registry.forms.reorganisations import PlanForm
 from registry.models import Field, Unit
@@ -84,8 +84,7 @@ class RolloverConfirmForm(forms.Form):
 
 class BulkForm(forms.Form):
     ACTIONS = [
-        ("set_field", _("Đổi lĩnh vực")),
-        ("set_grade", _("Đổi xếp loại")),
+        ("edit", _("Sửa cấp đăng ký, xếp loại, lĩnh vực")),
         ("evaluate", _("Đánh giá")),
         ("submit", _("Gửi xét duyệt")),
         ("accept", _("Tiếp nhận")),
@@ -99,6 +98,7 @@ class BulkForm(forms.Form):
     scope = forms.ChoiceField(choices=[("selected", "selected"), ("all", "all")], required=False)
     field = forms.ModelChoiceField(queryset=Field.objects.active(), required=False)
     grade = forms.ChoiceField(choices=[("", "---------"), *Grade.choices], required=False)
+    level = forms.ChoiceField(choices=[("", "---------"), *Level.choices], required=False)
     undo = forms.CharField(required=False)
     evaluation = forms.ChoiceField(
         choices=[("", "---------"), (Evaluation.EFFECTIVE, Evaluation.EFFECTIVE.label),
@@ -124,10 +124,8 @@ class BulkForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         action = cleaned.get("action")
-        if action == "set_field" and not cleaned.get("field"):
-            self.add_error("field", _("Hãy chọn lĩnh vực mới."))
-        if action == "set_grade" and not cleaned.get("grade"):
-            self.add_error("grade", _("Hãy chọn xếp loại mới."))
+        if action == "edit" and not (cleaned.get("field") or cleaned.get("grade") or cleaned.get("level")):
+            raise ValidationError(_("Hãy chọn cấp đăng ký, xếp loại hoặc lĩnh vực mới."))
         if action == "evaluate" and not cleaned.get("evaluation"):
             self.add_error("evaluation", _("Hãy chọn kết quả đánh giá: hiệu quả hoặc chưa hiệu quả."))
         # The list's bar has one text box: the evaluation's note, or the reason of a return.

@@ -19,6 +19,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,7 +28,7 @@ from registry import review, rules, tally
 from registry import services as registry_services
 from registry.choices import Evaluation, ReviewAction
 from registry.chunks import batched
-from registry.models import Decision, Registration
+from registry.models import Decision, Field, Initiative, Registration
 from registry.querysets import CHANGE
 
 from . import bulkwrite
@@ -41,8 +42,9 @@ ACCEPT = ReviewAction.ACCEPT.value
 RETURN = ReviewAction.RETURN.value
 DECISION_ADD = "decision_add"
 DECISION_REMOVE = "decision_remove"
+EDIT = "edit"
 REVIEW_ACTIONS = (SUBMIT, ACCEPT, RETURN)
-ACTIONS = (EVALUATE, *REVIEW_ACTIONS, DECISION_ADD, DECISION_REMOVE)
+ACTIONS = (EVALUATE, *REVIEW_ACTIONS, DECISION_ADD, DECISION_REMOVE, EDIT)
 
 
 def inline_rows() -> int:
@@ -107,6 +109,88 @@ def _evaluate_chunk(user, pks, evaluation, evaluated_on, note):
             )
         bulkwrite.copy_history(Registration, ids, history_type="~", user=user, date=now)
     return {"changed": len(target), "open": len(open_rows), "locked": len(locked)}
+
+
+# Edit: level, grade, field -----------------------------------------------------------------
+
+
+def registrations_edit(*, user, registrations, level: str = "", grade: str = "", field_id=None) -> dict:
+    """Set the level of ``registrations`` (a queryset or ids), the grade and field of their initiatives.
+
+    Only the alive rows ``user`` may change are written, and not those locked for the user by a
+    reviewer above (``review.is_locked_for``): nor the initiative of a row when any of its years
+    is locked, as its grade and field count in every year (``review.check_editable``). These are
+    skipped and counted. An initiative set in an earlier chunk is not written again. One UPDATE
+    per table and chunk, one history row per record written, inside ``tally.tracking``.
+    Returns {"changed": n, "locked": n}.
+    """
+    if not (level or grade or field_id):
+        raise ValidationError(_("Hãy chọn cấp đăng ký, xếp loại hoặc lĩnh vực mới."))
+    if field_id and not Field.objects.active().filter(pk=field_id).exists():
+        raise ValidationError({"field": _("Lĩnh vực đã chọn không còn dùng.")})
+    pks = sorted(
+        registrations.values_list("pk", flat=True)
+        if hasattr(registrations, "values_list")
+        else set(registrations)
+    )
+    outcome = {"changed": 0, "locked": 0}
+    with transaction.atomic():
+        for part in batched(pks, chunk_rows()):
+            for key, value in _edit_chunk(user, part, level, grade, field_id).items():
+                outcome[key] += value
+    return outcome
+
+
+def _edit_chunk(user, pks, level, grade, field_id):
+    rows = Registration.objects.restrict(user, CHANGE).alive().filter(pk__in=pks)
+    initiative_ids = set(rows.values_list("initiative_id", flat=True)) if (grade or field_id) else set()
+    # The initiatives first, then their registrations: the order of the other writers.
+    registry_services.lock_rows(Initiative, initiative_ids)
+    registry_services.lock_rows(Registration, pks)
+    rows = list(
+        rows.select_related("reviewer").only(
+            "pk", "unit_id", "year", "initiative_id", "review_state", "reviewer__path", "level"
+        )
+    )
+    locked = {r.pk for r in rows if review.is_locked_for(user, r)}
+    target = [r for r in rows if r.pk not in locked]
+    values = {key: value for key, value in (("grade", grade), ("field_id", field_id)) if value}
+    initiatives = []
+    if values and target:
+        held = (
+            Registration.objects.alive()
+            .filter(initiative_id__in={r.initiative_id for r in target}, reviewer__isnull=False)
+            .filter(review_state__in=review.LOCKED_STATES)
+            .select_related("reviewer")
+            .only("pk", "initiative_id", "review_state", "reviewer__path")
+        )
+        frozen = {r.initiative_id for r in held if review.is_locked_for(user, r)}
+        locked |= {r.pk for r in target if r.initiative_id in frozen}
+        target = [r for r in target if r.initiative_id not in frozen]
+        differs = Q()
+        for key, value in values.items():
+            differs |= ~Q(**{key: value})
+        initiatives = list(
+            Initiative.objects.restrict(user, CHANGE)
+            .alive()
+            .filter(pk__in={r.initiative_id for r in target})
+            .filter(differs)
+            .values_list("pk", flat=True)
+        )
+    relevelled = [r.pk for r in target if level and r.level != level]
+    if relevelled or initiatives:
+        now = timezone.now()
+        pairs = {(r.unit_id, r.year) for r in target}
+        with tally.tracking(
+            pairs, stored=lambda: tally.pairs_of(Registration.objects.filter(initiative_id__in=initiatives))
+        ):
+            if relevelled:
+                Registration.objects.filter(pk__in=relevelled).update(level=level, updated_at=now)
+            if initiatives:
+                Initiative.objects.filter(pk__in=initiatives).update(**values, updated_at=now)
+        bulkwrite.copy_history(Registration, relevelled, history_type="~", user=user, date=now)
+        bulkwrite.copy_history(Initiative, initiatives, history_type="~", user=user, date=now)
+    return {"changed": len(target), "locked": len(locked)}
 
 
 # Jobs ----------------------------------------------------------------------------------------
@@ -332,6 +416,31 @@ class _Decision:
         return len(rows), len(pks) - len(rows)
 
 
+class _Edit:
+    chunk = staticmethod(chunk_rows)
+    done_message = gettext_lazy("Đã sửa %(count)s mô hình.")
+    skipped_message = gettext_lazy(
+        "Bỏ qua %(count)s mô hình đã gửi lên cấp trên của bạn (bị khóa): hãy đề nghị cấp xét duyệt "
+        "trả lại hoặc mở lại để sửa."
+    )
+
+    def check(self, job):
+        field_id = job.parameters.get("field")
+        if field_id and not Field.objects.active().filter(pk=field_id).exists():
+            raise ValidationError(_("Lĩnh vực đã chọn không còn dùng."))
+
+    def write(self, job, pks):
+        params = job.parameters
+        outcome = registrations_edit(
+            user=job.user,
+            registrations=pks,
+            level=params.get("level", ""),
+            grade=params.get("grade", ""),
+            field_id=params.get("field"),
+        )
+        return outcome["changed"], outcome["locked"]
+
+
 RUNNERS = {
     EVALUATE: _Evaluate(),
     SUBMIT: _Review(SUBMIT, gettext_lazy("Đã gửi xét duyệt %(count)s mô hình.")),
@@ -339,4 +448,5 @@ RUNNERS = {
     RETURN: _Review(RETURN, gettext_lazy("Đã trả lại %(count)s mô hình để bổ sung.")),
     DECISION_ADD: _Decision(add=True),
     DECISION_REMOVE: _Decision(add=False),
+    EDIT: _Edit(),
 }

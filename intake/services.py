@@ -777,31 +777,6 @@ def _roll_over(user, source, year, day, unit):
 
 
 @transaction.atomic
-def initiatives_set(*, user, registrations, **values) -> int:
-    """Set ``values`` (field or grade) on the initiatives of ``registrations``; return how many changed."""
-    initiatives = (
-        Initiative.objects.restrict(user, CHANGE)
-        .alive()
-        .filter(registrations__in=registrations.values("pk"))
-        .distinct()
-    )
-    changed = 0
-    registry_services.lock_rows(Initiative, initiatives.values_list("pk", flat=True))
-    with tally.tracking(
-        (), stored=lambda: tally.pairs_of(Registration.objects.filter(initiative__in=initiatives))
-    ):
-        for initiative in initiatives:
-            if all(getattr(initiative, key) == value for key, value in values.items()):
-                continue
-            for key, value in values.items():
-                setattr(initiative, key, value)
-            initiative._history_user = user
-            initiative.full_clean()
-            initiative.save()
-            changed += 1
-    return changed
-
-
 @transaction.atomic
 def registrations_delete(*, user, registrations) -> list[int]:
     """Soft-delete registrations the user may change; return their keys for the undo."""

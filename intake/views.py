@@ -364,29 +364,6 @@ class BulkActionView(ChangerRequiredMixin, generic.View):
             return self.back()
         return self.handlers[action](self, registrations, data, count)
 
-    def set_field(self, registrations, data, count):
-        changed = services.initiatives_set(
-            user=self.request.user, registrations=registrations, field=data["field"]
-        )
-        messages.success(
-            self.request,
-            _("Đã đổi lĩnh vực thành “%(field)s” cho %(changed)s mô hình.")
-            % {"field": data["field"].name, "changed": changed},
-        )
-        return self.back()
-
-    def set_grade(self, registrations, data, count):
-        changed = services.initiatives_set(
-            user=self.request.user, registrations=registrations, grade=data["grade"]
-        )
-        label = dict(BulkForm.base_fields["grade"].choices)[data["grade"]]
-        messages.success(
-            self.request,
-            _("Đã đổi xếp loại thành “%(grade)s” cho %(changed)s mô hình.")
-            % {"grade": label, "changed": changed},
-        )
-        return self.back()
-
     def too_many(self, count):
         messages.error(
             self.request,
@@ -490,6 +467,11 @@ class BulkActionView(ChangerRequiredMixin, generic.View):
                 "note": data["note"],
             },
             "return": lambda: {"comment": data["comment"]},
+            "edit": lambda: {
+                "level": data["level"],
+                "grade": data["grade"],
+                "field": data["field"].pk if data["field"] else None,
+            },
         }.get(action, dict)()
         job, created = jobs.job_create(
             user=self.request.user,
@@ -514,13 +496,26 @@ class BulkActionView(ChangerRequiredMixin, generic.View):
             return lines
         if data["action"] == "return":
             return [_("Lý do trả lại: %(comment)s") % {"comment": data["comment"]}]
+        if data["action"] == "edit":
+            lines = []
+            if data["level"]:
+                label = dict(BulkForm.base_fields["level"].choices)[data["level"]]
+                lines.append(_("Cấp đăng ký mới: %(label)s.") % {"label": label})
+            if data["grade"]:
+                label = dict(BulkForm.base_fields["grade"].choices)[data["grade"]]
+                lines.append(_("Xếp loại mới: %(label)s (cho mọi năm của mô hình).") % {"label": label})
+            if data["field"]:
+                lines.append(
+                    _("Lĩnh vực mới: %(label)s (cho mọi năm của mô hình).") % {"label": data["field"].name}
+                )
+            lines.append(_("Các dòng đã gửi lên cấp trên của bạn (bị khóa) được bỏ qua."))
+            return lines
         return []
 
     # What each action of the form does to the rows (restore, which needs no rows, aside): an
     # action the form accepts but this table lacks fails its test, not a request.
     handlers = {
-        "set_field": set_field,
-        "set_grade": set_grade,
+        "edit": job,
         "evaluate": job,
         "submit": job,
         "accept": job,

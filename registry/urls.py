@@ -48,6 +48,16 @@ urlpatterns = [
     path("linh-vuc/<int:pk>/sua/", views.FieldUpdateView.as_view(), name="field_update"),
     # Initiatives and their yearly registrations
     path("mo-hinh/", views.RegistrationListView.as_view(), name="registration_list"),
+    path(
+        "mo-hinh/tai-ve.<str:format>",
+        views.RegistrationExportView.as_view(),
+        name="registration_export",
+    ),
+    path("mo-hinh/cot/", views.ListColumnsView.as_view(), name="list_columns"),
+    path("mo-hinh/bo-loc/", views.SavedFilterListView.as_view(), name="savedfilter_list"),
+    path("mo-hinh/bo-loc/luu/", views.SavedFilterCreateView.as_view(), name="savedfilter_create"),
+    path("mo-hinh/bo-loc/<int:pk>/sua/", views.SavedFilterUpdateView.as_view(), name="savedfilter_update"),
+    path("mo-hinh/bo-loc/<int:pk>/xoa/", views.SavedFilterDeleteView.as_view(), name="savedfilter_delete"),
     path("mo-hinh/them/", views.InitiativeCreateView.as_view(), name="initiative_create"),
     path("mo-hinh/<int:pk>/", views.InitiativeDetailView.as_view(), name="initiative_detail"),
     path("mo-hinh/<int:pk>/sua/", views.InitiativeUpdateView.as_view(), name="initiative_update"),

@@ -1,4 +1,4 @@
-"""Bulk work on the model list: field, grade, decision, delete with undo, year rollover, export."""
+"""Bulk work on the model list: decision, delete with undo, year rollover, export."""
 
 import csv
 import datetime
@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from registry.choices import RegistrationStatus
-from registry.models import Field, Registration
+from registry.models import Registration
 from registry.tests.factories import InitiativeFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,41 +32,17 @@ def bulk(client, data, query=""):
     return client.post(reverse("intake:bulk") + (f"?{query}" if query else ""), data)
 
 
-def test_change_the_field_of_ticked_rows(tree, many, client_for):
-    field = Field.objects.get(name="An ninh trật tự")
-    client = client_for(tree.editor_a)
-    response = bulk(
-        client,
-        {"action": "set_field", "scope": "selected", "field": field.pk, "selected": [many[0].pk, many[1].pk]},
-    )
-    assert response.status_code == 302
-    many[2].initiative.refresh_from_db()
-    assert many[2].initiative.field != field
-    many[0].initiative.refresh_from_db()
-    assert many[0].initiative.field == field
-    assert many[0].initiative.history.first().history_user == tree.editor_a
-
-
-def test_change_the_grade_of_all_rows_matching_the_filter(tree, many, client_for):
-    client = client_for(tree.editor_a)
-    bulk(client, {"action": "set_grade", "scope": "all", "grade": "exemplar"}, "year=2024")
-    grades = set(
-        Registration.objects.filter(year=2024, unit=tree.commune).values_list("initiative__grade", flat=True)
-    )
-    assert grades == {"exemplar"}
-    tree.initiative_a.refresh_from_db()
-    assert tree.initiative_a.grade == "model"  # 2023, outside the filter
-
-
 def test_bulk_actions_never_touch_rows_outside_the_scope(tree, many, client_for):
     client = client_for(tree.editor_a)
     bulk(
         client,
         {
-            "action": "set_grade",
+            "action": "edit",
             "scope": "selected",
             "grade": "outstanding",
             "selected": [tree.registration_b.pk],
+            "confirm": "1",
+            "token": "g" * 24,
         },
     )
     bulk(client, {"action": "delete", "scope": "selected", "selected": [tree.registration_b.pk]})
@@ -189,19 +165,19 @@ def test_the_download_equals_the_screen_same_filter_same_order(tree, client_for)
         on_screen += [r.initiative.name for r in response.context["object_list"]]
     assert len(on_screen) == 60
 
-    response = client.get(reverse(LIST), {**query, "export": "csv"})
+    response = client.get(reverse("registry:registration_export", args=["csv"]), query)
     lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     name_at = lines[0].index("Tên mô hình")
     assert [line[name_at] for line in lines[1:]] == on_screen
 
-    response = client.get(reverse(LIST), {**query, "export": "xlsx"})
+    response = client.get(reverse("registry:registration_export", args=["xlsx"]), query)
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
     names = [row[name_at] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == on_screen
 
 
 def test_the_export_never_shows_rows_outside_the_scope(tree, client_for):
-    response = client_for(tree.editor_a).get(reverse(LIST), {"export": "csv"})
+    response = client_for(tree.editor_a).get(reverse("registry:registration_export", args=["csv"]))
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Tổ dân phố tự quản" not in text and "Bạch Thông" in text
 

@@ -365,7 +365,7 @@ def test_round_trip_an_exported_list_imports_back_with_nothing_changed(tree, cli
     client = client_for(tree.editor_a)
     before = registry_snapshot()
 
-    response = client.get(reverse("registry:registration_list"), {"export": "xlsx"})
+    response = client.get(reverse("registry:registration_export", args=["xlsx"]))
     exported = b"".join(response.streaming_content)
     sheet = load_workbook(io.BytesIO(exported)).active
     headers = [cell.value for cell in sheet[1]]
@@ -384,11 +384,9 @@ def test_exported_text_never_runs_as_a_formula(tree, client_for):
     InitiativeFactory(unit=tree.cell, name="=1+2")
     RegistrationFactory(initiative=Initiative.objects.get(name="=1+2"), year=2024)
     client = client_for(tree.editor_a)
-    csv_text = b"".join(
-        client.get(reverse("registry:registration_list"), {"export": "csv"}).streaming_content
-    )
+    csv_text = b"".join(client.get(reverse("registry:registration_export", args=["csv"])).streaming_content)
     assert "'=1+2" in csv_text.decode("utf-8-sig")
-    xlsx = b"".join(client.get(reverse("registry:registration_list"), {"export": "xlsx"}).streaming_content)
+    xlsx = b"".join(client.get(reverse("registry:registration_export", args=["xlsx"])).streaming_content)
     sheet = load_workbook(io.BytesIO(xlsx)).active
     cells = [cell for line in sheet.iter_rows() for cell in line if cell.value == "=1+2"]
     assert cells and all(cell.data_type == "s" for cell in cells)

@@ -597,6 +597,7 @@ class Membership(models.Model):
 from .campaigns import Campaign, Criterion, ReviewStep, Score  # noqa: E402  (they point at the models above)
 from .counts import CurrentTally, OwnTally, Revision, Tally  # noqa: E402
 from .lineage import Lineage, Reorganisation, Transfer  # noqa: E402
+from .lists import ListColumns, SavedFilter  # noqa: E402
 from .notifications import Notification, NotificationKind  # noqa: E402
 from .proposals import Proposal, ProposalItem  # noqa: E402
 
@@ -612,6 +613,7 @@ __all__ = [
     "Field",
     "Initiative",
     "Lineage",
+    "ListColumns",
     "Membership",
     "Notification",
     "NotificationKind",
@@ -620,6 +622,7 @@ __all__ = [
     "Registration",
     "Reorganisation",
     "ReviewStep",
+    "SavedFilter",
     "Revision",
     "SoftDeletable",
     "Tally",

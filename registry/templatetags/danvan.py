@@ -19,6 +19,12 @@ def money(value):
     return "" if value in (None, "") else formats.money(value)
 
 
+@register.filter
+def day(value):
+    """A date as dd/mm/yyyy; empty values stay empty."""
+    return "" if value in (None, "") else formats.day(value)
+
+
 @register.simple_tag
 def filters_in_use(form):
     """(label, value) of each filter of a validated ``form`` in use (``forms.filter_summary``)."""

@@ -48,6 +48,7 @@ from registry.models import (
     Proposal,
     Registration,
     Reorganisation,
+    SavedFilter,
     Unit,
 )
 from reports.models import Workbook
@@ -116,6 +117,7 @@ PARAMETERS = {
         "field": "name",
     },
     "registry:suggest": {"kind": "unit"},
+    "registry:registration_export": {"format": "csv"},
     "registry:membership_create": {"pk": Unit},
     "registry:decision_registrations": {"pk": Decision},
     "intake:bulk_decision": {"pk": Decision},
@@ -203,6 +205,10 @@ class World:
             who: BulkJob.objects.create(user=user, action="evaluate", parameters={"evaluation": "effective"})
             for who, user in (("editor", tree.editor_a), ("b", owner_b))
         }
+        saved_filters = {
+            who: SavedFilter.objects.create(user=user, name="Năm 2023", query="year=2023", unit=unit)
+            for who, user, unit in (("editor", tree.editor_a, tree.a), ("b", owner_b, tree.b))
+        }
         workbooks = {
             who: Workbook.objects.create(user=user, unit=unit, params={"year": 2023}, title="Báo cáo")
             for who, user, unit in (("editor", tree.editor_a, tree.a), ("b", owner_b, tree.b))
@@ -247,6 +253,8 @@ class World:
             Reorganisation: [(plans["a"], BRANCH_A - {"editor", "viewer"}), (plans["b"], {"superuser"})],
             ImportBatch: [(batches["editor"], {"editor"}), (batches["b"], set())],
             BulkJob: [(bulk_jobs["editor"], {"editor"}), (bulk_jobs["b"], set())],
+            # Renamed and deleted by their owner only, shared or not.
+            SavedFilter: [(saved_filters["editor"], {"editor"}), (saved_filters["b"], set())],
             Workbook: [(workbooks["editor"], {"editor"}), (workbooks["b"], set())],
             Group: [(group, {"superuser"})],
             # The staff of C read A's campaign: it is launched above their unit.

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.views import generic
 from django_filters.views import FilterView
 
-from registry import exports, review, rules, scoring, services
-from registry.choices import Evaluation, Grade
+from registry import exports, lists, review, rules, scoring, services
+from registry.choices import Evaluation, Grade, Level
 from registry.filters import RegistrationFilterSet
 from registry.formats import inner
 from registry.forms import AttachmentForm, InitiativeCreateForm, InitiativeForm, RegistrationForm, add_errors
-from registry.models import Attachment, Decision, Field, Initiative, Registration, ReviewStep
+from registry.models import Attachment, Decision, Field, Initiative, Registration, ReviewStep, SavedFilter
 from registry.querysets import CHANGE, VIEW
 from registry.scope import scope_of
 from registry.text import fold, widen_search
@@ -82,32 +82,65 @@ class CountedPaginator(Paginator):
         return self._get_page([found[pk] for pk in ids if pk in found], number, self)
 
 
-class RegistrationListView(ScopedMixin, FilterView):
-    """The model list: one row per initiative and year, filtered, sorted, paginated.
-
-    ``?export=xlsx`` or ``?export=csv`` downloads the same rows the screen lists (same
-    FilterSet, same ordering), all pages. The bulk actions post to ``intake:bulk`` with the
-    same filter in the query string.
-    """
+class RegistrationRowsMixin(ScopedMixin):
+    """The rows of the model list: the user's scope, the list's FilterSet, newest first."""
 
     model = Registration
     filterset_class = RegistrationFilterSet
-    template_name = "registry/registration_list.html"
-    paginate_by = 50
-    list_size = None  # the number of rows, once counted
-    export_formats = {"xlsx": exports.xlsx_response, "csv": exports.csv_response}
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related(*LIST_JOINS)
+            # Newest first, along the (year, id) index: no sort of the whole list.
+            .order_by(*DEFAULT_ORDER)
+        )
+
+
+class RegistrationExportView(RegistrationRowsMixin, FilterView):
+    """Download the rows the list shows for the same query string (same FilterSet, same order), all pages.
+
+    The file holds every column of the spreadsheet format (``exports.COLUMNS``), whichever
+    columns the screen shows, so that it can be uploaded again.
+    """
+
+    formats = {"xlsx": exports.xlsx_response, "csv": exports.csv_response}
 
     def get(self, request, *args, **kwargs):
-        export = self.export_formats.get(request.GET.get("export", ""))
+        export = self.formats.get(kwargs["format"])
         if export is None:
-            response = super().get(request, *args, **kwargs)
-            return self.widened(request) or response
+            raise Http404
         # The same steps as FilterView.get, without the page: an invalid filter exports nothing.
         filterset = self.get_filterset(self.get_filterset_class())
         valid = not filterset.is_bound or filterset.is_valid() or not self.get_strict()
         queryset = filterset.qs if valid else filterset.queryset.none()
         filename = f"danh-sach-mo-hinh-{timezone.localdate():%Y%m%d}"
         return export(queryset, filename)
+
+
+class RegistrationListView(RegistrationRowsMixin, FilterView):
+    """The model list: one row per initiative and year, filtered, sorted, paginated.
+
+    The columns are those the user chose (``registry.lists``). The download is
+    ``registry:registration_export``, with the same query string; an old ``?export=`` link
+    leads there. The bulk actions post to ``intake:bulk`` with the same filter in the query
+    string.
+    """
+
+    template_name = "registry/registration_list.html"
+    paginate_by = 50
+    list_size = None  # the number of rows, once counted
+
+    def get(self, request, *args, **kwargs):
+        export = request.GET.get("export", "")
+        if export in RegistrationExportView.formats:
+            query = request.GET.copy()
+            query.pop("export")
+            url = reverse("registry:registration_export", args=[export])
+            return HttpResponseRedirect(url + (f"?{query.urlencode()}" if query else ""))
+        response = super().get(request, *args, **kwargs)
+        return self.widened(request) or response
 
     def widened(self, request):
         """Redirect a search that found nothing to the same search with its last word as a prefix.
@@ -161,15 +194,6 @@ class RegistrationListView(ScopedMixin, FilterView):
             headers[key] = {"url": f"?{query.urlencode()}", "state": state}
         return headers
 
-    def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related(*LIST_JOINS)
-            # Newest first, along the (year, id) index: no sort of the whole list.
-            .order_by(*DEFAULT_ORDER)
-        )
-
     def get_paginator(self, queryset, per_page, **kwargs):
         filterset = self.filterset
         if not filterset.is_bound:
@@ -195,7 +219,13 @@ class RegistrationListView(ScopedMixin, FilterView):
             query.pop("registered_in", None)
             context["registered_in"] = {"unit": registered_in, "without": query.urlencode()}
         context["count_capped"] = self.count_capped
-        context["sort_headers"] = self.sort_headers()
+        context["saved_filters"] = list(
+            SavedFilter.objects.visible_to(self.request.user).only("pk", "name", "query", "user_id")
+        )
+        headers = self.sort_headers()
+        context["sort_headers"] = headers
+        chosen = lists.columns_of(self.request.user)
+        context["columns"] = [{"column": column, "header": headers.get(column.sort)} for column in chosen]
         size_query = self.request.GET.copy()
         size_query.pop("page", None)
         size_query.pop("per_page", None)
@@ -217,6 +247,7 @@ class RegistrationListView(ScopedMixin, FilterView):
         }
         context["bulk_fields"] = Field.objects.active()
         context["bulk_grades"] = Grade.choices
+        context["bulk_levels"] = Level.choices
         context["bulk_evaluations"] = [
             (e.value, e.label) for e in (Evaluation.EFFECTIVE, Evaluation.NOT_EFFECTIVE)
         ]

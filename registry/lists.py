@@ -1,0 +1,132 @@
+"""The model list as each user keeps it: the columns shown, and the filters saved by name.
+
+The columns are those the list can show from the rows it already reads (the registration with
+its initiative, field and unit): choosing them never adds a query per row. The name of the
+model is always the first column, the one a phone card is titled with; the others follow in
+the order chosen, and become the card's lines in that order.
+
+A saved filter is a query string of the list, saved by a user under a name, for them alone or
+shared with a unit: the users whose scope covers that unit see it. Sharing with a unit needs
+the right to change it. Only its owner renames or deletes it. It holds only a query string:
+applied, the list still shows each user their own scope.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import services
+from .models import ListColumns, SavedFilter
+from .querysets import CHANGE
+from .scope import scope_of
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    """A column of the model list: its key, header, sort key (if its header sorts) and card class."""
+
+    key: str
+    label: str
+    sort: str = ""
+    card: str = "card-meta"
+
+
+LIST_COLUMNS = [
+    ListColumn("unit", gettext_lazy("Đơn vị đăng ký"), sort="unit", card="card-line"),
+    ListColumn("year", gettext_lazy("Năm"), sort="year"),
+    ListColumn("kind", gettext_lazy("Loại")),
+    ListColumn("status", gettext_lazy("Hình thức")),
+    ListColumn("evaluation", gettext_lazy("Đánh giá")),
+    ListColumn("recognition", gettext_lazy("Công nhận, khen thưởng")),
+    ListColumn("field", gettext_lazy("Lĩnh vực"), card="card-hide"),
+    ListColumn("level", gettext_lazy("Cấp đăng ký")),
+    ListColumn("grade", gettext_lazy("Xếp loại")),
+    ListColumn("registered_on", gettext_lazy("Ngày đăng ký")),
+    ListColumn("unit_code", gettext_lazy("Mã đơn vị"), card="card-hide"),
+]
+COLUMNS_BY_KEY = {column.key: column for column in LIST_COLUMNS}
+DEFAULT_COLUMNS = ("unit", "year", "kind", "status", "evaluation", "recognition", "field")
+# What a saved filter leaves out of the query string: the page, and a download.
+NOT_SAVED = ("page", "export")
+NAME_MAX = SavedFilter._meta.get_field("name").max_length
+QUERY_MAX = SavedFilter._meta.get_field("query").max_length
+
+
+def columns_of(user) -> list[ListColumn]:
+    """Return the columns ``user`` chose, in their order, or the default ones. One query."""
+    chosen = ListColumns.objects.filter(user=user).values_list("columns", flat=True).first()
+    keys = [key for key in (chosen or ()) if key in COLUMNS_BY_KEY] or DEFAULT_COLUMNS
+    return [COLUMNS_BY_KEY[key] for key in keys]
+
+
+@transaction.atomic
+def list_columns_set(*, user, columns: list[str]) -> ListColumns:
+    """Remember the columns ``user`` sees on the model list, in this order (at least one)."""
+    keys = list(dict.fromkeys(columns))
+    unknown = [key for key in keys if key not in COLUMNS_BY_KEY]
+    if unknown:
+        raise ValidationError({"columns": _("Không có cột “%(key)s”.") % {"key": unknown[0]}})
+    if not keys:
+        raise ValidationError({"columns": _("Hãy chọn ít nhất một cột.")})
+    chosen, _created = ListColumns.objects.update_or_create(user=user, defaults={"columns": keys})
+    return chosen
+
+
+@transaction.atomic
+def list_columns_reset(*, user) -> None:
+    """Go back to the default columns of the model list."""
+    ListColumns.objects.filter(user=user).delete()
+
+
+def clean_query(query: str) -> str:
+    """Return the list's query string without its page or download."""
+    params = QueryDict(query, mutable=True)
+    for key in NOT_SAVED:
+        params.pop(key, None)
+    return params.urlencode()
+
+
+def _check(saved, user):
+    if saved.unit_id is not None and not scope_of(user).covers(saved.unit, CHANGE):
+        raise ValidationError({"unit": _("Bạn chỉ chia sẻ được bộ lọc với đơn vị mình có quyền cập nhật.")})
+    saved.full_clean(exclude=["user"])
+
+
+def saved_filter_create(*, user, name: str, query: str, unit=None, token: str = "") -> SavedFilter:
+    """Save the list's ``query`` under ``name``, for ``user`` or shared with ``unit``.
+
+    ``token``, the form's, makes the same form sent twice one filter.
+    """
+    saved = SavedFilter(user=user, name=name.strip(), query=clean_query(query), unit=unit)
+    _check(saved, user)
+
+    def create():
+        saved.save()
+        return saved
+
+    return services._created_once(saved, services.valid_token(token), create)
+
+
+@transaction.atomic
+def saved_filter_update(*, user, saved: SavedFilter, version: str | None = None) -> SavedFilter:
+    """Save a renamed (or re-shared) filter of ``user``'s; refuse it when it changed since ``version``."""
+    if saved.user_id != user.pk:
+        raise ValidationError(_("Chỉ người lưu bộ lọc mới sửa được bộ lọc này."))
+    services.lock_rows(SavedFilter, [saved.pk])
+    services.check_version(saved, version)
+    saved.name = saved.name.strip()
+    _check(saved, user)
+    saved.save()
+    return saved
+
+
+@transaction.atomic
+def saved_filter_delete(*, user, saved: SavedFilter) -> None:
+    """Delete a filter of ``user``'s."""
+    if saved.user_id != user.pk:
+        raise ValidationError(_("Chỉ người lưu bộ lọc mới xóa được bộ lọc này."))
+    SavedFilter.objects.filter(pk=saved.pk).delete()
