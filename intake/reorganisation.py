@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from intake.template import template_sheets
 from registry import celltext, lineage
 from registry.choices import ChangeKind, UnitType
 from registry.models import Unit
@@ -595,18 +595,14 @@ GUIDE = [
 
 def build_template(user) -> bytes:
     """Return the plan template for ``user``: the units listed are the open ones the user administers."""
-    workbook = Workbook()
-    guide = workbook.active
-    guide.title = GUIDE_SHEET
-    guide.column_dimensions["A"].width = 130
-    for text in GUIDE:
-        celltext.append(guide, [text])
-    guide["A1"].font = Font(bold=True, size=14)
-
-    data = workbook.create_sheet(SHEET)
-    units = workbook.create_sheet(UNITS_SHEET)
-    lists = workbook.create_sheet(LISTS_SHEET)
-    lists.sheet_state = "hidden"
+    workbook, data, units, lists = template_sheets(
+        guide=GUIDE,
+        guide_title=GUIDE_SHEET,
+        width=130,
+        data_title=SHEET,
+        units_title=UNITS_SHEET,
+        lists_title=LISTS_SHEET,
+    )
     closed = {
         "kind": [str(label) for label in ChangeKind.labels],
         "type": [str(label) for label in UnitType.labels],

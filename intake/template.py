@@ -66,6 +66,23 @@ GUIDE = [
 ]
 
 
+def template_sheets(*, guide, guide_title, width, data_title, units_title, lists_title):
+    """Start a template workbook: its guide sheet written (``guide``, a line a row), then the data
+    sheet, the sheet of the user's units and the hidden sheet of lists. Returns them all."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = guide_title
+    sheet.column_dimensions["A"].width = width
+    for text in guide:
+        celltext.append(sheet, [text])
+    sheet["A1"].font = Font(bold=True, size=14)
+    data = workbook.create_sheet(data_title)
+    units = workbook.create_sheet(units_title)
+    lists = workbook.create_sheet(lists_title)
+    lists.sheet_state = "hidden"
+    return workbook, data, units, lists
+
+
 def example_row(fields):
     field = fields[0].name if fields else ""
     year = datetime.date.today().year
