@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from registry import celltext
 
-from . import queries, tables
+from . import selectors, tables
 
 FONT_NAME = "Times New Roman"
 NUMBER = "#,##0"
@@ -175,17 +175,17 @@ def summary_workbook(user, root, period, today=None, progress=None):
     ``progress(rows)`` is called every ``PROGRESS_EVERY`` rows of the list, for a progress bar.
     """
     today = today or timezone.localdate()
-    units = queries.unit_table(user, root, period)
-    fields = queries.field_table(user, root, period)
-    header = queries.issuing_header(root)
+    units = selectors.unit_table(user, root, period)
+    fields = selectors.field_table(user, root, period)
+    header = selectors.issuing_header(root)
     # Returned open: the caller reads it and closes it, which deletes it.
     output = tempfile.TemporaryFile()  # noqa: SIM115
     workbook = Book(output)
-    drafts = queries.draft_count(user, root, period)
+    drafts = selectors.draft_count(user, root, period)
     summary_sheet(workbook, root, period, units, header, today, drafts)
     field_sheet(workbook, root, period, fields)
-    list_sheet(workbook, root, period, queries.registration_rows(user, root, period), progress)
-    decision_sheet(workbook, root, period, queries.decision_rows(user, root, period))
+    list_sheet(workbook, root, period, selectors.registration_rows(user, root, period), progress)
+    decision_sheet(workbook, root, period, selectors.decision_rows(user, root, period))
     workbook.close()
     output.seek(0)
     return output

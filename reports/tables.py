@@ -1,6 +1,6 @@
 """The columns of the report tables, described once for the HTML page and the workbook.
 
-A column shows one measure of ``queries.MEASURES`` (or the change on last year); columns are
+A column shows one measure of ``registry.measures.MEASURES`` (or the change on last year); columns are
 grouped under two-row headers the way review conferences print them ("Biểu 1").
 """
 

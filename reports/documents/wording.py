@@ -51,7 +51,7 @@ def _capitalise(text):
 
 
 def report_sentences(root, period, summary, fields):
-    """Return the report's paragraphs quoting the figures of ``summary`` and ``fields`` (``reports.queries``).
+    """Return the report's paragraphs quoting the figures of ``summary`` and ``fields`` (``reports.selectors``).
 
     "Trong năm 2024, toàn tỉnh có 1.759 mô hình, điển hình “Dân vận khéo” được đăng ký, trong
     đó 1.468 mô hình tập thể, 291 mô hình cá nhân."

@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from registry import services
 from registry.choices import Kind
-from reports import exports, queries
+from reports import exports, selectors
 from reports.periods import Period
 from reports.tests.conftest import register
 
@@ -156,7 +156,7 @@ def test_the_export_of_unit_a_contains_nothing_of_unit_b(user_of_a, tree):
 
 @pytest.mark.parametrize("chunk_size", [2, 2000])
 def test_registration_rows_are_the_same_whatever_the_chunk_size(superuser, tree, chunk_size):
-    rows = list(queries.registration_rows(superuser, tree.p, Y2023, chunk_size=chunk_size))
+    rows = list(selectors.registration_rows(superuser, tree.p, Y2023, chunk_size=chunk_size))
     assert len(rows) == 7
     assert sum(len(row["recognitions"]) for row in rows) == 4
 
