@@ -26,7 +26,7 @@ from django.db import transaction
 
 from registry import proposals, review, services
 from registry.choices import DecisionKind, Grade, Kind, Level, ReviewAction, ReviewState, Role, UnitType
-from registry.models import AwardForm, Campaign, Decision, Membership, Proposal, Registration, Unit
+from registry.models import AwardForm, Campaign, Decision, Field, Membership, Proposal, Registration, Unit
 
 from . import data
 from .generator import Generator, Spec
@@ -253,6 +253,8 @@ class DemoLoader(Generator):
         to show what such a user sees.
         """
         self.tree.build_tree()
+        # The province reports its new-countryside models apart, beside the four standard fields.
+        Field.objects.filter(name=data.COUNTRYSIDE).update(reported_apart=True)
         self.load_bac_kan_city()
         self.load_bach_thong()
         self.load_yen_bai_bloc()

@@ -18,7 +18,7 @@ from registry.choices import Grade, Kind, Level, RegistrationStatus
 from registry.measures import MEASURE_PARAMS
 from registry.text import fold
 
-from . import cache, selectors, services, tables
+from . import cache, quoted, selectors, services, tables
 from .forms import ReportFilterForm
 from .models import Workbook, WorkbookStatus
 from .periods import CURRENT, REPORTED, PeriodKind, Structure
@@ -154,6 +154,30 @@ class ReportMixin:
             "toggle_url": self.page_url(self.root.pk, period=self.period.with_drafts(not self.period.drafts)),
         }
 
+    def quoted_sections(self, summary, fields):
+        """The figures reports quote beside the tables (``reports.quoted``), each linked to its rows.
+
+        The dashboard and the report page show the same sections, from the same function.
+        """
+        user, root, period = self.request.user, self.root, self.period
+        found = quoted.sections(summary, selectors.awards(user, root, period), selectors.fields_apart(fields))
+        base = {"unit": root.pk, **period.list_params()}
+
+        def line(item):
+            url = list_url({**base, **item.params}) if item.params is not None and item.value else None
+            return {
+                "label": item.label,
+                "value": item.value,
+                "text": item.text,
+                "url": url,
+                "parts": [line(part) for part in item.parts],
+            }
+
+        return [
+            {"key": section.key, "title": section.title, "lines": [line(item) for item in section.lines]}
+            for section in found
+        ]
+
     def level_grade_rows(self, summary):
         """Return the table by registration level × grade, for the levels that have registrations."""
         current, by_level_grade = summary["current"], summary["by_level_grade"]
@@ -267,6 +291,7 @@ class DashboardView(ReportMixin, generic.TemplateView):
             breakdowns=self.breakdowns(summary["current"]),
             grades=[grade.label for grade in Grade],
             level_grade_rows=self.level_grade_rows(summary),
+            quoted_sections=self.quoted_sections(summary, fields),
             field_groups=field_groups,
             field_rows=field_rows,
             field_total=field_total,
@@ -423,7 +448,7 @@ class ReportView(ReportMixin, generic.TemplateView):
             grades=[grade.label for grade in Grade],
             level_grade_rows=self.level_grade_rows(summary),
             review_states=self.review_states(summary),
-            proposed=self.proposed(summary["current"]),
+            quoted_sections=self.quoted_sections(summary, fields),
             header=selectors.issuing_header(root),
             today=timezone.localdate(),
             report_docx_url=self.page_url(root.pk, "reports:report_docx"),
@@ -438,23 +463,6 @@ class ReportView(ReportMixin, generic.TemplateView):
             participation=units["participation"],
         )
         return context
-
-    def proposed(self, current):
-        """Return the figures proposed to a higher level, for recognition and for commendation, by kind."""
-        return [
-            {
-                "label": label,
-                "total": self.cell_link(current, column, self.root.pk),
-                "kinds": [
-                    {"label": kind.label, **self.cell_link(current, f"{column}_{kind.value}", self.root.pk)}
-                    for kind in Kind
-                ],
-            }
-            for column, label in (
-                ("proposed_recognition", _("Đề nghị công nhận")),
-                ("proposed_commendation", _("Đề nghị khen thưởng")),
-            )
-        ]
 
 
 class FormerUnitsView(ReportMixin, generic.TemplateView):

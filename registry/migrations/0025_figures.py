@@ -66,6 +66,13 @@ def fill(apps, schema_editor):
             )
 
 
+def honours(apps, schema_editor):
+    """The honours many 2025 reports speak of beside the certificates of merit."""
+    AwardForm = apps.get_model("registry", "AwardForm")
+    for name, order in (("Tuyên dương", 60), ("Biểu dương", 70)):
+        AwardForm.objects.get_or_create(name=name, defaults={"order": order})
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -263,5 +270,16 @@ class Migration(migrations.Migration):
             name='results_workdays',
             field=models.BigIntegerField(default=0),
         ),
+        migrations.AddField(
+            model_name='field',
+            name='reported_apart',
+            field=models.BooleanField(default=False, help_text='Số mô hình của lĩnh vực này được nêu riêng bên cạnh bốn lĩnh vực chuẩn trong báo cáo (ví dụ: xây dựng nông thôn mới).', verbose_name='báo cáo riêng'),
+        ),
+        migrations.AddField(
+            model_name='historicalfield',
+            name='reported_apart',
+            field=models.BooleanField(default=False, help_text='Số mô hình của lĩnh vực này được nêu riêng bên cạnh bốn lĩnh vực chuẩn trong báo cáo (ví dụ: xây dựng nông thôn mới).', verbose_name='báo cáo riêng'),
+        ),
         migrations.RunPython(fill, migrations.RunPython.noop),
+        migrations.RunPython(honours, migrations.RunPython.noop),
     ]

@@ -34,11 +34,14 @@ def outstanding_rows(user, root, period, limit=OUTSTANDING_LIMIT):
 
 
 def report_figures(user, root, period):
-    """Return everything the report draft quotes, read from the report queries."""
+    """Return everything the report draft quotes, read from the report selectors."""
+    fields = selectors.field_table(user, root, period)
     return {
         "summary": selectors.summary(user, root, period),
         "units": selectors.unit_table(user, root, period),
-        "fields": selectors.field_table(user, root, period),
+        "fields": fields,
+        "awards": selectors.awards(user, root, period),
+        "fields_apart": selectors.fields_apart(fields),
     }
 
 
@@ -66,7 +69,9 @@ def report_document(user, root, period, today=None):
     docx.paragraph(document, "-----", align="center")
 
     docx.paragraph(document, _("I. KẾT QUẢ THỰC HIỆN"), bold=True)
-    for sentence in wording.report_sentences(root, period, figures["summary"], figures["fields"]):
+    for sentence in wording.report_sentences(
+        root, period, figures["summary"], figures["fields"], figures["awards"], figures["fields_apart"]
+    ):
         docx.paragraph(document, sentence, indent=True)
     docx.paragraph(document, tables.participation_text(figures["units"], period), indent=True)
     docx.paragraph(

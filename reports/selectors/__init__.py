@@ -7,9 +7,11 @@
 """
 
 from .figures import (
+    awards,
     branches_with_formers,
     draft_count,
     field_table,
+    fields_apart,
     former_table,
     summary,
     trend,
@@ -21,11 +23,13 @@ from .rows import decision_rows, registration_rows
 
 __all__ = [
     "RootNotFound",
+    "awards",
     "branches_with_formers",
     "decision_rows",
     "default_structure",
     "draft_count",
     "field_table",
+    "fields_apart",
     "former_table",
     "issuing_header",
     "picker_units",

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
+    Count,
     F,
     IntegerField,
     Max,
@@ -27,14 +28,15 @@ from django.db.models.functions import Substr
 from registry import lineage
 from registry.choices import (
     PARTY_UNIT_TYPES,
+    DecisionKind,
     Kind,
     RegistrationStatus,
     ReorganisationStatus,
     ReviewState,
     StandardField,
 )
-from registry.measures import LEVEL_GRADE_MEASURES, MEASURES, TALLY_KEYS
-from registry.models import CurrentTally, Lineage, Tally, Unit
+from registry.measures import DETAIL_MEASURES, LEVEL_GRADE_MEASURES, MEASURES, TALLY_KEYS
+from registry.models import CurrentTally, Decision, Field, Lineage, Tally, Unit
 from registry.querysets import plain_rows
 
 from ..cache import cached
@@ -76,7 +78,9 @@ _TALLY_SUMS = {
         for standard in StandardField
     },
 }
-ALL_KEYS = [m.key for m in MEASURES + LEVEL_GRADE_MEASURES]
+ALL_KEYS = [m.key for m in MEASURES + LEVEL_GRADE_MEASURES + DETAIL_MEASURES]
+# The summary holds the main measures and the finer figures reports quote, with their change.
+SUMMARY_MEASURES = MEASURES + DETAIL_MEASURES
 
 
 def _tally_by_period(rows, periods, by=()):
@@ -168,6 +172,8 @@ def draft_count(user, root, period):
 def summary(user, root, period):
     """Return every measure for the period and for the same period last year, with the change. One query.
 
+    The measures are the main ones and the finer figures reports quote (``DETAIL_MEASURES``:
+    effective by kind and level, grade by kind, commended by kind, the results summed);
     ``by_level_grade`` holds the current counts by registration level and grade.
     """
     source = Source(user, root, period, period.previous())
@@ -176,20 +182,65 @@ def summary(user, root, period):
             (), [dict.fromkeys(ALL_KEYS, 0)] * 2
         )
         figures = _with_change(
-            {m.key: current[m.key] for m in MEASURES}, {m.key: previous[m.key] for m in MEASURES}
+            {m.key: current[m.key] for m in SUMMARY_MEASURES},
+            {m.key: previous[m.key] for m in SUMMARY_MEASURES},
         )
         figures["by_level_grade"] = {m.key: current[m.key] for m in LEVEL_GRADE_MEASURES}
         return figures
     current, previous = source.q(period), source.q(period.previous())
     # Every name is prefixed: a tally column may not share its name with a sum over it.
     row = source.rows.filter(current | previous).aggregate(
-        **source.counts(current, "cur_"),
-        **source.counts(previous, "prev_"),
+        **source.counts(current, "cur_", SUMMARY_MEASURES),
+        **source.counts(previous, "prev_", SUMMARY_MEASURES),
         **source.counts(current, "cur_", LEVEL_GRADE_MEASURES),
     )
-    figures = _with_change(_unprefix(row, "cur_"), _unprefix(row, "prev_"))
+    figures = _with_change(
+        _unprefix(row, "cur_", SUMMARY_MEASURES), _unprefix(row, "prev_", SUMMARY_MEASURES)
+    )
     figures["by_level_grade"] = _unprefix(row, "cur_", LEVEL_GRADE_MEASURES)
     return figures
+
+
+def awards(user, root, period):
+    """Return the registrations commended in the period by award form, with their counts by kind. One query.
+
+    Counted live from the decisions (the catalogue of award forms is the administrators'): a
+    registration commended twice with one form counts once under it, and once under each form
+    it received. The forms given are listed in the catalogue's order.
+    """
+    through = Decision.registrations.through
+    given = (
+        through.objects.filter(
+            registration__in=registrations(user, root, period).values("pk"),
+            decision__is_deleted=False,
+            decision__kind=DecisionKind.COMMENDATION,
+        )
+        .values(
+            "decision__award_form_id",
+            "decision__award_form__name",
+            "decision__award_form__order",
+            "registration__initiative__kind",
+        )
+        .annotate(count=Count("registration_id", distinct=True))
+        .order_by()
+    )
+    forms = {}
+    for row in given:
+        form = forms.setdefault(
+            row["decision__award_form_id"],
+            {
+                "pk": row["decision__award_form_id"],
+                "name": row["decision__award_form__name"],
+                "order": row["decision__award_form__order"],
+                "kinds": {kind.value: 0 for kind in Kind},
+            },
+        )
+        form["kinds"][row["registration__initiative__kind"]] = row["count"]
+    found = sorted(forms.values(), key=lambda form: (form["order"], form["name"]))
+    return [
+        {"pk": form["pk"], "name": form["name"], "kinds": form["kinds"], "total": sum(form["kinds"].values())}
+        for form in found
+    ]
 
 
 @figure_cache
@@ -416,6 +467,20 @@ def field_table(user, root, period):
         standards.append({"key": standard.value, "name": standard.label, "counts": counts, "fields": fields})
     total = {m.key: sum(s["counts"][m.key] for s in standards) for m in MEASURES}
     return {"standards": standards, "total": total}
+
+
+def fields_apart(table):
+    """Return the local fields reported apart beside the four standard ones, with their counts
+    from ``table`` (``field_table``'s), zero when none registered in the period. One query.
+
+    Read apart from the cached table: an administrator's choice shows at once.
+    """
+    counted = {field["pk"]: field["counts"] for s in table["standards"] for field in s["fields"]}
+    empty = dict.fromkeys((m.key for m in MEASURES), 0)
+    return [
+        {"pk": pk, "name": name, "counts": counted.get(pk, empty)}
+        for pk, name in Field.objects.filter(reported_apart=True).values_list("pk", "name")
+    ]
 
 
 @figure_cache

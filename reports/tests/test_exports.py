@@ -31,9 +31,11 @@ def find_row(ws, first_value, column=2):
     raise AssertionError(f"no row {first_value!r}")
 
 
-def test_workbook_has_the_four_sheets(superuser, tree):
+def test_workbook_has_the_five_sheets(superuser, tree):
     workbook = read(superuser, tree.p)
-    assert workbook.sheetnames == ["Tổng hợp", "Theo lĩnh vực", "Danh sách", "Công nhận, khen thưởng"]
+    assert workbook.sheetnames == [
+        "Tổng hợp", "Theo lĩnh vực", "Số liệu trích dẫn", "Danh sách", "Công nhận, khen thưởng"
+    ]  # fmt: skip
 
 
 def test_summary_sheet_has_the_party_header_title_and_signatures(superuser, tree):
