@@ -16,6 +16,7 @@ from .figures import (
     summary,
     trend,
     unit_table,
+    yearly_totals,
 )
 from .headers import issuing_header
 from .roots import RootNotFound, default_structure, picker_units, registrations, report_period, report_root
@@ -40,4 +41,5 @@ __all__ = [
     "summary",
     "trend",
     "unit_table",
+    "yearly_totals",
 ]
