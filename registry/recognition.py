@@ -2,8 +2,11 @@
 
 A registration recognised at two levels counts once, at the higher one (``LEVEL_RANK``).
 Only alive decisions count. ``refresh()`` recomputes the two columns of the registrations a
-decision write touches, inside that write's transaction; ``live()`` computes them from the
-decisions, for the tests that compare the two.
+decision write touches, inside that write's transaction, and gives the units above those
+registrations new revision tokens: the figures counted from the decisions themselves (by award
+form, ``reports.selectors.awards``) are cached under them too, and change with a decision even
+when no kept column does. ``live()`` computes the columns from the decisions, for the tests that
+compare the two.
 """
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
@@ -51,4 +54,18 @@ def refresh(registrations):
         .exclude(recognition_rank=None, is_commended=False)
         .update(recognition_rank=None, is_commended=False)
     )
+    _renew_above(registrations)
     return changed
+
+
+def _renew_above(registrations):
+    """New revision tokens for every unit above ``registrations`` (registering and carrying). Four queries."""
+    from . import tally
+
+    units = set()
+    for unit_id, carrier_id in registrations.values_list("unit_id", "carrier_id").distinct().order_by():
+        units.add(unit_id)
+        if carrier_id:
+            units.add(carrier_id)
+    if units:
+        tally.renew({ancestor for chain in tally.ancestor_ids(units).values() for ancestor in chain})

@@ -106,7 +106,7 @@ def _snapshot(pairs):
     return snapshot
 
 
-def _ancestor_ids(unit_ids):
+def ancestor_ids(unit_ids):
     """Map each unit to the ids of itself and every unit above it. Two queries."""
     paths = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
     steplen = Unit.steplen
@@ -142,7 +142,7 @@ def _apply(before, after):
     changed = {key: delta[:tallied] for key, delta in changed.items() if any(delta[:tallied])}
     if not changed:
         return
-    ancestors = _ancestor_ids({key[0] for key in changed} | {key[1] for key in changed if key[1]})
+    ancestors = ancestor_ids({key[0] for key in changed} | {key[1] for key in changed if key[1]})
     renewed = set()
     for structure in STRUCTURES:
         deltas = defaultdict(lambda: [0] * len(TALLY_KEYS))
@@ -398,7 +398,7 @@ def current_refresh(unit_ids):
     unit_ids = {pk for pk in unit_ids if pk is not None}
     if not unit_ids:
         return
-    ancestors = {pk for chain in _ancestor_ids(unit_ids).values() for pk in chain}
+    ancestors = {pk for chain in ancestor_ids(unit_ids).values() for pk in chain}
     table = CurrentTally._meta.db_table
     if len(ancestors) > REFRESH_LIMIT:
         CurrentTally.objects.all().delete()

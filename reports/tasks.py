@@ -91,6 +91,7 @@ def warm_figures(unit_ids: list[int]) -> int:
                     selectors.unit_table,
                     selectors.field_table,
                     selectors.trend,
+                    selectors.awards,
                 ):
                     figures(user, root, period)
     return len(roots)

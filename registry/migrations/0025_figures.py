@@ -280,6 +280,10 @@ class Migration(migrations.Migration):
             name='reported_apart',
             field=models.BooleanField(default=False, help_text='Số mô hình của lĩnh vực này được nêu riêng bên cạnh bốn lĩnh vực chuẩn trong báo cáo (ví dụ: xây dựng nông thôn mới).', verbose_name='báo cáo riêng'),
         ),
+        migrations.AddIndex(
+            model_name='registration',
+            index=models.Index(condition=models.Q(('is_commended', True)), fields=['year'], name='registration_commended_year'),
+        ),
         migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.RunPython(honours, migrations.RunPython.noop),
     ]

@@ -418,6 +418,8 @@ class Registration(SoftDeletable):
                 name="registration_waiting",
                 condition=Q(review_state=ReviewState.SUBMITTED),
             ),
+            # The few commended rows of a year, counted by award form (reports.selectors.awards).
+            models.Index(fields=["year"], name="registration_commended_year", condition=Q(is_commended=True)),
             models.Index(
                 fields=["year", "unit"],
                 name="registration_draft",

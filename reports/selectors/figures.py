@@ -201,12 +201,15 @@ def summary(user, root, period):
     return figures
 
 
+@figure_cache
 def awards(user, root, period):
     """Return the registrations commended in the period by award form, with their counts by kind. One query.
 
     Counted live from the decisions (the catalogue of award forms is the administrators'): a
     registration commended twice with one form counts once under it, and once under each form
-    it received. The forms given are listed in the catalogue's order.
+    it received. The forms given are listed in the catalogue's order. Cached like the figures
+    read from the tally: every decision write renews the tokens above its registrations
+    (``registry.recognition``).
     """
     through = Decision.registrations.through
     given = (

@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from registry import services
 from registry.choices import DecisionKind, Evaluation, Grade, Kind, Level
 from registry.measures import DETAIL_MEASURES
-from registry.models import AwardForm, Field, Registration
+from registry.models import AwardForm, Decision, Field, Registration, Unit
 from registry.tests.factories import DecisionFactory
 from reports import exports, quoted, selectors
 from reports.periods import Period
@@ -163,3 +164,25 @@ def test_the_report_draft_says_the_finer_figures(client_for, superuser, tree, ho
     assert "được khen thưởng 2 mô hình (1 tập thể, 1 cá nhân), gồm: Bằng khen cho 1 tập thể; " in text
     assert "Giấy khen cho 1 tập thể, 1 cá nhân." in text
     assert "huy động 130.000.000 đồng và 30 ngày công." in text
+
+
+def test_a_commendation_changing_no_kept_column_still_changes_the_cached_count_by_award_form(tree, superuser):
+    def fresh(unit):  # as a request loads it: the revision token is read once per instance
+        return Unit.objects.get(pk=unit.pk)
+
+    assert [a["name"] for a in selectors.awards(superuser, fresh(tree.p), Y2023)] == [
+        "Bằng khen"
+    ]  # now cached
+    decision = Decision(
+        kind=DecisionKind.COMMENDATION, award_form=AwardForm.objects.get(name="Thư khen"), number="12",
+        symbol="QĐ/TU", signed_on=datetime.date(2023, 12, 20), issuing_unit=tree.p, level=Level.PROVINCE,
+        issuer_name="Ban Thường vụ Tỉnh ủy P", title="Về việc tặng Thư khen",
+    )  # fmt: skip
+    services.decision_create(
+        user=superuser, decision=decision, registrations=[tree.r1]
+    )  # r1: commended already
+    assert [(a["name"], a["total"]) for a in selectors.awards(superuser, fresh(tree.p), Y2023)] == [
+        ("Bằng khen", 1), ("Thư khen", 1)
+    ]  # fmt: skip
+    services.soft_delete(user=superuser, obj=decision)
+    assert [a["name"] for a in selectors.awards(superuser, fresh(tree.p), Y2023)] == ["Bằng khen"]
