@@ -1,17 +1,20 @@
 """The home page and the deleted items."""
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views import generic
 
-from registry import home, reminders
+from registry import home, reminders, totals
 from registry.defaults import default_root
 from registry.models import Campaign, Decision, Initiative, Registration
 from registry.querysets import CHANGE, ancestor_paths
 from registry.scope import scope_of
-from reports import selectors
-from reports.forms import ReportFilterForm
-from reports.views import list_url
+
+
+def list_url(params):
+    return reverse("registry:registration_list") + "?" + urlencode(params)
 
 
 class HomeView(generic.TemplateView):
@@ -49,18 +52,18 @@ class HomeView(generic.TemplateView):
 
     @staticmethod
     def year_figures(user, year):
-        """The year's and the year before's totals at the user's own unit: the dashboard's figures,
-        from the same selectors, each linked to exactly its rows."""
+        """The year's and the year before's totals at the user's own unit, in the structure the
+        dashboard opens in: the report's figures (``registry.totals``), linked to their rows."""
         root = default_root(user)
         if root is None:
             return {"this_year": 0, "last_year": 0, "this_year_url": None, "last_year_url": None}
-        period = selectors.report_period(user, root, ReportFilterForm({"year": year}))
-        summary = selectors.summary(user, root, period)
+        structure = totals.year_structure(root, year)
+        found = totals.yearly_totals(user, root, structure=structure, years=[year, year - 1])
         return {
-            "this_year": summary["current"]["total"],
-            "last_year": summary["previous"]["total"],
-            "this_year_url": list_url({"unit": root.pk, **period.list_params()}),
-            "last_year_url": list_url({"unit": root.pk, **period.previous().list_params()}),
+            "this_year": found[year],
+            "last_year": found[year - 1],
+            "this_year_url": list_url(totals.list_params(root, year, structure)),
+            "last_year_url": list_url(totals.list_params(root, year - 1, structure)),
         }
 
 

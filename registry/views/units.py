@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from registry import services
+from registry import services, totals
 from registry.choices import ReorganisationStatus
 from registry.formats import inner
 from registry.forms import UnitForm, add_errors
@@ -16,9 +16,8 @@ from registry.models import Lineage, Membership, Reorganisation, Unit
 from registry.querysets import MANAGE
 from registry.scope import scope_of
 from registry.text import fold
-from reports import selectors
-from reports.views import list_url
 
+from .common import list_url
 from .mixins import CanChangeMixin, CreateOnceMixin, EditConflictMixin, ScopedMixin, UserFormKwargsMixin
 
 
@@ -74,8 +73,8 @@ class UnitDetailView(ScopedMixin, CanChangeMixin, generic.DetailView):
         context["children"] = Unit.objects.get_children(unit)
         # The report figures (no drafts), as reported, each year linked to exactly its rows.
         context["per_year"] = [
-            {**row, "url": list_url({"unit": unit.pk, **row["period"].list_params()})}
-            for row in selectors.yearly_totals(user, unit)
+            {"year": year, "total": total, "url": list_url(totals.list_params(unit, year))}
+            for year, total in totals.yearly_totals(user, unit).items()
         ]
         context.update(self.lineage(unit, user))
         context["can_manage"] = Unit.objects.restrict(user, MANAGE).filter(pk=unit.pk).exists()

@@ -16,7 +16,6 @@ from .figures import (
     summary,
     trend,
     unit_table,
-    yearly_totals,
 )
 from .headers import issuing_header
 from .roots import RootNotFound, default_structure, picker_units, registrations, report_period, report_root
@@ -41,5 +40,4 @@ __all__ = [
     "summary",
     "trend",
     "unit_table",
-    "yearly_totals",
 ]

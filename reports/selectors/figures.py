@@ -41,7 +41,7 @@ from registry.querysets import plain_rows
 
 from ..cache import cached
 from ..cache import figures as figure_cache
-from ..periods import CURRENT, REPORTED, Period
+from ..periods import CURRENT, REPORTED
 from .roots import UNIT_PATH, registrations, sees_whole_subtree
 
 TALLIES = {REPORTED: Tally, CURRENT: CurrentTally}
@@ -470,27 +470,6 @@ def field_table(user, root, period):
         standards.append({"key": standard.value, "name": standard.label, "counts": counts, "fields": fields})
     total = {m.key: sum(s["counts"][m.key] for s in standards) for m in MEASURES}
     return {"standards": standards, "total": total}
-
-
-def yearly_totals(user, root, last=10):
-    """Return the totals of ``root``'s subtree as reported for its ``last`` latest years, newest
-    first: [{"year", "total", "period"}]. One query, from the tally when the user sees the whole subtree.
-
-    The figures of the report pages (no drafts), for the unit's page.
-    """
-    if sees_whole_subtree(user, root):
-        rows = Tally.objects.filter(unit=root).values("year").annotate(total=Sum("total"))
-    else:
-        rows = (
-            registrations(user, root)
-            .exclude(review_state=ReviewState.DRAFT)
-            .values("year")
-            .annotate(total=Count("pk"))
-        )
-    return [
-        {"year": row["year"], "total": row["total"], "period": Period.year(row["year"])}
-        for row in rows.order_by("-year")[:last]
-    ]
 
 
 def fields_apart(table):

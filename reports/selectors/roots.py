@@ -11,6 +11,7 @@ from registry.defaults import default_root, default_year
 from registry.models import Registration, Unit
 from registry.querysets import path_q, scope_paths
 from registry.scope import scope_of
+from registry.totals import structure_for
 
 from ..periods import CURRENT, REPORTED
 
@@ -43,15 +44,11 @@ def sees_whole_subtree(user, root):
 
 
 def default_structure(root, period):
-    """Return the structure a report opens in: today's when ``root`` is open now but did not exist
-    for the whole period or the period it is compared with (the new Tỉnh ủy Thái Nguyên's 2025
-    holds its predecessors', and its 2026 is compared with that), else as reported.
+    """Return the structure a report opens in (``registry.totals.structure_for``): today's when
+    ``root`` is open now but did not exist for the whole period or the period it is compared with,
+    else as reported.
     """
-    earliest = period.previous().start
-    existed_throughout = (root.valid_from is None or root.valid_from <= earliest) and (
-        root.valid_to is None or root.valid_to >= period.end
-    )
-    return CURRENT if root.valid_to is None and not existed_throughout else REPORTED
+    return structure_for(root, period.previous().start, period.end)
 
 
 def report_period(user, root, form):

@@ -87,13 +87,13 @@ def quoted_lines(sections):
             yield from line["parts"]
 
 
-@pytest.mark.parametrize("page", ["reports:report", "reports:dashboard"])
+@pytest.mark.parametrize("url_name", ["reports:report", "reports:dashboard"])
 def test_every_quoted_figure_links_to_exactly_its_rows(
-    client_for, superuser, user_of_a, tree, honoured, page
+    client_for, superuser, user_of_a, tree, honoured, url_name
 ):
     for user, root in [(superuser, tree.p), (user_of_a, tree.a)]:
         client = client_for(user)
-        response = client.get(reverse(page), {"unit": root.pk, "year": 2023, "structure": "reported"})
+        response = client.get(reverse(url_name), {"unit": root.pk, "year": 2023, "structure": "reported"})
         assert response.status_code == 200
         sections = response.context["quoted_sections"]
         assert [s["key"] for s in sections] == [
