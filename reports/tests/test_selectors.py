@@ -302,3 +302,29 @@ def test_counts_kept_ready_give_the_same_figures_as_live_counting(
     monkeypatch.setattr(Period, "tally_q", lambda self, prefix="": None)
     assert not Source(superuser, tree.p, period).tally
     assert figures() == from_tally
+
+
+@pytest.mark.parametrize("who", ["superuser", "user_of_a"])
+def test_the_home_page_and_the_unit_page_show_the_report_s_totals(client_for, tree, who, request):
+    from django.urls import reverse
+
+    from reports.forms import ReportFilterForm
+
+    user = request.getfixturevalue(who)
+    client = client_for(user)
+    home = client.get(reverse("registry:home")).context
+    root = defaults.default_root(user)
+    period = selectors.report_period(user, root, ReportFilterForm({"year": home["year"]}))
+    summary = selectors.summary(user, root, period)
+    figures = home["figures"]
+    assert (figures["this_year"], figures["last_year"]) == (
+        summary["current"]["total"], summary["previous"]["total"]
+    )  # fmt: skip
+    assert figures["this_year"]  # the year with data
+    for key in ("this_year", "last_year"):
+        assert client.get(figures[f"{key}_url"]).context["paginator"].count == figures[key]
+    rows = client.get(tree.a.get_absolute_url()).context["per_year"]
+    assert [row["year"] for row in rows] == [2023, 2022]
+    for row in rows:
+        assert row["total"] == selectors.summary(user, tree.a, Period.year(row["year"]))["current"]["total"]
+        assert client.get(row["url"]).context["paginator"].count == row["total"]
