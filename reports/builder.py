@@ -35,7 +35,7 @@ from registry.choices import (
 from registry.models import AwardForm, Decision, Field, Unit
 
 from . import selectors
-from .forms import QUARTER_CHOICES
+from .periods import ROMAN
 from .selectors.roots import UNIT_PATH
 
 MAX_CELLS = 5000
@@ -168,7 +168,7 @@ def _quarter(root, structure, prefix=""):
 
 
 def _quarter_labels(values, root):
-    named = {number: str(label) for number, label in QUARTER_CHOICES}
+    named = {number: _("Quý %(roman)s") % {"roman": roman} for number, roman in ROMAN.items()}
     return {value: named.get(value, _("(không rõ)")) for value in values}
 
 
@@ -478,4 +478,16 @@ def _cell(counts, measure, params):
 def _too_many():
     return _("Bảng này có hơn %(max)s ô: hãy chọn ít chiều hơn, một kỳ ngắn hơn hoặc một đơn vị nhỏ hơn.") % {
         "max": f"{MAX_CELLS:,}".replace(",", ".")
+    }
+
+
+def describe(table):
+    """Say what a built table counts: "Số mô hình theo Đơn vị trực thuộc (dòng) và Năm (cột)"."""
+    rows = ", ".join(str(d.label) for d in table["row_dimensions"])
+    if table["column_dimension"] is None:
+        return _("%(measure)s theo %(rows)s") % {"measure": table["measure"].label, "rows": rows}
+    return _("%(measure)s theo %(rows)s (dòng) và %(columns)s (cột)") % {
+        "measure": table["measure"].label,
+        "rows": rows,
+        "columns": table["column_dimension"].label,
     }

@@ -23,3 +23,12 @@ def test_every_cell_equals_the_rows_its_link_lists(client_for, superuser, tree, 
         for cell in [*row["cells"], row["total"]] if row["total"] else row["cells"]:
             if cell["count"]:
                 assert list_count(client, cell["params"]) == cell["count"], (row["labels"], cell)
+
+
+def test_the_page_shows_the_table_with_links(client_for, superuser, tree):
+    client = client_for(superuser)
+    response = client.get(reverse("reports:builder"), {"unit": tree.p.pk, "year": 2023})
+    assert response.status_code == 200, response.content.decode()[:3000]
+    html = response.content.decode()
+    assert "Huyện ủy A" in html
+    assert response.context["table"]["total"]["value"] == 7
