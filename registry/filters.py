@@ -176,11 +176,10 @@ class RegistrationFilterSet(StyledFilterSet):
     year_to = YearFilter(field_name="year", lookup_expr="lte", label=_("Đến năm"))
     date_from = DateRangeFilter(field_name="registered_on", lookup_expr="gte", label=_("Đăng ký từ ngày"))
     date_to = DateRangeFilter(field_name="registered_on", lookup_expr="lte", label=_("Đăng ký đến ngày"))
-    quarter = django_filters.TypedChoiceFilter(
+    quarter = django_filters.ChoiceFilter(
         field_name="registered_on",
         lookup_expr="quarter",
-        choices=[(1, _("Quý I")), (2, _("Quý II")), (3, _("Quý III")), (4, _("Quý IV"))],
-        coerce=int,
+        choices=[("1", _("Quý I")), ("2", _("Quý II")), ("3", _("Quý III")), ("4", _("Quý IV"))],
         label=_("Quý (theo ngày đăng ký)"),
     )
     standard_field = django_filters.ChoiceFilter(

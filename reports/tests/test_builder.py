@@ -400,3 +400,24 @@ def test_the_query_count_does_not_grow_with_the_data(
         params.update(rows="unit", rows2="award_form", columns="kind")
     with django_assert_num_queries(BUILDER_QUERIES[layout]):
         assert client.get(BUILDER, params).status_code == 200
+
+
+def test_the_list_filters_the_cells_link_with_start_empty(client_for, superuser, tree):
+    response = client_for(superuser).get(reverse("registry:registration_list"))
+    form = response.context["filter"].form
+    for name in ("quarter", "award_form", "unit_type"):
+        assert form.fields[name].choices[0][0] == "", name
+        assert not form[name].value()
+    assert response.context["paginator"].count == list_count(
+        client_for(superuser), {"quarter": "", "award_form": "", "unit_type": ""}
+    )
+
+
+def test_the_report_page_and_the_menu_lead_to_the_builder(client_for, user_of_a, tree):
+    html = (
+        client_for(user_of_a)
+        .get(reverse("reports:report"), {"unit": tree.a.pk, "year": 2023})
+        .content.decode()
+    )
+    assert f'href="{BUILDER}?unit={tree.a.pk}&amp;period=year&amp;year=2023' in html
+    assert f'href="{BUILDER}"' in html  # the menu
