@@ -368,9 +368,11 @@ def _totals(body, dimensions, kept, base, root, structure):
 def build(user, root, period, layout):
     """Return the built table of ``root``'s registrations in ``period``, arranged by ``layout``.
 
+    With two row dimensions, the rows of each value of the first end with their subtotal.
+
     Raises ``BuilderError`` (a Vietnamese message) for a table of more than ``MAX_CELLS`` cells.
     A fixed number of queries: the body, the labels of the units, fields and award forms met,
-    and the totals across the award form.
+    and the totals and subtotals across the award form.
     """
     structure = period.structure
     base = selectors.registrations(user, root, period)
@@ -404,25 +406,37 @@ def build(user, root, period, layout):
             result.update(dimensions[index].params(refs[index].get(value, value), root, structure))
         return result
 
-    rows = []
-    for key in row_keys:
+    def line(key, cells_of, total_of, **extra):
         row_params = params_of(key)
-        cells = []
-        for column_key in column_keys:
-            counts = body.get(key + column_key, empty)
-            cells.append(
-                _cell(counts, layout.measure, {**base_params, **row_params, **params_of(column_key, n_rows)})
-            )
-        rows.append(
-            {
-                "key": key,
-                "labels": [labels[index][value] for index, value in enumerate(key)],
-                "cells": cells,
-                "total": _cell(row_totals.get(key, empty), layout.measure, {**base_params, **row_params})
-                if layout.columns
-                else None,
-            }
+        cells = [
+            _cell(cells_of.get(key + column_key, empty), layout.measure,
+                  {**base_params, **row_params, **params_of(column_key, n_rows)})
+            for column_key in column_keys
+        ]  # fmt: skip
+        total = _cell(total_of.get(key, empty), layout.measure, {**base_params, **row_params})
+        labels_ = [labels[index][value] for index, value in enumerate(key)]
+        return {
+            "key": key,
+            "labels": labels_,
+            "cells": cells,
+            "total": total if layout.columns else None,
+            **extra,
+        }
+
+    if n_rows == 2:  # each value of the first row dimension ends with its subtotal ("Cộng")
+        kept = [0, *range(n_rows, len(dimensions))]
+        group_cells = _totals(body, dimensions, kept, base, root, structure)
+        group_totals = (
+            _totals(body, dimensions, [0], base, root, structure) if layout.columns else group_cells
         )
+    rows = []
+    for index, key in enumerate(row_keys):
+        rows.append(line(key, body, row_totals))
+        if n_rows == 2 and (index + 1 == len(row_keys) or row_keys[index + 1][0] != key[0]):
+            subtotal = line(key[:1], group_cells, group_totals, subtotal=True)
+            subtotal["key"] = (key[0], None)
+            subtotal["labels"].append(_("Cộng"))
+            rows.append(subtotal)
     _span_first_labels(rows, n_rows)
     columns = [
         {

@@ -520,7 +520,10 @@ def decision_sheet(workbook, root, period, rows):
 
 
 def builder_workbook(table, root, period, today=None):
-    """Return an open temporary file holding the built ``table`` (``builder.build``), as the page shows it."""
+    """Return an open temporary file holding the built ``table`` (``builder.build``), as the page shows it.
+
+    The subtotal rows ("Cộng") are in bold and unnumbered.
+    """
     today = today or timezone.localdate()
     output = tempfile.TemporaryFile()  # noqa: SIM115  (returned open: the caller reads and closes it)
     book = Book(output)
@@ -549,11 +552,15 @@ def builder_workbook(table, root, period, today=None):
         + ([sheet.cell(_("Tổng cộng"), "th")] if with_total else []),
         height=32,
     )
-    for index, row in enumerate(table["rows"], start=1):
+    number = 0
+    for row in table["rows"]:
+        subtotal = row.get("subtotal", False)
+        number += not subtotal
+        text, figure = ("td_bold", "total_number") if subtotal else ("td", "td_number")
         sheet.append_fitted(
-            [sheet.cell(index, "td_center")]
-            + [sheet.cell(label, "td") for label in row["labels"]]
-            + [sheet.cell(cell["value"], "td_number") for cell in row["cells"]]
+            [sheet.cell(None if subtotal else number, "td_center")]
+            + [sheet.cell(label, text) for label in row["labels"]]
+            + [sheet.cell(cell["value"], figure) for cell in row["cells"]]
             + ([sheet.cell(row["total"]["value"], "total_number")] if with_total else [])
         )
     sheet.append(

@@ -111,6 +111,27 @@ def test_sums_add_the_results_once_per_registration(superuser, tree, awards):
     assert [row["cells"][0]["value"] for row in money["rows"]] == [5_000_000, 0]
 
 
+def test_two_row_dimensions_end_each_group_with_its_subtotal(superuser, tree, awards):
+    for second in ("kind", "award_form"):
+        table = builder.build(
+            superuser, tree.p, Period.year(2023), builder.Layout(rows=["unit", second], columns=["level"])
+        )
+        subtotals = [row for row in table["rows"] if row.get("subtotal")]
+        assert [row["labels"] for row in subtotals] == [
+            [name, "Cộng"] for name in ("Tỉnh ủy P (trực tiếp)", "Huyện ủy A", "Huyện ủy B", "Huyện ủy D")
+        ]
+        assert [row["total"]["value"] for row in subtotals] == [1, 4, 1, 1]
+        assert sum(row["total"]["value"] for row in subtotals) == table["total"]["value"] == 7
+        if second == "kind":
+            for row in subtotals:
+                group = [r for r in table["rows"] if r["key"][0] == row["key"][0] and not r.get("subtotal")]
+                assert [c["value"] for c in row["cells"]] == [
+                    sum(c) for c in zip(*[[c["value"] for c in r["cells"]] for r in group], strict=True)
+                ]
+        # The first row label spans its group and its subtotal.
+        assert sum(row.get("span", 0) for row in table["rows"]) == len(table["rows"])
+
+
 def test_totals_are_the_sums_of_the_cells(superuser, tree):
     table = builder.build(
         superuser, tree.p, Period.year(2023), builder.Layout(rows=["unit"], columns=["kind"])
@@ -381,8 +402,8 @@ def more_data(tree, fields, awards):
 
 # Session, user, scope, root, the body, unit and field labels, picker, children, saved tables;
 # by award form the body is two queries (the links to award forms, the registrations without one),
-# its labels one, and the totals across it two.
-BUILDER_QUERIES = {"plain": 10, "award": 13}
+# its labels one, the totals across it two, and the subtotals of the units across it two.
+BUILDER_QUERIES = {"plain": 10, "award": 15}
 
 
 @pytest.mark.parametrize("larger", [False, True], ids=["small", "larger"])
