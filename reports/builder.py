@@ -6,10 +6,11 @@ registration list's GET parameters that select exactly the registrations of a va
 every cell links to its rows.
 
 The body of the table is one GROUP BY query over ``selectors.registrations`` (scoped, alive, in
-the period). The totals are summed from it in Python, except across the award form: a
+the period); by award form, two (the registrations' links to their award forms, and those with
+none). The totals and subtotals are summed from it in Python, except across the award form: a
 registration commended with two award forms counts once in each, so a total over the award
 forms is counted by the database again without them (one query per such total, at most
-three). The number of queries stays the same whatever the data.
+five). The number of queries stays the same whatever the data.
 """
 
 from dataclasses import dataclass, field
@@ -50,8 +51,10 @@ class BuilderError(ValueError):
 class Dimension:
     """What the rows or columns of a built table can be: one value per registration (or several).
 
-    ``expression(root, structure)`` is what the registrations are grouped by; ``labels(values,
-    root)`` names the values found (at most one query); ``params(value, root, structure)`` are
+    ``expression(root, structure, prefix="")`` is what the registrations are grouped by (read
+    through ``prefix`` from another model); ``labels(values, root)`` names the values found (at
+    most one query), a label may come as (text, the value the list selects it by);
+    ``params(value, root, structure)`` are
     the list's GET parameters that select exactly the registrations of a value; ``order`` is
     the sort key of a value, given the labels.
     """
@@ -390,7 +393,10 @@ def build(user, root, period, layout):
         refs.append({v: text[1] for v, text in named.items() if isinstance(text, tuple)})
     for index, d in enumerate(dimensions):
         values[index].sort(key=lambda value, d=d, index=index: d.order(value, labels[index]))
-    row_keys = sorted({key[:n_rows] for key in body}, key=lambda key: _position(key, values))
+    positions = [{value: place for place, value in enumerate(found)} for found in values]
+    row_keys = sorted(
+        {key[:n_rows] for key in body}, key=lambda key: tuple(positions[i][v] for i, v in enumerate(key))
+    )
     column_keys = [(value,) for value in values[n_rows]] if layout.columns else [()]
     if len(row_keys) * max(len(column_keys), 1) > MAX_CELLS:
         raise BuilderError(_too_many())
@@ -464,10 +470,6 @@ def build(user, root, period, layout):
 
 def _none_last(value):
     return (value is None, str(value))
-
-
-def _position(key, values):
-    return tuple(values[index].index(value) for index, value in enumerate(key))
 
 
 def _span_first_labels(rows, n_rows):

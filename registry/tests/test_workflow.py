@@ -164,8 +164,8 @@ def test_list_queries_do_not_grow_with_rows(tree, client_for, django_assert_max_
     client.get(reverse("registry:registration_list"))  # warm the session
     for _ in range(3):
         RegistrationFactory(initiative=InitiativeFactory(unit=tree.commune))
-    # Eleven, and the user's columns and saved filters.
-    with django_assert_max_num_queries(13) as few:
+    # Eleven, the user's columns and saved filters, and the award forms of their filter.
+    with django_assert_max_num_queries(14) as few:
         client.get(reverse("registry:registration_list"))
     for _ in range(30):
         RegistrationFactory(initiative=InitiativeFactory(unit=tree.cell))
