@@ -42,3 +42,24 @@ def test_bach_thong_2019_recognition_by_kind_links_to_its_rows(client):
             if cell["count"]:
                 listed = client.get(reverse("registry:registration_list"), cell["params"])
                 assert listed.context["paginator"].count == cell["count"], (row["labels"], cell)
+
+
+@pytest.mark.parametrize(
+    "measure, key",
+    [
+        ("people_reached", "results_people"),
+        ("money_mobilised", "results_money"),
+        ("workdays", "results_workdays"),
+    ],
+)
+def test_the_sums_equal_the_reports_results(measure, key):
+    viewer, root, period = (
+        get_user_model().objects.get(username="thainguyen"),
+        Unit.objects.get(code="TN25"),
+        Period.year(2024),
+    )
+    period = period.in_structure("current")
+    table = builder.build(
+        viewer, root, period, builder.Layout(rows=["unit"], columns=["kind"], measure=measure)
+    )
+    assert table["total"]["value"] == selectors.summary(viewer, root, period)["current"][key] > 0
