@@ -18,6 +18,7 @@ from .choices import (
     RegistrationStatus,
     ReviewState,
     StandardField,
+    UnitType,
 )
 from .forms import DateInput, unit_label, use_autocomplete
 from .models import AwardForm, Campaign, Decision, Field, Initiative, Proposal, Registration, Unit
@@ -158,6 +159,13 @@ class RegistrationFilterSet(StyledFilterSet):
         follows_structure=False,
         hidden=True,
     )
+    # The unit's own registrations, without its subordinate units' (a table's "trực tiếp" row).
+    unit_own = django_filters.ModelChoiceFilter(
+        queryset=scoped_units, method="filter_unit_own", widget=forms.HiddenInput, label=_("Của riêng đơn vị")
+    )
+    unit_type = django_filters.ChoiceFilter(
+        field_name="unit__unit_type", choices=UnitType.choices, label=_("Loại đơn vị đăng ký")
+    )
     structure = django_filters.ChoiceFilter(
         label=_("Đơn vị tính theo"),
         choices=[("reported", _("Đơn vị đăng ký (như đã báo cáo)")), ("current", _("Tổ chức hiện nay"))],
@@ -168,6 +176,12 @@ class RegistrationFilterSet(StyledFilterSet):
     year_to = YearFilter(field_name="year", lookup_expr="lte", label=_("Đến năm"))
     date_from = DateRangeFilter(field_name="registered_on", lookup_expr="gte", label=_("Đăng ký từ ngày"))
     date_to = DateRangeFilter(field_name="registered_on", lookup_expr="lte", label=_("Đăng ký đến ngày"))
+    quarter = django_filters.ChoiceFilter(
+        field_name="registered_on",
+        lookup_expr="quarter",
+        choices=[("1", _("Quý I")), ("2", _("Quý II")), ("3", _("Quý III")), ("4", _("Quý IV"))],
+        label=_("Quý (theo ngày đăng ký)"),
+    )
     standard_field = django_filters.ChoiceFilter(
         choices=StandardField.choices, method="filter_standard_field", label=_("Lĩnh vực chuẩn")
     )
@@ -196,7 +210,10 @@ class RegistrationFilterSet(StyledFilterSet):
         choices=BOOLEAN_CHOICES, method="filter_commended", label=_("Đã được khen thưởng")
     )
     award_form = django_filters.ModelChoiceFilter(
-        queryset=AwardForm.objects.all(), method="filter_award_form", label=_("Hình thức khen thưởng")
+        queryset=AwardForm.objects.all(),
+        method="filter_award_form",
+        null_label=_("Chưa được khen thưởng"),
+        label=_("Hình thức khen thưởng"),
     )
     proposed_recognition = django_filters.ChoiceFilter(
         choices=BOOLEAN_CHOICES, method="filter_proposed", label=_("Đã được đề nghị công nhận")
@@ -259,15 +276,24 @@ class RegistrationFilterSet(StyledFilterSet):
         )
         return qs.filter(next_year) if value == "true" else qs.filter(~next_year)
 
+    def filter_unit_own(self, qs, name, value):
+        column = "carrier" if self.data.get("structure") == "current" else "unit"
+        return qs.filter(**{column: value})
+
     def filter_commended(self, qs, name, value):
         return qs.filter(is_commended=value == "true")
 
     def filter_award_form(self, qs, name, value):
-        # Commended with this form by a decision still in force (the report's count by award form).
+        # Commended with this form by a decision still in force (the report's count by award form);
+        # "null" (the builder's "Chưa được khen thưởng"): commended with no form at all.
         covered = Decision.registrations.through.objects.filter(
-            decision__award_form=value, decision__kind=DecisionKind.COMMENDATION, decision__is_deleted=False
+            decision__kind=DecisionKind.COMMENDATION, decision__is_deleted=False
         )
-        return qs.filter(pk__in=covered.values("registration_id"))
+        if value == "null":
+            return qs.exclude(
+                pk__in=covered.filter(decision__award_form__isnull=False).values("registration_id")
+            )
+        return qs.filter(pk__in=covered.filter(decision__award_form=value).values("registration_id"))
 
     def filter_proposed(self, qs, name, value):
         column = {"proposed_recognition": "proposed_for_recognition"}.get(name, "proposed_for_commendation")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from registry import celltext
 
 from . import quoted, selectors, tables
+from .builder import describe
 
 FONT_NAME = "Times New Roman"
 NUMBER = "#,##0"
@@ -516,3 +517,59 @@ def decision_sheet(workbook, root, period, rows):
             ]
         )
     sheet.autofilter(3)
+
+
+def builder_workbook(table, root, period, today=None):
+    """Return an open temporary file holding the built ``table`` (``builder.build``), as the page shows it.
+
+    The subtotal rows ("Cộng") are in bold and unnumbered.
+    """
+    today = today or timezone.localdate()
+    output = tempfile.TemporaryFile()  # noqa: SIM115  (returned open: the caller reads and closes it)
+    book = Book(output)
+    n_rows = len(table["row_dimensions"])
+    with_total = table["column_dimension"] is not None
+    widths = [6] + [32] * n_rows + [12] * len(table["columns"]) + ([12] if with_total else [])
+    sheet = Sheet(book, _("Bảng tùy chọn"), widths, title_rows="5:5", freeze=f"{chr(ord('B') + n_rows)}6")
+    sheet.line(describe(table).upper(), "title", height=36)
+    sheet.line(
+        _("Đơn vị: %(unit)s – %(period)s. Số liệu %(structure)s, trích xuất từ phần mềm ngày %(day)s.")
+        % {
+            "unit": root.name,
+            "period": period.label,
+            "structure": period.structure_label.lower(),
+            "day": today.strftime("%d/%m/%Y"),
+        },
+        "subtitle",
+        height=32,
+    )
+    sheet.line(" ".join(table["notes"]), "subtitle")
+    sheet.append()
+    sheet.append(
+        [sheet.cell(_("STT"), "th")]
+        + [sheet.cell(str(d.label), "th") for d in table["row_dimensions"]]
+        + [sheet.cell(str(column["label"]), "th") for column in table["columns"]]
+        + ([sheet.cell(_("Tổng cộng"), "th")] if with_total else []),
+        height=32,
+    )
+    number = 0
+    for row in table["rows"]:
+        subtotal = row.get("subtotal", False)
+        number += not subtotal
+        text, figure = ("td_bold", "total_number") if subtotal else ("td", "td_number")
+        sheet.append_fitted(
+            [sheet.cell(None if subtotal else number, "td_center")]
+            + [sheet.cell(label, text) for label in row["labels"]]
+            + [sheet.cell(cell["value"], figure) for cell in row["cells"]]
+            + ([sheet.cell(row["total"]["value"], "total_number")] if with_total else [])
+        )
+    sheet.append(
+        [sheet.cell(_("Tổng cộng"), "total")]
+        + frame("total", n_rows)
+        + [sheet.cell(column["total"]["value"], "total_number") for column in table["columns"]]
+        + ([sheet.cell(table["total"]["value"], "total_number")] if with_total else [])
+    )
+    sheet.merge(1, 1 + n_rows)
+    book.close()
+    output.seek(0)
+    return output

@@ -1,12 +1,15 @@
-"""The report picker: a GET form choosing the root unit and the period."""
+"""The report picker (a GET form choosing the root unit and the period), the builder's layout and its
+saved tables."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from registry import rules
-from registry.forms import DateInput
+from registry.forms import DateInput, OnceMixin, ScopedFormMixin, VersionMixin
 
+from .builder import DIMENSION_CHOICES, MEASURE_CHOICES, BuilderError, Layout
+from .models import SavedTable
 from .periods import Period, PeriodKind, Structure
 
 HALF_CHOICES = [(1, _("6 tháng đầu năm")), (2, _("6 tháng cuối năm"))]
@@ -115,3 +118,70 @@ class ReportFilterForm(forms.Form):
         if kind == PeriodKind.QUARTER:
             return Period.quarter(year, data["quarter"])
         return Period.year(year)
+
+
+class LayoutForm(forms.Form):
+    """Choose what the table builder counts: the dimensions of its rows and columns, and the measure.
+
+    Read beside ``ReportFilterForm`` from the same GET parameters (one form on the page), so
+    that a bad dimension never loses the period, nor a bad period the dimensions.
+    """
+
+    rows = forms.ChoiceField(label=_("Dòng theo"), required=False)
+    rows2 = forms.ChoiceField(label=_("rồi theo"), required=False)
+    columns = forms.ChoiceField(label=_("Cột theo"), required=False)
+    measure = forms.ChoiceField(label=_("Số liệu"), required=False)
+
+    NAMES = ("rows", "rows2", "columns", "measure")
+    DEFAULT = {"rows": "unit", "columns": "kind", "measure": "count"}
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Opened without a layout (from the menu): the default table, shown as chosen in the form.
+        if data is not None and not any(name in data for name in self.NAMES):
+            data = {**data.dict(), **self.DEFAULT} if hasattr(data, "dict") else {**data, **self.DEFAULT}
+        super().__init__(data, *args, **kwargs)
+        none = [("", _("(không chọn)"))]
+        self.fields["rows"].choices = DIMENSION_CHOICES
+        self.fields["rows2"].choices = none + DIMENSION_CHOICES
+        self.fields["columns"].choices = none + DIMENSION_CHOICES
+        self.fields["measure"].choices = MEASURE_CHOICES
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+
+    def layout(self):
+        """Return the chosen ``builder.Layout``; raise ``builder.BuilderError`` saying what is wrong."""
+        if not self.is_valid():
+            raise BuilderError(
+                " ".join(
+                    f"{self.fields[name].label}: {error}"
+                    for name, errors in self.errors.items()
+                    for error in errors
+                )
+            )
+        data = self.cleaned_data
+        return Layout(
+            rows=[key for key in (data.get("rows"), data.get("rows2")) if key],
+            columns=[data["columns"]] if data.get("columns") else [],
+            measure=data.get("measure") or "count",
+        )
+
+    def params(self):
+        """The GET parameters of the chosen layout, for links that keep it."""
+        return {name: self.data.get(name) for name in self.NAMES if self.data.get(name)}
+
+
+class SavedTableForm(VersionMixin, OnceMixin, ScopedFormMixin, forms.ModelForm):
+    """Name a built table, and share it with the unit's users if the user may."""
+
+    class Meta:
+        model = SavedTable
+        fields = ["name", "shared"]
+
+    def __init__(self, *args, may_share=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs.update(
+            {"class": "form-control form-control-sm", "placeholder": _("Tên bảng")}
+        )
+        self.fields["shared"].widget.attrs["class"] = "form-check-input"
+        if not may_share:
+            del self.fields["shared"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import builder_views, views
 from .documents import views as documents
 
 app_name = "reports"
@@ -15,6 +15,15 @@ urlpatterns = [
         "quyet-dinh/<int:pk>/giay-chung-nhan.pdf",
         documents.CertificatesView.as_view(),
         name="decision_certificates",
+    ),
+    path("bang-tuy-chon/", builder_views.BuilderView.as_view(), name="builder"),
+    path("bang-tuy-chon/tai-xuong.xlsx", builder_views.BuilderExportView.as_view(), name="builder_xlsx"),
+    path("bang-tuy-chon/luu/", builder_views.SavedTableCreateView.as_view(), name="savedtable_create"),
+    path(
+        "bang-tuy-chon/<int:pk>/sua/", builder_views.SavedTableUpdateView.as_view(), name="savedtable_update"
+    ),
+    path(
+        "bang-tuy-chon/<int:pk>/xoa/", builder_views.SavedTableDeleteView.as_view(), name="savedtable_delete"
     ),
     path("tai-xuong.xlsx", views.ExportView.as_view(), name="export_xlsx"),
     path("tep/<int:pk>/", views.WorkbookDetailView.as_view(), name="workbook_detail"),

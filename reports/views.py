@@ -129,6 +129,7 @@ class ReportMixin:
             "dashboard_url": self.page_url(self.root.pk, "reports:dashboard"),
             "report_url": self.page_url(self.root.pk, "reports:report"),
             "export_url": self.page_url(self.root.pk, "reports:export_xlsx"),
+            "builder_url": self.page_url(self.root.pk, "reports:builder"),
             "list_url": list_url({"unit": self.root.pk, **self.period.list_params()}),
             **self.structure_context(),
         }

@@ -51,7 +51,7 @@ from registry.models import (
     SavedFilter,
     Unit,
 )
-from reports.models import Workbook
+from reports.models import SavedTable, Workbook
 
 from .conftest import Tree
 from .factories import (
@@ -128,6 +128,8 @@ PARAMETERS = {
     "registry:campaign_remind": {"pk": Campaign},
     "reports:workbook_detail": {"pk": Workbook},
     "reports:workbook_download": {"pk": Workbook},
+    "reports:savedtable_update": {"pk": SavedTable},
+    "reports:savedtable_delete": {"pk": SavedTable},
     "reports:decision_docx": {"pk": Decision},
     "reports:decision_certificates": {"pk": Decision},
     "password_reset_confirm": {"uidb64": "MQ", "token": "dat-lai"},
@@ -213,6 +215,12 @@ class World:
             who: Workbook.objects.create(user=user, unit=unit, params={"year": 2023}, title="Báo cáo")
             for who, user, unit in (("editor", tree.editor_a, tree.a), ("b", owner_b, tree.b))
         }
+        saved_tables = {
+            who: SavedTable.objects.create(
+                created_by=user, unit=unit, name="Bảng theo loại", params={"rows": "kind"}, shared=True
+            )
+            for who, user, unit in (("editor", tree.editor_a, tree.a), ("b", owner_b, tree.b))
+        }
         group = Group.objects.create(name="Cán bộ")
         campaigns = {
             branch: CampaignFactory(unit=unit, title=f"Thi đua Dân vận khéo năm 2026 {name}")
@@ -256,6 +264,8 @@ class World:
             # Renamed and deleted by their owner only, shared or not.
             SavedFilter: [(saved_filters["editor"], {"editor"}), (saved_filters["b"], set())],
             Workbook: [(workbooks["editor"], {"editor"}), (workbooks["b"], set())],
+            # Renamed and deleted by their author only, shared or not.
+            SavedTable: [(saved_tables["editor"], {"editor"}), (saved_tables["b"], set())],
             Group: [(group, {"superuser"})],
             # The staff of C read A's campaign: it is launched above their unit.
             Campaign: [(campaigns["a"], BRANCH_A | {"closed"}), (campaigns["b"], {"superuser"})],
