@@ -110,7 +110,8 @@ def _tally_by_period(rows, periods, by=()):
             if first <= key <= last:
                 target = counts[index]
                 for name in ALL_KEYS:
-                    target[name] += row[f"s_{name}"] or 0
+                    # PostgreSQL sums bigint columns as numeric: keep whole numbers ints.
+                    target[name] += int(row[f"s_{name}"] or 0)
     return grouped
 
 
@@ -146,7 +147,8 @@ class Source:
 
 
 def _unprefix(row, prefix, measures=MEASURES):
-    return {m.key: row[f"{prefix}{m.key}"] or 0 for m in measures}
+    # Sums of bigint columns come back from PostgreSQL as Decimal: every figure is an int.
+    return {m.key: int(row[f"{prefix}{m.key}"] or 0) for m in measures}
 
 
 def _with_change(current, previous):
