@@ -48,7 +48,7 @@ TRASH_FIELDS = {"is_deleted", "deleted_at", "deleted_by"}
 # Kept by the software, and said by the entry itself (who made the record is who created it).
 RECORDED_FIELDS = {"created_by"}
 MONEY_FIELDS = {"money_mobilised"}
-YEAR_FIELDS = {"year"}
+YEAR_FIELDS = {"year", "first_year", "last_year"}
 SAME_WRITE = datetime.timedelta(seconds=5)
 # The change reason of a history row that put a field back to an earlier value (``reverts``).
 REVERT_REASON = "revert"
