@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import groupviews, views
 from .documents import views as documents
 
 app_name = "reports"
@@ -16,6 +16,8 @@ urlpatterns = [
         documents.CertificatesView.as_view(),
         name="decision_certificates",
     ),
+    path("nhom/<int:pk>/", groupviews.GroupReportView.as_view(), name="group_report"),
+    path("nhom/<int:pk>/tai-xuong.xlsx", groupviews.GroupWorkbookView.as_view(), name="group_xlsx"),
     path("tai-xuong.xlsx", views.ExportView.as_view(), name="export_xlsx"),
     path("tep/<int:pk>/", views.WorkbookDetailView.as_view(), name="workbook_detail"),
     path("tep/<int:pk>/tai-ve/", views.WorkbookDownloadView.as_view(), name="workbook_download"),
