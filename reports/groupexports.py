@@ -7,6 +7,7 @@ column groups, so that it prints like the unit's workbook.
 import tempfile
 
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from . import groups, queries, tables
@@ -55,7 +56,7 @@ def summary_sheet(book, group, period, summary, table, header, today):
     labels = [
         _("STT"),
         _("Chỉ tiêu"),
-        period.label,
+        capfirst(period.label),
         _("Cùng kỳ %(period)s") % {"period": period.previous().label},
         _("Tăng, giảm"),
         _("Tỷ lệ tăng, giảm"),
