@@ -448,3 +448,22 @@ def test_the_report_page_runs_the_same_queries_whatever_the_data(client, tree, p
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url, live).status_code == 200
     assert len(captured) <= before + 1
+
+
+def test_the_list_and_detail_pages_run_the_same_queries_whatever_the_groups(client, tree, people, group):
+    client.force_login(people["viewer"])
+
+    def queries_of(url):
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    listing, detail = queries_of(reverse("registry:group_list")), queries_of(group.get_absolute_url())
+    for index in range(4):
+        larger = make_group(
+            people["admin"], tree.p, [tree.a1, tree.a2, tree.b, tree.d, tree.e], name=f"Khối {index}"
+        )
+    assert queries_of(reverse("registry:group_list")) == listing
+    # The same history (one row), five members instead of two.
+    assert queries_of(larger.get_absolute_url()) == detail
