@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from . import formats
 from .choices import UnitType
-from .models import Campaign, Decision, Initiative, Proposal, Registration, Unit
+from .models import Campaign, Decision, Initiative, Proposal, Registration, Unit, UnitGroup
 
 # The URL slug of each model with a history page, and the order of the models in the change log.
 HISTORY_MODELS = {
@@ -30,6 +30,7 @@ HISTORY_MODELS = {
     "quyet-dinh": Decision,
     "dot-thi-dua": Campaign,
     "de-nghi": Proposal,
+    "nhom-don-vi": UnitGroup,
 }
 SLUG_OF = {model: slug for slug, model in HISTORY_MODELS.items()}
 

@@ -32,6 +32,10 @@ class UnitGroupQuerySet(models.QuerySet):
         outside = through.exclude(querysets.path_q("unit__path", paths))
         return self.filter(Exists(through)).exclude(Exists(outside))
 
+    def restrict(self, user, action=querysets.VIEW):
+        """Keep the groups ``user`` may read (``visible_to``) or, for any other action, manage."""
+        return self.visible_to(user) if action == querysets.VIEW else self.manageable_by(user)
+
     def manageable_by(self, user):
         """Keep the groups ``user`` may change: those owned by a unit the user administers."""
         return self.filter(querysets.path_q("owner__path", querysets.scope_paths(user, querysets.MANAGE)))

@@ -467,3 +467,16 @@ def test_the_list_and_detail_pages_run_the_same_queries_whatever_the_groups(clie
     assert queries_of(reverse("registry:group_list")) == listing
     # The same history (one row), five members instead of two.
     assert queries_of(larger.get_absolute_url()) == detail
+
+
+def test_the_change_log_and_history_page_show_a_group_to_those_who_may_see_it(client, tree, people, group):
+    client.force_login(people["admin"])
+    log = client.get(reverse("registry:changelog"), {"kind": "nhom-don-vi"})
+    assert log.status_code == 200 and group.name in log.content.decode()
+    history_url = reverse("registry:history", args=["nhom-don-vi", group.pk])
+    page = client.get(history_url).content.decode()
+    assert "Đơn vị thành viên" in page and "Huyện ủy B" in page
+    client.force_login(people["viewer_of_a"])
+    assert client.get(history_url).status_code == 404
+    client.force_login(people["other"])
+    assert group.name not in client.get(reverse("registry:changelog")).content.decode()
