@@ -11,13 +11,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import services
+from . import formats, services
 from .models import Unit, UnitGroup
 from .models.groups import GROUP_HISTORY
 from .querysets import MANAGE
 from .scope import scope_of
 
 MIN_MEMBERS = 2
+
+
+def _name(unit):
+    """A unit as the messages name it: a closed one with its last day, told from today's namesake."""
+    return formats.until(unit.name, unit.valid_to) if unit.valid_to else unit.name
 
 
 def group_validate(*, user, group: UnitGroup, members) -> list[Unit]:
@@ -44,10 +49,10 @@ def group_validate(*, user, group: UnitGroup, members) -> list[Unit]:
         if owner is not None and not unit.path.startswith(owner.path):
             member_errors.append(
                 _("“%(unit)s” không thuộc %(owner)s: đơn vị thành viên phải thuộc đơn vị quản lý.")
-                % {"unit": unit.name, "owner": owner.name}
+                % {"unit": _name(unit), "owner": _name(owner)}
             )
         elif not scope.covers(unit, MANAGE):
-            member_errors.append(_("“%(unit)s” nằm ngoài phạm vi bạn quản trị.") % {"unit": unit.name})
+            member_errors.append(_("“%(unit)s” nằm ngoài phạm vi bạn quản trị.") % {"unit": _name(unit)})
     # In tree order, a unit inside another member comes right after one that holds it.
     for outer, inner in zip(members, members[1:], strict=False):
         if inner.path.startswith(outer.path):
@@ -56,7 +61,7 @@ def group_validate(*, user, group: UnitGroup, members) -> list[Unit]:
                     "“%(inner)s” trực thuộc “%(outer)s”: số liệu của đơn vị cấp trên đã gồm đơn vị cấp "
                     "dưới, hãy chỉ chọn một trong hai."
                 )
-                % {"inner": inner.name, "outer": outer.name}
+                % {"inner": _name(inner), "outer": _name(outer)}
             )
     if member_errors:
         errors["members"] = member_errors

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 
@@ -99,6 +100,12 @@ class UnitGroupCreateView(UserFormKwargsMixin, CreateOnceMixin, generic.CreateVi
             messages.error(request, _("Chỉ quản trị viên của đơn vị mới lập được cụm, khối thi đua."))
             return HttpResponseRedirect(reverse("registry:group_list"))
         return super().get(request, *args, **kwargs)
+
+    def get_initial(self):
+        """Start from the user's own administered unit, an open one first."""
+        units = list(scope_of(self.request.user).top_units(MANAGE).order_by("depth", "path")[:20])
+        owner = next((unit for unit in units if unit.valid_to is None), units[0] if units else None)
+        return {"owner": owner, "first_year": timezone.localdate().year}
 
     def form_valid(self, form):
         data = form.cleaned_data

@@ -480,3 +480,9 @@ def test_the_change_log_and_history_page_show_a_group_to_those_who_may_see_it(cl
     assert client.get(history_url).status_code == 404
     client.force_login(people["other"])
     assert group.name not in client.get(reverse("registry:changelog")).content.decode()
+
+
+def test_the_create_form_starts_from_the_user_s_own_administered_unit(client, tree, people):
+    client.force_login(people["admin"])
+    form = client.get(reverse("registry:group_create")).context["form"]
+    assert form.initial["owner"] == tree.p
