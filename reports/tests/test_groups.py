@@ -486,3 +486,22 @@ def test_the_create_form_starts_from_the_user_s_own_administered_unit(client, tr
     client.force_login(people["admin"])
     form = client.get(reverse("registry:group_create")).context["form"]
     assert form.initial["owner"] == tree.p
+
+
+def test_the_list_counts_a_group_s_rows_from_the_kept_counts_exactly(client, tree, people, group, fields):
+    register(tree.b1, field=fields.economy)
+    client.force_login(people["viewer"])
+    for params in [{"group": group.pk}, {"group": group.pk, "year": 2023, "kind": Kind.INDIVIDUAL.value}]:
+        response = client.get(reverse("registry:registration_list"), params)
+        rows = Registration.objects.alive().filter(path_q("unit__path", [tree.a.path, tree.b.path]))
+        if "year" in params:
+            rows = rows.filter(year=2023, initiative__kind=Kind.INDIVIDUAL)
+        assert response.context["paginator"].count == rows.count()
+    with CaptureQueriesContext(connection) as captured:
+        from registry.listcount import tally_count
+
+        counted = Registration.objects.counted().filter(path_q("unit__path", [tree.a.path, tree.b.path]))
+        assert (
+            tally_count(people["viewer"], {"group": group, "year": 2023}) == counted.filter(year=2023).count()
+        )
+    assert any("registry_tally" in query["sql"] for query in captured.captured_queries)
