@@ -485,12 +485,12 @@ def child_workbook(kind, unit_pk, year):
     from django.db import connection, transaction
 
     from registry.models import Unit
-    from reports import exports, queries
+    from reports import exports, selectors
     from reports.periods import Period
 
     unit = Unit.objects.get(pk=unit_pk)
     user = get_user_model().objects.get(username=USERNAME)
-    rows = queries.registrations(user, unit, Period.year(year)).count()
+    rows = selectors.registrations(user, unit, Period.year(year)).count()
     baseline = peak_memory_mb()
     started = time.perf_counter()
     if kind == "ours":

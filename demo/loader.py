@@ -30,6 +30,7 @@ from registry.models import (
     AwardForm,
     Campaign,
     Decision,
+    Field,
     Membership,
     Proposal,
     Registration,
@@ -271,6 +272,8 @@ class DemoLoader(Generator):
         to show what such a user sees.
         """
         self.tree.build_tree()
+        # The province reports its new-countryside models apart, beside the four standard fields.
+        Field.objects.filter(name=data.COUNTRYSIDE).update(reported_apart=True)
         self.load_bac_kan_city()
         self.load_bach_thong()
         self.load_yen_bai_bloc()

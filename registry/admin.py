@@ -296,8 +296,8 @@ class FieldAdmin(NationalListAdmin, VersionedAdminMixin, SimpleHistoryAdmin):
     """The national list of fields: staff may read it, only superusers change it (never delete:
     a field no longer used is retired with ``is_active``, the models filed under it keep it)."""
 
-    list_display = ["name", "standard", "order", "is_active"]
-    list_filter = ["standard", "is_active"]
+    list_display = ["name", "standard", "order", "is_active", "reported_apart"]
+    list_filter = ["standard", "is_active", "reported_apart"]
 
     def save_model(self, request, obj, form, change):
         services.field_save(user=request.user, field=obj, version=self.version(form))

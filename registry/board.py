@@ -24,6 +24,7 @@ and the workbook (``workbook``), and every count links to the model list's rows 
 import datetime
 import io
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Sum
 from django.db.models.functions import Substr
@@ -31,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import formats
 from .choices import Evaluation, ReviewState
 from .models import OwnTally, Registration, Unit
 from .querysets import path_q
@@ -96,7 +98,7 @@ class Row:
     @property
     def percent(self):
         """The share of the asked units that have registered, or None when none is asked."""
-        return None if not self.asked else self.registered * 100 / self.asked
+        return None if not self.asked else Decimal(self.registered * 100) / self.asked
 
     @property
     def overdue(self):
@@ -329,7 +331,7 @@ def overdue_text(row):
 
 def line(row):
     """The cells of one row as the workbook writes them (the percentage rounded to one decimal)."""
-    percent = None if row.percent is None else round(row.percent, 1)
+    percent = None if row.percent is None else float(formats.rounded_percent(row.percent))
     return [row.unit.name, *[row.counts.get(key, 0) for key in COUNT_KEYS], row.registered, row.asked,
             percent, overdue_text(row)]  # fmt: skip
 

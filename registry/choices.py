@@ -24,6 +24,18 @@ class UnitType(models.TextChoices):
     RESIDENTIAL = "residential", _("Thôn, tổ dân phố, khu dân cư")
 
 
+# The party committees among the unit types: participation says "chi, đảng bộ" only of these.
+PARTY_UNIT_TYPES = {
+    UnitType.PROVINCE,
+    UnitType.DISTRICT,
+    UnitType.BLOC,
+    UnitType.COMMUNE,
+    UnitType.GRASSROOTS,
+    UnitType.CELL,
+    UnitType.ARMED,  # the party committees of the military and the police
+}
+
+
 class StandardField(models.TextChoices):
     """The four standard fields every local field rolls up into."""
 

@@ -20,7 +20,7 @@ from .choices import (
     StandardField,
 )
 from .forms import DateInput, unit_label, use_autocomplete
-from .models import Campaign, Decision, Field, Initiative, Proposal, Registration, Unit, UnitGroup
+from .models import AwardForm, Campaign, Decision, Field, Initiative, Proposal, Registration, Unit, UnitGroup
 from .querysets import path_q, scope_paths
 from .widgets import Autocomplete, QuickSelect
 
@@ -223,6 +223,9 @@ class RegistrationFilterSet(StyledFilterSet):
     commended = django_filters.ChoiceFilter(
         choices=BOOLEAN_CHOICES, method="filter_commended", label=_("Đã được khen thưởng")
     )
+    award_form = django_filters.ModelChoiceFilter(
+        queryset=AwardForm.objects.all(), method="filter_award_form", label=_("Hình thức khen thưởng")
+    )
     proposed_recognition = django_filters.ChoiceFilter(
         choices=BOOLEAN_CHOICES, method="filter_proposed", label=_("Đã được đề nghị công nhận")
     )
@@ -286,6 +289,13 @@ class RegistrationFilterSet(StyledFilterSet):
 
     def filter_commended(self, qs, name, value):
         return qs.filter(is_commended=value == "true")
+
+    def filter_award_form(self, qs, name, value):
+        # Commended with this form by a decision still in force (the report's count by award form).
+        covered = Decision.registrations.through.objects.filter(
+            decision__award_form=value, decision__kind=DecisionKind.COMMENDATION, decision__is_deleted=False
+        )
+        return qs.filter(pk__in=covered.values("registration_id"))
 
     def filter_proposed(self, qs, name, value):
         column = {"proposed_recognition": "proposed_for_recognition"}.get(name, "proposed_for_commendation")

@@ -48,11 +48,13 @@ def home_year(user, today=None):
 
 
 def home_figures(user, year, today=None):
-    """Return the counts the home page shows and its steps read, over the rows ``user`` may see. Two queries.
+    """Return the counts of work the home page shows and its steps read, over the rows ``user`` may
+    see. Two queries.
 
-    ``year``'s registrations, those not evaluated, the year before's and those of it not carried
-    into ``year``; the drafts and returned rows; the rows of last year (today's) not carried over
-    into this one; the rows waiting at the user's units.
+    ``year``'s rows not evaluated, the year before's not carried into ``year``; the drafts and
+    returned rows; the rows of last year (today's) not carried over into this one; the rows
+    waiting at the user's units. The year's figures themselves are the report's
+    (``reports.selectors``), read by the view.
     """
     today = today or timezone.localdate()
     registrations = Registration.objects.restrict(user).alive()
@@ -61,13 +63,11 @@ def home_figures(user, year, today=None):
     )
     registrations = registrations.alias(renewed=Exists(renewed))
     figures = registrations.aggregate(
-        this_year=Count("pk", filter=Q(year=year)),
         pending=Count(
             "pk",
             filter=Q(year=year, evaluation=Evaluation.PENDING)
             & ~Q(review_state__in=[ReviewState.DRAFT, ReviewState.RETURNED]),
         ),
-        last_year=Count("pk", filter=Q(year=year - 1)),
         not_renewed=Count("pk", filter=Q(year=year - 1, renewed=False)),
         to_carry=Count("pk", filter=Q(year=today.year - 1, renewed=False)),
         drafts=Count("pk", filter=Q(review_state=ReviewState.DRAFT)),

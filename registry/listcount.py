@@ -34,7 +34,13 @@ MEASURE_FILTERS = (
 )
 DIMENSION_FILTERS = ("unit", "group", "year", "year_from", "year_to", "field", "standard_field", "structure")
 IGNORED = ("o",)
-_BY_PARAMS = {frozenset(m.params.items()): m.key for m in TALLY_MEASURES}
+# The count of each set of filters: the first measure counting it (the sums of results share
+# their rows' filters, but are not counts).
+_BY_PARAMS = {}
+for _measure in TALLY_MEASURES:
+    if not _measure.column:
+        _BY_PARAMS.setdefault(frozenset(_measure.params.items()), _measure.key)
+del _measure
 
 
 def list_count(user, cleaned_data, queryset):

@@ -8,7 +8,7 @@ columns ``registry.recognition`` keeps on each registration.
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 
 from registry.choices import (
     LEVEL_RANK,
@@ -29,6 +29,15 @@ class Measure:
     key: str
     q: Q
     params: dict
+    # A sum of this registration column instead of a count (the results: people, money, workdays).
+    column: str | None = None
+
+    def aggregate(self, within=None):
+        """Return the aggregate of this measure over the registrations matching ``within`` too."""
+        q = self.q if within is None else within & self.q
+        if self.column:
+            return Sum(self.column, filter=q, default=0)
+        return Count("pk", filter=q)
 
 
 def _measures():
@@ -83,6 +92,50 @@ def _measures():
 
 
 MEASURES = list(_measures())
+
+
+def _detail_measures():
+    """The finer figures reports quote, beside the main ones; counted in the summary only."""
+    effective = Q(evaluation=Evaluation.EFFECTIVE)
+    for kind in Kind:
+        # "N mô hình đánh giá hiệu quả, trong đó A tập thể, B cá nhân"
+        yield Measure(
+            f"effective_{kind.value}",
+            effective & Q(initiative__kind=kind),
+            {"evaluation": Evaluation.EFFECTIVE.value, "kind": kind.value},
+        )
+    for level in Level:
+        # "N mô hình đăng ký cấp huyện, trong đó M mô hình đánh giá hiệu quả"
+        yield Measure(
+            f"effective_level_{level.value}",
+            effective & Q(level=level),
+            {"evaluation": Evaluation.EFFECTIVE.value, "level": level.value},
+        )
+    for grade in Grade:
+        for kind in Kind:
+            # "N mô hình tiêu biểu, trong đó A tập thể, B cá nhân"
+            yield Measure(
+                f"grade_{grade.value}_{kind.value}",
+                Q(initiative__grade=grade, initiative__kind=kind),
+                {"grade": grade.value, "kind": kind.value},
+            )
+    for kind in Kind:
+        yield Measure(
+            f"commended_{kind.value}",
+            Q(is_commended=True, initiative__kind=kind),
+            {"commended": "true", "kind": kind.value},
+        )
+    # The results the registrations report, summed (a registration without them adds nothing).
+    for key, column in (
+        ("results_people", "people_reached"),
+        ("results_money", "money_mobilised"),
+        ("results_workdays", "workdays"),
+    ):
+        yield Measure(key, Q(), {}, column=column)
+
+
+DETAIL_MEASURES = list(_detail_measures())
+SUM_KEYS = [m.key for m in DETAIL_MEASURES if m.column]
 # Level × grade ("02 mô hình cấp Đảng ủy Khối và 122 mô hình, 09 điển hình cấp cơ sở").
 LEVEL_GRADE_MEASURES = [
     Measure(
@@ -93,10 +146,14 @@ LEVEL_GRADE_MEASURES = [
     for level in Level
     for grade in Grade
 ]
-MEASURE_PARAMS = {measure.key: measure.params for measure in MEASURES + LEVEL_GRADE_MEASURES}
+MEASURE_PARAMS = {
+    measure.key: measure.params for measure in MEASURES + LEVEL_GRADE_MEASURES + DETAIL_MEASURES
+}
 
 # The tally keeps every measure but the standard fields, which come from its field column.
-TALLY_MEASURES = [m for m in MEASURES + LEVEL_GRADE_MEASURES if not m.key.startswith("field_")]
+TALLY_MEASURES = [
+    m for m in MEASURES + LEVEL_GRADE_MEASURES + DETAIL_MEASURES if not m.key.startswith("field_")
+]
 TALLY_KEYS = [m.key for m in TALLY_MEASURES]
 
 # A unit's own registrations of a year, by review state and evaluation (``registry.OwnTally``):

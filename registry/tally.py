@@ -57,7 +57,7 @@ def _counted(queryset, group_by, measures=TALLY_MEASURES):
     return (
         queryset.annotate(quarter=ExtractYear("registered_on") * 10 + ExtractQuarter("registered_on"))
         .values(*group_by)
-        .annotate(**{m.key: Count("pk", filter=m.q) for m in measures})
+        .annotate(**{m.key: m.aggregate() for m in measures})
         .order_by()
     )
 

@@ -37,7 +37,7 @@ def cached(user, root, period, name, compute):
 
     ``name`` must say everything else the value depends on (the function, the page).
     """
-    from .queries import Source
+    from .selectors.figures import Source
 
     if not Source(user, root, period, period.previous()).tally:
         return compute()

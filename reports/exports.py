@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from registry import celltext
 
-from . import queries, tables
+from . import quoted, selectors, tables
 
 FONT_NAME = "Times New Roman"
 NUMBER = "#,##0"
@@ -175,17 +175,20 @@ def summary_workbook(user, root, period, today=None, progress=None):
     ``progress(rows)`` is called every ``PROGRESS_EVERY`` rows of the list, for a progress bar.
     """
     today = today or timezone.localdate()
-    units = queries.unit_table(user, root, period)
-    fields = queries.field_table(user, root, period)
-    header = queries.issuing_header(root)
+    units = selectors.unit_table(user, root, period)
+    fields = selectors.field_table(user, root, period)
+    header = selectors.issuing_header(root)
     # Returned open: the caller reads it and closes it, which deletes it.
     output = tempfile.TemporaryFile()  # noqa: SIM115
     workbook = Book(output)
-    drafts = queries.draft_count(user, root, period)
+    drafts = selectors.draft_count(user, root, period)
     summary_sheet(workbook, root, period, units, header, today, drafts)
     field_sheet(workbook, root, period, fields)
-    list_sheet(workbook, root, period, queries.registration_rows(user, root, period), progress)
-    decision_sheet(workbook, root, period, queries.decision_rows(user, root, period))
+    summary = selectors.summary(user, root, period)
+    found = quoted.sections(summary, selectors.awards(user, root, period), selectors.fields_apart(fields))
+    quoted_sheet(workbook, root, period, found)
+    list_sheet(workbook, root, period, selectors.registration_rows(user, root, period), progress)
+    decision_sheet(workbook, root, period, selectors.decision_rows(user, root, period))
     workbook.close()
     output.seek(0)
     return output
@@ -355,6 +358,51 @@ def field_sheet(workbook, root, period, fields):
         + [sheet.cell(fields["total"][c.key], "total_number") for c in columns]
     )
     sheet.merge(1, 2)
+
+
+UNIT_TEXT = {
+    quoted.MODELS: _("mô hình"),
+    quoted.PEOPLE: _("người"),
+    quoted.MONEY: _("đồng"),
+    quoted.WORKDAYS: _("ngày công"),
+}
+
+
+def quoted_sheet(workbook, root, period, sections):
+    """Sheet "Số liệu trích dẫn": the figures reports quote, as on the report page (``reports.quoted``).
+
+    A line's parts ("trong đó ...") follow it, indented; every figure is a number.
+    """
+    sheet = Sheet(workbook, _("Số liệu trích dẫn"), [6, 62, 16, 12], title_rows="4:4", freeze="A5")
+    sheet.line(
+        _("SỐ LIỆU TRÍCH DẪN VỀ MÔ HÌNH, ĐIỂN HÌNH “DÂN VẬN KHÉO” %(period)s")
+        % {"period": period.label.upper()},
+        "title",
+        height=24,
+    )
+    sheet.line(root.name, "subtitle")
+    sheet.append()
+    sheet.append(
+        [sheet.cell(_("STT"), "th"), sheet.cell(_("Chỉ tiêu"), "th"), sheet.cell(_("Số liệu"), "th"),
+         sheet.cell(_("Đơn vị tính"), "th")]
+    )  # fmt: skip
+    for index, section in enumerate(sections, start=1):
+        sheet.append(
+            [sheet.cell(roman(index), "total"), sheet.cell(str(section.title), "td_bold"),
+             sheet.cell(None, "total"), sheet.cell(None, "total")]
+        )  # fmt: skip
+        for number, line in enumerate(section.lines, start=1):
+            unit = str(UNIT_TEXT[line.unit])
+            sheet.append(
+                [sheet.cell(number, "td_center"), sheet.cell(str(line.label), "td"),
+                 sheet.cell(line.value, "td_number"), sheet.cell(unit, "td_center")]
+            )  # fmt: skip
+            for part in line.parts:
+                label = _("   trong đó: %(part)s") % {"part": str(part.label).lower()}
+                sheet.append(
+                    [sheet.cell(None, "td_center"), sheet.cell(label, "td"),
+                     sheet.cell(part.value, "td_number"), sheet.cell(unit, "td_center")]
+                )  # fmt: skip
 
 
 def roman(number):

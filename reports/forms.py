@@ -18,7 +18,7 @@ class ReportFilterForm(forms.Form):
     """Choose the report's root unit (kept as a hidden value; the page links to the others) and period.
 
     The unit is only parsed here; whether the user may see it is decided by
-    ``queries.report_root``, which starts from the user's scope and answers 404 outside it.
+    ``selectors.report_root``, which starts from the user's scope and refuses a unit outside it.
     """
 
     unit = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

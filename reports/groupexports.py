@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from . import groups, queries, tables
+from . import groups, selectors, tables
 from .exports import Book, Sheet, group_headers, number_style, party_header, unit_name
 
 
@@ -19,7 +19,7 @@ def group_workbook(user, group, period, today=None):
     today = today or timezone.localdate()
     table = groups.group_unit_table(user, group, period)
     summary = groups.group_summary(user, group, period)
-    header = queries.issuing_header(group.owner)
+    header = selectors.issuing_header(group.owner)
     # Returned open: the caller streams it and closes it, which deletes it.
     output = tempfile.TemporaryFile()  # noqa: SIM115
     book = Book(output)

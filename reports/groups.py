@@ -9,7 +9,7 @@ counted once.
 The counts come from the kept counts (``Tally``) of the member units, one query for all of
 them, when the user may read a member's whole subtree and the period falls on the tally's
 grain; otherwise that member is counted from the registrations the user may see, as
-``queries.Source`` does, one query for all such members. Either way a fixed number of queries,
+``selectors.figures.Source`` does, one query for all such members. Either way a fixed number of queries,
 whatever the number of members and registrations.
 """
 
@@ -18,19 +18,20 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registry.choices import Grade, Kind, RegistrationStatus, StandardField
+from registry.choices import PARTY_UNIT_TYPES, Grade, Kind, RegistrationStatus, StandardField
 from registry.defaults import default_year
 from registry.formats import grouped
-from registry.measures import LEVEL_GRADE_MEASURES, MEASURES
+from registry.measures import DETAIL_MEASURES, LEVEL_GRADE_MEASURES, MEASURES
 from registry.models import Registration, Tally, UnitGroup
 from registry.querysets import path_q
 from registry.scope import scope_of
 
 from . import tables
 from .periods import REPORTED
-from .queries import ALL_KEYS, PARTY_UNIT_TYPES, _counts, _tally_by_period, _with_change
+from .selectors.figures import ALL_KEYS, SUMMARY_MEASURES, _counts, _tally_by_period, _with_change
 
 MEASURE_KEYS = [m.key for m in MEASURES]
+SUMMARY_KEYS = [m.key for m in SUMMARY_MEASURES]
 LEVEL_GRADE_KEYS = [m.key for m in LEVEL_GRADE_MEASURES]
 
 
@@ -73,7 +74,7 @@ def _member_counts(user, members, period):
             default=Value(0),
             output_field=IntegerField(),
         )
-        measures = MEASURES + LEVEL_GRADE_MEASURES
+        measures = MEASURES + LEVEL_GRADE_MEASURES + DETAIL_MEASURES
         rows = (
             Registration.objects.restrict(user)
             .alive()
@@ -137,6 +138,9 @@ def group_figures(user, group, period):
     total = _with_change(
         {k: total_current[k] for k in MEASURE_KEYS}, {k: total_previous[k] for k in MEASURE_KEYS}
     )
+    whole = _with_change(
+        {k: total_current[k] for k in SUMMARY_KEYS}, {k: total_previous[k] for k in SUMMARY_KEYS}
+    )
     participation = {
         "existed": len(rows),
         "participating": sum(1 for row in rows if row["current"]["total"]),
@@ -144,7 +148,7 @@ def group_figures(user, group, period):
         "unit_types": sorted({row["unit"]["unit_type"] for row in rows}),
         "total": total["current"]["total"],
     }
-    summary = {**total, "by_level_grade": {k: total_current[k] for k in LEVEL_GRADE_KEYS}}
+    summary = {**whole, "by_level_grade": {k: total_current[k] for k in LEVEL_GRADE_KEYS}}
     figures = {
         "table": {"rows": rows, "total": total, "participation": participation},
         "summary": summary,
@@ -156,13 +160,13 @@ def group_figures(user, group, period):
 def group_summary(user, group, period):
     """Return every measure of the group for the period and the same period last year, with the change.
 
-    The shape of ``queries.summary``: current, previous, change, percent and by_level_grade.
+    The shape of ``selectors.summary``: current, previous, change, percent and by_level_grade.
     """
     return group_figures(user, group, period)["summary"]
 
 
 def group_unit_table(user, group, period):
-    """Return the table by member unit, in the shape of ``queries.unit_table``: rows, total, participation.
+    """Return the table by member unit, in the shape of ``selectors.unit_table``: rows, total, participation.
 
     Participation: the members with at least one registration in the period, of all members.
     """
@@ -205,7 +209,12 @@ SUMMARY_LINES = [
     ("commended", gettext_lazy("Được khen thưởng"), False),
     ("proposed_recognition", gettext_lazy("Đề nghị công nhận"), False),
     ("proposed_commendation", gettext_lazy("Đề nghị khen thưởng"), False),
+    # The results the registrations report, summed: no rows of their own to list.
+    ("results_people", gettext_lazy("Số người tham gia, hưởng lợi"), False),
+    ("results_money", gettext_lazy("Kinh phí huy động (đồng)"), False),
+    ("results_workdays", gettext_lazy("Ngày công"), False),
 ]
+SUMS = {"results_people", "results_money", "results_workdays"}
 
 
 def summary_lines(summary):
@@ -214,6 +223,7 @@ def summary_lines(summary):
         {
             "key": key,
             "label": str(label),
+            "is_sum": key in SUMS,
             "indented": indented,
             "current": summary["current"][key],
             "previous": summary["previous"][key],

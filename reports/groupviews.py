@@ -78,6 +78,9 @@ class GroupReportView(GroupReportMixin, generic.TemplateView):
         ]
         lines = groups.summary_lines(summary)
         for line in lines:
+            if line["is_sum"]:  # the results summed have no rows of their own
+                line["url"] = line["previous_url"] = None
+                continue
             line["url"] = self.count_url(whole, line["key"], line["current"])
             line["previous_url"] = self.count_url(whole, line["key"], line["previous"], period.previous())
         query = urlencode(self.page_params())

@@ -1,20 +1,19 @@
 """The columns of the report tables, described once for the HTML page and the workbook.
 
-A column shows one measure of ``queries.MEASURES`` (or the change on last year); columns are
+A column shows one measure of ``registry.measures.MEASURES`` (or the change on last year); columns are
 grouped under two-row headers the way review conferences print them ("Biểu 1").
 """
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registry.choices import Kind, Level, RegistrationStatus, StandardField, UnitType
-from registry.formats import grouped
+from registry.formats import grouped, percent
 
 CHANGE = "change_total"
 
@@ -111,11 +110,7 @@ def value_of(figures, key):
 def percent_text(value):
     """Return a change in per cent as every page and workbook writes it: half up to one decimal,
     signed, with the language's decimal mark ("+56,3%"; in English "+56.3%")."""
-    if value is None:
-        return ""
-    rounded = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    text = f"{rounded:+.1f}%"
-    return text if (get_language() or "").startswith("en") else text.replace(".", ",")
+    return percent(value, signed=True)
 
 
 def review_text(counts, drafts, drafts_counted):

@@ -14,7 +14,7 @@ from registry.models import Unit
 from registry.text import fold
 from worker import recovery
 
-from . import cache, exports, queries
+from . import cache, exports, selectors
 from .forms import ReportFilterForm
 from .models import Workbook, WorkbookStatus
 from .periods import REPORTED
@@ -37,7 +37,7 @@ def build_workbook(workbook_id: int) -> str:
     period = form.get_period(default_year=lambda: timezone.localdate().year)
     period = period.in_structure(form.chosen_structure or REPORTED)
     rows = Workbook.objects.filter(pk=workbook.pk)
-    total = queries.summary(user, root, period)["current"]["total"]
+    total = selectors.summary(user, root, period)["current"]["total"]
     rows.update(status=WorkbookStatus.RUNNING, rows_total=total, rows_done=0)
     try:
         with exports.summary_workbook(
@@ -85,8 +85,13 @@ def warm_figures(unit_ids: list[int]) -> int:
     for root in roots:
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
-                period = queries.report_period(user, root, ReportFilterForm({}))
-                for figures in (queries.summary, queries.unit_table, queries.field_table, queries.trend):
+                period = selectors.report_period(user, root, ReportFilterForm({}))
+                for figures in (
+                    selectors.summary,
+                    selectors.unit_table,
+                    selectors.field_table,
+                    selectors.trend,
+                ):
                     figures(user, root, period)
     return len(roots)
 

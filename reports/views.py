@@ -1,7 +1,8 @@
 """The leaders' dashboard, the report tables and the Excel download.
 
-The views only read the picker and arrange what ``queries`` returns into plain dicts and
-lists with their links; every number comes from ``queries`` and templates never compute.
+The views only read the picker and arrange what ``reports.selectors`` returns into plain dicts
+and lists with their links; every number comes from the selectors and templates never compute.
+A root the user may not see (``RootNotFound``) answers 404.
 """
 
 from urllib.parse import urlencode
@@ -17,7 +18,7 @@ from registry.choices import Grade, Kind, Level, RegistrationStatus
 from registry.measures import MEASURE_PARAMS
 from registry.text import fold
 
-from . import cache, queries, services, tables
+from . import cache, quoted, selectors, services, tables
 from .forms import ReportFilterForm
 from .models import Workbook, WorkbookStatus
 from .periods import CURRENT, REPORTED, PeriodKind, Structure
@@ -42,8 +43,11 @@ class ReportMixin:
     def setup_report(self):
         user = self.request.user
         self.form = ReportFilterForm(self.request.GET)
-        self.root = queries.report_root(user, self.form.unit_id)
-        self.period = queries.report_period(user, self.root, self.form)
+        try:
+            self.root = selectors.report_root(user, self.form.unit_id)
+        except selectors.RootNotFound as error:
+            raise Http404(str(error)) from error
+        self.period = selectors.report_period(user, self.root, self.form)
 
     def get(self, request, *args, **kwargs):
         self.setup_report()
@@ -100,7 +104,7 @@ class ReportMixin:
         return {"value": value, "url": self.count_url(unit_pk, key, value, period, **extra)}
 
     def picker_context(self, children):
-        picker = queries.picker_units(self.request.user, self.root)
+        picker = selectors.picker_units(self.request.user, self.root)
         return {
             "form": self.form,
             "root": self.root,
@@ -140,7 +144,7 @@ class ReportMixin:
                 ("review_returned", _("trả lại để bổ sung")),
             )
         ]
-        drafts = queries.draft_count(self.request.user, self.root, self.period)
+        drafts = selectors.draft_count(self.request.user, self.root, self.period)
         params = {"unit": self.root.pk, **self.period.with_drafts().list_params(), "review_state": "draft"}
         return {
             "states": states,
@@ -149,6 +153,30 @@ class ReportMixin:
             "drafts_counted": self.period.drafts,
             "toggle_url": self.page_url(self.root.pk, period=self.period.with_drafts(not self.period.drafts)),
         }
+
+    def quoted_sections(self, summary, fields):
+        """The figures reports quote beside the tables (``reports.quoted``), each linked to its rows.
+
+        The dashboard and the report page show the same sections, from the same function.
+        """
+        user, root, period = self.request.user, self.root, self.period
+        found = quoted.sections(summary, selectors.awards(user, root, period), selectors.fields_apart(fields))
+        base = {"unit": root.pk, **period.list_params()}
+
+        def line(item):
+            url = list_url({**base, **item.params}) if item.params is not None and item.value else None
+            return {
+                "label": item.label,
+                "value": item.value,
+                "text": item.text,
+                "url": url,
+                "parts": [line(part) for part in item.parts],
+            }
+
+        return [
+            {"key": section.key, "title": section.title, "lines": [line(item) for item in section.lines]}
+            for section in found
+        ]
 
     def level_grade_rows(self, summary):
         """Return the table by registration level × grade, for the levels that have registrations."""
@@ -173,7 +201,7 @@ class ReportMixin:
         """
         columns = tables.columns_of(groups)
         children = [row["unit"] for row in table["rows"] if not row["unit"]["is_root"]]
-        unfolding = queries.branches_with_formers(self.root, children) if self.period.current else set()
+        unfolding = selectors.branches_with_formers(self.root, children) if self.period.current else set()
         rows = []
         for row in table["rows"]:
             unit = row["unit"]
@@ -248,10 +276,10 @@ class DashboardView(ReportMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, root, period = self.request.user, self.root, self.period
-        summary = queries.summary(user, root, period)
-        units = queries.unit_table(user, root, period)
-        fields = queries.field_table(user, root, period)
-        trend = queries.trend(user, root, period)
+        summary = selectors.summary(user, root, period)
+        units = selectors.unit_table(user, root, period)
+        fields = selectors.field_table(user, root, period)
+        trend = selectors.trend(user, root, period)
         field_groups = tables.field_groups()
         field_rows, field_total = self.field_rows(fields, field_groups)
         context.update(self.picker_context(units["rows"]))
@@ -263,6 +291,7 @@ class DashboardView(ReportMixin, generic.TemplateView):
             breakdowns=self.breakdowns(summary["current"]),
             grades=[grade.label for grade in Grade],
             level_grade_rows=self.level_grade_rows(summary),
+            quoted_sections=self.quoted_sections(summary, fields),
             field_groups=field_groups,
             field_rows=field_rows,
             field_total=field_total,
@@ -401,8 +430,8 @@ class ReportView(ReportMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, root, period = self.request.user, self.root, self.period
-        units = queries.unit_table(user, root, period)
-        fields = queries.field_table(user, root, period)
+        units = selectors.unit_table(user, root, period)
+        fields = selectors.field_table(user, root, period)
         unit_groups = tables.unit_groups(tables.levels_present(units["total"]["current"]))
         field_groups = tables.field_groups()
         # The rows with their links and cells depend only on the figures, the root and the
@@ -413,14 +442,14 @@ class ReportView(ReportMixin, generic.TemplateView):
         field_rows, field_total = cache.cached(
             user, root, period, "report_field_rows", lambda: self.field_rows(fields, field_groups)
         )
-        summary = queries.summary(user, root, period)
+        summary = selectors.summary(user, root, period)
         context.update(self.picker_context(units["rows"]))
         context.update(
             grades=[grade.label for grade in Grade],
             level_grade_rows=self.level_grade_rows(summary),
             review_states=self.review_states(summary),
-            proposed=self.proposed(summary["current"]),
-            header=queries.issuing_header(root),
+            quoted_sections=self.quoted_sections(summary, fields),
+            header=selectors.issuing_header(root),
             today=timezone.localdate(),
             report_docx_url=self.page_url(root.pk, "reports:report_docx"),
             participation_line=tables.participation_text(units, period),
@@ -434,23 +463,6 @@ class ReportView(ReportMixin, generic.TemplateView):
             participation=units["participation"],
         )
         return context
-
-    def proposed(self, current):
-        """Return the figures proposed to a higher level, for recognition and for commendation, by kind."""
-        return [
-            {
-                "label": label,
-                "total": self.cell_link(current, column, self.root.pk),
-                "kinds": [
-                    {"label": kind.label, **self.cell_link(current, f"{column}_{kind.value}", self.root.pk)}
-                    for kind in Kind
-                ],
-            }
-            for column, label in (
-                ("proposed_recognition", _("Đề nghị công nhận")),
-                ("proposed_commendation", _("Đề nghị khen thưởng")),
-            )
-        ]
 
 
 class FormerUnitsView(ReportMixin, generic.TemplateView):
@@ -472,8 +484,8 @@ class FormerUnitsView(ReportMixin, generic.TemplateView):
         parent = self.request.GET.get("parent", "")
         if parent.isdecimal() and int(parent) != self.root.pk:
             try:
-                self.parent = queries.report_root(self.request.user, int(parent))
-            except Http404:
+                self.parent = selectors.report_root(self.request.user, int(parent))
+            except selectors.RootNotFound:
                 self.parent = None
 
     def get_template_names(self):
@@ -484,12 +496,12 @@ class FormerUnitsView(ReportMixin, generic.TemplateView):
         user, unit, period = self.request.user, self.root, self.period
         # The columns of the table the rows go into: the levels present in its total.
         table_root = self.parent or unit
-        totals = queries.unit_table(user, table_root, period)["total"]["current"]
+        totals = selectors.unit_table(user, table_root, period)["total"]["current"]
         groups = tables.unit_groups(tables.levels_present(totals))
         columns = tables.columns_of(groups)
         own = self.request.GET.get("own") == "1"
         rows = []
-        for row in queries.former_table(user, unit, period, own=own):
+        for row in selectors.former_table(user, unit, period, own=own):
             former = row["unit"]
             as_it_was = period.in_structure(REPORTED)
             # The rows of a root's own row have no list filter of their own: no links.
@@ -513,7 +525,7 @@ class FormerUnitsView(ReportMixin, generic.TemplateView):
             unit_column_count=2 + len(columns),
             total=None
             if own
-            else {"cells": [self.cell(queries.summary(user, unit, period), c, unit.pk) for c in columns]},
+            else {"cells": [self.cell(selectors.summary(user, unit, period), c, unit.pk) for c in columns]},
             report_url=self.page_url(table_root.pk, "reports:report"),
             table_root=table_root,
             **self.structure_context(),

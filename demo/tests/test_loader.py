@@ -298,7 +298,7 @@ def test_units_have_unique_codes_and_models_are_searchable_without_diacritics():
 
 def test_cluster_number_one_groups_three_thai_nguyen_wards_owned_by_the_province():
     from reports import groups as group_figures
-    from reports import queries
+    from reports import selectors
     from reports.periods import Period
 
     cluster = UnitGroup.objects.get(name="Cụm thi đua số 1")
@@ -311,7 +311,7 @@ def test_cluster_number_one_groups_three_thai_nguyen_wards_owned_by_the_province
     for year in (2025, 2026):
         period = Period.year(year)
         table = group_figures.group_unit_table(viewer, cluster, period)
-        totals = [queries.summary(viewer, m, period)["current"]["total"] for m in members]
+        totals = [selectors.summary(viewer, m, period)["current"]["total"] for m in members]
         assert [row["current"]["total"] for row in table["rows"]] == totals
         counted = Registration.objects.counted().filter(year=year)
         assert table["total"]["current"]["total"] == sum(

@@ -621,7 +621,7 @@ class FieldForm(VersionMixin, CleanTextMixin, forms.ModelForm):
 
     class Meta:
         model = Field
-        fields = ["name", "standard", "order", "is_active"]
+        fields = ["name", "standard", "order", "is_active", "reported_apart"]
 
 
 def clean_document_upload(document):

@@ -161,6 +161,14 @@ class Field(models.Model):
     standard = models.CharField(_("lĩnh vực chuẩn"), max_length=20, choices=StandardField.choices)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     is_active = models.BooleanField(_("đang dùng"), default=True)
+    reported_apart = models.BooleanField(
+        _("báo cáo riêng"),
+        default=False,
+        help_text=_(
+            "Số mô hình của lĩnh vực này được nêu riêng bên cạnh bốn lĩnh vực chuẩn trong báo cáo "
+            "(ví dụ: xây dựng nông thôn mới)."
+        ),
+    )
     updated_at = models.DateTimeField(_("ngày cập nhật"), auto_now=True)
 
     history = HistoricalRecords()

@@ -9,7 +9,7 @@ transaction of every write, so they live with the writes.
 
 from django.db import models
 
-from ..measures import OWN_KEYS, TALLY_KEYS
+from ..measures import OWN_KEYS, SUM_KEYS, TALLY_KEYS
 
 
 class Counts(models.Model):
@@ -24,8 +24,12 @@ class Counts(models.Model):
 
     # One count column per measure: the list lives in registry.measures, next to the filters
     # that define each measure, so adding a measure adds its column (and a migration).
+    # The results (people reached, money mobilised, workdays) are sums: a province's money runs
+    # past 2³¹ đồng.
     for _key in TALLY_KEYS:
-        locals()[_key] = models.PositiveIntegerField(default=0)
+        locals()[_key] = (
+            models.BigIntegerField(default=0) if _key in SUM_KEYS else models.PositiveIntegerField(default=0)
+        )
     del _key
 
     class Meta:

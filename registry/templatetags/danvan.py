@@ -20,6 +20,12 @@ def money(value):
 
 
 @register.filter
+def percent(value):
+    """A share in per cent, half up to one decimal: 56,3% (English 56.3%); empty values stay empty."""
+    return formats.percent(value)
+
+
+@register.filter
 def day(value):
     """A date as dd/mm/yyyy; empty values stay empty."""
     return "" if value in (None, "") else formats.day(value)

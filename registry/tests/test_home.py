@@ -152,13 +152,15 @@ def test_the_home_page_runs_the_same_queries_as_the_rows_grow(
     client.get(reverse("registry:home"))
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("registry:home"))
+    few = len(few.captured_queries)  # read now: the next request empties the connection's log
     for year in (2025, 2026):
         for _ in range(6):
             RegistrationFactory(initiative=InitiativeFactory(unit=tree.cell), year=year)
     for n in range(4):
         deadline = datetime.date(2026, 4, n + 1)
         CampaignFactory(unit=tree.province, title=f"Đợt {n}", registration_deadline=deadline)
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    client.get(reverse("registry:home"))  # the year's figures are counted again once, then cached
+    with django_assert_max_num_queries(few):
         page = client.get(reverse("registry:home"))
     assert len(page.context["steps"]) >= 5
-    assert len(few.captured_queries) <= 16
+    assert few <= 16

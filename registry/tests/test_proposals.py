@@ -10,7 +10,7 @@ from registry import proposals, services
 from registry.choices import DecisionKind, Level, ProposalOutcome, ProposalStatus, ReviewState, Role
 from registry.measures import MEASURE_PARAMS
 from registry.models import AwardForm, Decision, Proposal, Registration
-from reports import queries
+from reports import selectors
 from reports.periods import Period
 
 from .factories import CampaignFactory, InitiativeFactory, MembershipFactory, RegistrationFactory, UserFactory
@@ -243,7 +243,7 @@ def test_a_decision_refused_by_its_rules_leaves_the_proposal_as_it_was(tree, sen
 def test_proposed_counts_equal_their_lists_and_follow_send_and_withdraw(tree, sent, client):
     period = Period.year(2023)
     superuser = UserFactory(username="sieu", is_superuser=True)
-    current = queries.summary(superuser, tree.province, period)["current"]
+    current = selectors.summary(superuser, tree.province, period)["current"]
     assert (
         current["proposed_recognition"],
         current["proposed_recognition_collective"],
@@ -260,7 +260,7 @@ def test_proposed_counts_equal_their_lists_and_follow_send_and_withdraw(tree, se
 
     proposals.proposal_withdraw(user=tree.editor_a, proposal=sent)
     province = type(tree.province).objects.get(pk=tree.province.pk)  # a new request's, with its revision
-    assert queries.summary(superuser, province, period)["current"]["proposed_recognition"] == 0
+    assert selectors.summary(superuser, province, period)["current"]["proposed_recognition"] == 0
 
 
 # Pages --------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.urls import reverse
 from registry import review, services
 from registry.choices import Evaluation, ReviewAction, ReviewState, Role, UnitType
 from registry.models import Registration, Unit
-from reports import queries
+from reports import selectors
 from reports.periods import Period
 
 from .factories import CampaignFactory, InitiativeFactory, MembershipFactory, RegistrationFactory, UserFactory
@@ -159,14 +159,14 @@ def test_a_draft_or_returned_registration_cannot_be_evaluated(cycle):
 def test_reports_count_from_submitted_on_and_the_drafts_on_request(cycle, superuser):
     act(cycle.editor_commune, ReviewAction.SUBMIT, cycle.first)
     year = Period.year(2026)
-    counted = queries.summary(superuser, Unit.objects.get(pk=cycle.province.pk), year)["current"]
+    counted = selectors.summary(superuser, Unit.objects.get(pk=cycle.province.pk), year)["current"]
     assert (counted["total"], counted["review_submitted"]) == (1, 1)
-    with_drafts = queries.summary(superuser, Unit.objects.get(pk=cycle.province.pk), year.with_drafts())[
+    with_drafts = selectors.summary(superuser, Unit.objects.get(pk=cycle.province.pk), year.with_drafts())[
         "current"
     ]
     assert with_drafts["total"] == 2
     act(cycle.editor_a, ReviewAction.RETURN, cycle.first, comment="Thiếu nội dung")
-    counted = queries.summary(superuser, Unit.objects.get(pk=cycle.province.pk), year)["current"]
+    counted = selectors.summary(superuser, Unit.objects.get(pk=cycle.province.pk), year)["current"]
     assert (counted["total"], counted["review_returned"], counted["review_submitted"]) == (1, 1, 0)
 
 

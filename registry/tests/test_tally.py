@@ -188,7 +188,7 @@ def test_a_registration_counts_in_every_unit_above_it(world):
 def test_cached_figures_change_with_every_write(world):
     from django.contrib.auth import get_user_model
 
-    from reports import queries
+    from reports import selectors
     from reports.periods import Period
 
     admin = get_user_model().objects.create_superuser("quan_tri_cache", password="x")
@@ -197,8 +197,8 @@ def test_cached_figures_change_with_every_write(world):
 
     def total():
         return (
-            queries.summary(admin, province, period)["current"]["total"],
-            queries.unit_table(admin, province, period)["total"]["current"]["total"],
+            selectors.summary(admin, province, period)["current"]["total"],
+            selectors.unit_table(admin, province, period)["total"]["current"]["total"],
         )
 
     assert total() == (0, 0)

@@ -5,9 +5,13 @@ from django.utils import timezone
 from django.views import generic
 
 from registry import home, reminders
+from registry.defaults import default_root
 from registry.models import Campaign, Decision, Initiative, Registration
 from registry.querysets import CHANGE, ancestor_paths
 from registry.scope import scope_of
+from reports import selectors
+from reports.forms import ReportFilterForm
+from reports.views import list_url
 
 
 class HomeView(generic.TemplateView):
@@ -20,6 +24,7 @@ class HomeView(generic.TemplateView):
         user = self.request.user
         chosen = home.home_year(user)
         figures = home.home_figures(user, chosen.year)
+        figures.update(self.year_figures(user, chosen.year))
         campaigns = asked_of(user)
         may_change = scope_of(user).may_change_anything()
         notifications, unread_count = reminders.unread(user)
@@ -41,6 +46,22 @@ class HomeView(generic.TemplateView):
             can_change=may_change,
         )
         return context
+
+    @staticmethod
+    def year_figures(user, year):
+        """The year's and the year before's totals at the user's own unit: the dashboard's figures,
+        from the same selectors, each linked to exactly its rows."""
+        root = default_root(user)
+        if root is None:
+            return {"this_year": 0, "last_year": 0, "this_year_url": None, "last_year_url": None}
+        period = selectors.report_period(user, root, ReportFilterForm({"year": year}))
+        summary = selectors.summary(user, root, period)
+        return {
+            "this_year": summary["current"]["total"],
+            "last_year": summary["previous"]["total"],
+            "this_year_url": list_url({"unit": root.pk, **period.list_params()}),
+            "last_year_url": list_url({"unit": root.pk, **period.previous().list_params()}),
+        }
 
 
 def asked_of(user, limit=10):

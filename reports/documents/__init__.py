@@ -1,6 +1,6 @@
 """The documents leaders sign: the report draft (.docx), the decision draft (.docx), the certificates (PDF).
 
-Every figure comes from the report queries (``reports.queries``), the same functions that feed
+Every figure comes from the report queries (``reports.selectors``), the same functions that feed
 the report page and the workbook; these modules only put them into words and tables.
 
 - ``wording``: numbers, dates and the sentences that quote the figures;

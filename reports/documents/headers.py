@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from registry.choices import UnitType
+from registry.choices import PARTY_UNIT_TYPES, UnitType
 
-from .. import queries
+from .. import selectors
 from . import wording
 
-PARTY_TYPES = queries.PARTY_UNIT_TYPES | {UnitType.COMMISSION}
+PARTY_TYPES = PARTY_UNIT_TYPES | {UnitType.COMMISSION}
 # A committee's header names the party organisation above it: "ĐẢNG BỘ TỈNH BẮC KẠN" over
 # "HUYỆN ỦY BẠCH THÔNG" (Hướng dẫn 36-HD/VPTW); a commission names its committee as it is.
 ORGANISATION = [
@@ -100,7 +100,7 @@ def superior_line(unit, superior):
 
 def report_header(root, today):
     """Return the header of a report of ``root``: number and day left to fill in."""
-    names = queries.issuing_header(root)
+    names = selectors.issuing_header(root)
     party = is_party(root.unit_type)
     kind = "BC"
     symbol = root.short_name or "......"
@@ -117,7 +117,7 @@ def report_header(root, today):
 def decision_header(decision):
     """Return the header of ``decision``: its own number, symbol, issuer and date."""
     unit = decision.issuing_unit
-    names = queries.issuing_header(unit)
+    names = selectors.issuing_header(unit)
     party = decision_is_party(decision)
     return document_header(
         party=party,

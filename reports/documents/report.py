@@ -1,7 +1,7 @@
 """The report draft of a period (.docx): header, title, the figures in sentences, the outstanding
 models, the signature place, and the summary tables as an annex (landscape).
 
-The figures come from ``queries.summary``, ``queries.unit_table`` and ``queries.field_table``,
+The figures come from ``selectors.summary``, ``selectors.unit_table`` and ``selectors.field_table``,
 the functions of the report page and the workbook; the tables have the page's columns
 (``tables.unit_groups`` / ``tables.field_groups``).
 """
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from registry.choices import Grade, Kind
 
-from .. import queries, tables
+from .. import selectors, tables
 from ..exports import unit_name
 from . import docx, headers, wording
 
@@ -20,7 +20,7 @@ OUTSTANDING_LIMIT = 300
 
 def outstanding_rows(user, root, period, limit=OUTSTANDING_LIMIT):
     """Return the outstanding (tiêu biểu) models of the report and how many there are. Two queries."""
-    qs = queries.registrations(user, root, period).filter(initiative__grade=Grade.OUTSTANDING)
+    qs = selectors.registrations(user, root, period).filter(initiative__grade=Grade.OUTSTANDING)
     rows = list(
         qs.order_by("unit__path", "initiative__name", "pk").values(
             "initiative__name",
@@ -34,11 +34,14 @@ def outstanding_rows(user, root, period, limit=OUTSTANDING_LIMIT):
 
 
 def report_figures(user, root, period):
-    """Return everything the report draft quotes, read from the report queries."""
+    """Return everything the report draft quotes, read from the report selectors."""
+    fields = selectors.field_table(user, root, period)
     return {
-        "summary": queries.summary(user, root, period),
-        "units": queries.unit_table(user, root, period),
-        "fields": queries.field_table(user, root, period),
+        "summary": selectors.summary(user, root, period),
+        "units": selectors.unit_table(user, root, period),
+        "fields": fields,
+        "awards": selectors.awards(user, root, period),
+        "fields_apart": selectors.fields_apart(fields),
     }
 
 
@@ -66,7 +69,9 @@ def report_document(user, root, period, today=None):
     docx.paragraph(document, "-----", align="center")
 
     docx.paragraph(document, _("I. KẾT QUẢ THỰC HIỆN"), bold=True)
-    for sentence in wording.report_sentences(root, period, figures["summary"], figures["fields"]):
+    for sentence in wording.report_sentences(
+        root, period, figures["summary"], figures["fields"], figures["awards"], figures["fields_apart"]
+    ):
         docx.paragraph(document, sentence, indent=True)
     docx.paragraph(document, tables.participation_text(figures["units"], period), indent=True)
     docx.paragraph(

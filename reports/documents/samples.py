@@ -12,21 +12,22 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.text import slugify
 
+from registry import defaults
 from registry.models import Decision
 from registry.text import fold
 
-from .. import queries
+from .. import selectors
 from ..forms import ReportFilterForm
 from . import certificates, decision, report
 
 
 def report_periods(user, root):
     """The report page's default year, two years before (the demo's decisions), a half-year, a phase."""
-    year = queries.default_year(user, root)
+    year = defaults.default_year(user, root)
     periods = []
     for params in ({"year": year}, {"year": year - 2}, {"period": "half", "year": year, "half": 1},
                    {"period": "phase", "year_from": 2021, "year_to": 2025}):  # fmt: skip
-        periods.append(queries.report_period(user, root, ReportFilterForm(params)))
+        periods.append(selectors.report_period(user, root, ReportFilterForm(params)))
     return periods
 
 
@@ -36,7 +37,7 @@ def write_documents(username, folder, *, today=None):
     user = get_user_model().objects.get(username=username)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    root = queries.report_root(user)
+    root = selectors.report_root(user)
     written = []
     for period in report_periods(user, root):
         name = slugify(fold(f"bao cao {root.name} {period.label} {period.structure}"))

@@ -1,6 +1,6 @@
 """The downloads of the documents: the report draft of the report page, a decision's draft and certificates.
 
-Scoped as the pages they are asked from: the report's root through ``queries.report_root``
+Scoped as the pages they are asked from: the report's root through ``selectors.report_root``
 (404 outside the scope), the decision through ``Decision.objects.restrict(user)``.
 """
 

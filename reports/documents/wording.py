@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 
 from registry.choices import Grade, Kind, Level, RegistrationStatus, UnitType
 
+from ..quoted import lower_first
+
 
 def number(value):
     """Write a count with a dot for thousands: 1.759."""
@@ -50,8 +52,26 @@ def _capitalise(text):
     return text[:1].upper() + text[1:]
 
 
-def report_sentences(root, period, summary, fields):
-    """Return the report's paragraphs quoting the figures of ``summary`` and ``fields`` (``reports.queries``).
+def _by_kind(counts, prefix=""):
+    """ "A tập thể, B cá nhân" from ``counts`` (``prefix_collective``, ``prefix_individual``)."""
+    return _("%(collective)s tập thể, %(individual)s cá nhân") % {
+        "collective": number(counts[f"{prefix}{Kind.COLLECTIVE.value}"]),
+        "individual": number(counts[f"{prefix}{Kind.INDIVIDUAL.value}"]),
+    }
+
+
+def _kinds_given(counts):
+    """ "A tập thể, B cá nhân" leaving out a kind at zero ("1 tập thể"): said of what was given."""
+    parts = [
+        _("%(n)s %(kind)s") % {"n": number(counts[kind.value]), "kind": str(kind.label).lower()}
+        for kind in Kind
+        if counts[kind.value]
+    ]
+    return ", ".join(parts)
+
+
+def report_sentences(root, period, summary, fields, awards=(), fields_apart=()):
+    """Return the report's paragraphs quoting the figures of ``summary`` and ``fields`` (the selectors').
 
     "Trong năm 2024, toàn tỉnh có 1.759 mô hình, điển hình “Dân vận khéo” được đăng ký, trong
     đó 1.468 mô hình tập thể, 291 mô hình cá nhân."
@@ -79,7 +99,7 @@ def report_sentences(root, period, summary, fields):
     ]
     levels = [
         _("%(n)s mô hình %(level)s")
-        % {"n": number(current[f"level_{level.value}"]), "level": level.label.lower()}
+        % {"n": number(current[f"level_{level.value}"]), "level": lower_first(level.label)}
         for level in reversed(Level)
         if current[f"level_{level.value}"]
     ]
@@ -90,31 +110,95 @@ def report_sentences(root, period, summary, fields):
         for standard in fields["standards"]
     ]
     sentences.append(_("Theo lĩnh vực: %(fields)s mô hình.") % {"fields": ", ".join(by_field)})
+    apart = [
+        _("lĩnh vực %(field)s có %(n)s mô hình (%(kinds)s)")
+        % {
+            "field": lower_first(item["name"]),
+            "n": number(item["counts"]["total"]),
+            "kinds": _by_kind(item["counts"]),
+        }
+        for item in fields_apart
+    ]
+    if apart:
+        sentences.append(_("Riêng %(fields)s.") % {"fields": "; ".join(apart)})
     sentences.append(
-        _("Có %(exemplar)s điển hình và %(outstanding)s mô hình, điển hình tiêu biểu.")
+        _(
+            "Có %(exemplar)s điển hình (%(exemplar_kinds)s) và %(outstanding)s mô hình, điển hình tiêu biểu "
+            "(%(outstanding_kinds)s)."
+        )
         % {
             "exemplar": number(current[f"grade_{Grade.EXEMPLAR.value}"]),
+            "exemplar_kinds": _by_kind(current, f"grade_{Grade.EXEMPLAR.value}_"),
             "outstanding": number(current[f"grade_{Grade.OUTSTANDING.value}"]),
+            "outstanding_kinds": _by_kind(current, f"grade_{Grade.OUTSTANDING.value}_"),
         }
     )
-    sentences.append(
-        _("Qua đánh giá, %(effective)s/%(total)s mô hình đạt hiệu quả.")
-        % {"effective": number(current["effective"]), "total": number(current["total"])}
-    )
+    effective = _("Qua đánh giá, %(effective)s/%(total)s mô hình đạt hiệu quả (%(kinds)s)") % {
+        "effective": number(current["effective"]),
+        "total": number(current["total"]),
+        "kinds": _by_kind(current, "effective_"),
+    }
+    by_level = [
+        _("%(n)s mô hình đăng ký %(level)s, trong đó %(effective)s mô hình hiệu quả")
+        % {
+            "n": number(current[f"level_{level.value}"]),
+            "level": lower_first(level.label),
+            "effective": number(current[f"effective_level_{level.value}"]),
+        }
+        for level in reversed(Level)
+        if current[f"level_{level.value}"]
+    ]
+    if by_level:
+        effective += "; " + "; ".join(by_level)
+    sentences.append(effective + ".")
     recognised = _("Được công nhận %(n)s mô hình (%(collective)s tập thể, %(individual)s cá nhân)") % {
         "n": number(current["recognised"]),
         "collective": number(current[f"recognised_{Kind.COLLECTIVE.value}"]),
         "individual": number(current[f"recognised_{Kind.INDIVIDUAL.value}"]),
     }
-    by_level = [
+    recognised_levels = [
         _("%(level)s %(n)s")
-        % {"level": level.label.lower(), "n": number(current[f"recognised_{level.value}"])}
+        % {"level": lower_first(level.label), "n": number(current[f"recognised_{level.value}"])}
         for level in reversed(Level)
         if current[f"recognised_{level.value}"]
     ]
-    if by_level:
-        recognised += _(", cao nhất: %(levels)s") % {"levels": ", ".join(by_level)}
-    sentences.append(
-        recognised + _("; được khen thưởng %(n)s mô hình.") % {"n": number(current["commended"])}
-    )
+    if recognised_levels:
+        recognised += _(", cao nhất: %(levels)s") % {"levels": ", ".join(recognised_levels)}
+    commended = _("được khen thưởng %(n)s mô hình (%(kinds)s)") % {
+        "n": number(current["commended"]),
+        "kinds": _by_kind(current, "commended_"),
+    }
+    given = [
+        _("%(form)s cho %(kinds)s") % {"form": award["name"], "kinds": _kinds_given(award["kinds"])}
+        for award in awards
+        if award["total"]
+    ]
+    if given:
+        commended += _(", gồm: %(forms)s") % {"forms": "; ".join(given)}
+    sentences.append(recognised + "; " + commended + ".")
+    if current["proposed_recognition"] or current["proposed_commendation"]:
+        sentences.append(
+            _(
+                "Đề nghị cấp trên công nhận %(recognition)s mô hình (%(recognition_kinds)s), "
+                "khen thưởng %(commendation)s mô hình (%(commendation_kinds)s)."
+            )
+            % {
+                "recognition": number(current["proposed_recognition"]),
+                "recognition_kinds": _by_kind(current, "proposed_recognition_"),
+                "commendation": number(current["proposed_commendation"]),
+                "commendation_kinds": _by_kind(current, "proposed_commendation_"),
+            }
+        )
+    if current["results_people"] or current["results_money"] or current["results_workdays"]:
+        sentences.append(
+            _(
+                "Các mô hình đã thu hút %(people)s lượt người tham gia, hưởng lợi, huy động %(money)s đồng "
+                "và %(workdays)s ngày công."
+            )
+            % {
+                "people": number(current["results_people"]),
+                "money": number(current["results_money"]),
+                "workdays": number(current["results_workdays"]),
+            }
+        )
     return [_capitalise(sentence) for sentence in sentences]

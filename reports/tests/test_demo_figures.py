@@ -2,11 +2,10 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.http import Http404
 from openpyxl import load_workbook
 
 from registry.models import Unit
-from reports import exports, queries, tables
+from reports import exports, selectors, tables
 from reports.periods import Period
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
@@ -23,11 +22,11 @@ def unit(code):
 def test_bach_thong_2019_356_models_of_24_of_44_units_163_collective_193_individual():
     editor, root, period = user("bientap"), unit("BK-BT"), Period.year(2019)
     # The editor now belongs to the commune that carries the abolished district on, and reads it.
-    assert queries.report_root(editor) == unit("TN25-03")
-    assert queries.report_root(editor, root.pk) == root
-    current = queries.summary(editor, root, period)["current"]
+    assert selectors.report_root(editor) == unit("TN25-03")
+    assert selectors.report_root(editor, root.pk) == root
+    current = selectors.summary(editor, root, period)["current"]
     assert (current["total"], current["collective"], current["individual"]) == (356, 163, 193)
-    units = queries.unit_table(editor, root, period)
+    units = selectors.unit_table(editor, root, period)
     assert (units["participation"]["participating"], units["participation"]["existed"]) == (24, 44)
     assert tables.participation_text(units, period).startswith(
         "Tổng số 356 mô hình của 24/44 chi, đảng bộ trực thuộc"
@@ -36,7 +35,7 @@ def test_bach_thong_2019_356_models_of_24_of_44_units_163_collective_193_individ
 
 def test_bach_thong_2019_41_recognised_28_collective_13_individual_25_7_8_1_by_field():
     editor, root, period = user("bientap"), unit("BK-BT"), Period.year(2019)
-    current = queries.summary(editor, root, period)["current"]
+    current = selectors.summary(editor, root, period)["current"]
     assert (current["recognised"], current["recognised_collective"], current["recognised_individual"]) == (
         41,
         28,
@@ -44,7 +43,7 @@ def test_bach_thong_2019_41_recognised_28_collective_13_individual_25_7_8_1_by_f
     )
     recognised = {
         field["name"]: field["counts"]["recognised"]
-        for standard in queries.field_table(editor, root, period)["standards"]
+        for standard in selectors.field_table(editor, root, period)["standards"]
         for field in standard["fields"]
         if field["counts"]["recognised"]
     }
@@ -58,19 +57,19 @@ def test_bach_thong_2019_41_recognised_28_collective_13_individual_25_7_8_1_by_f
 
 def test_bac_kan_city_2023_278_models_116_maintained_162_new_87_more_than_2022():
     viewer, root, period = user("xem"), unit("BK-TP"), Period.year(2023)
-    assert queries.report_root(viewer) == root
-    figures = queries.summary(viewer, root, period)
+    assert selectors.report_root(viewer) == root
+    figures = selectors.summary(viewer, root, period)
     assert figures["current"]["total"] == 278
     assert (figures["current"]["maintained"], figures["current"]["new"]) == (116, 162)
     assert (figures["previous"]["total"], figures["change"]["total"]) == (191, 87)
-    units = queries.unit_table(viewer, root, period)
+    units = selectors.unit_table(viewer, root, period)
     assert "278 mô hình của 35/40" in tables.participation_text(units, period)
     assert "tăng 87 mô hình so với cùng kỳ năm 2022" in tables.participation_text(units, period)
 
 
 def test_yen_bai_bloc_2023_133_models_2_at_bloc_level_122_models_9_exemplars_at_grassroots():
     editor, root = user("yenbai"), unit("YB-DUK")
-    figures = queries.summary(editor, root, Period.year(2023))
+    figures = selectors.summary(editor, root, Period.year(2023))
     assert figures["current"]["total"] == 133
     assert figures["current"]["level_bloc"] == 2
     assert figures["by_level_grade"]["level_grassroots_grade_model"] == 122
@@ -79,13 +78,13 @@ def test_yen_bai_bloc_2023_133_models_2_at_bloc_level_122_models_9_exemplars_at_
 
 def test_thai_nguyen_first_half_2024_1759_models_1468_collective_291_individual():
     viewer, root = user("thainguyen"), unit("TN")
-    current = queries.summary(viewer, root, Period.half(2024, 1))["current"]
+    current = selectors.summary(viewer, root, Period.half(2024, 1))["current"]
     assert (current["total"], current["collective"], current["individual"]) == (1759, 1468, 291)
 
 
 def test_ward_phan_dinh_phung_2023_20_maintained_models_6_6_5_3_by_standard_field():
     ward = Unit.objects.get(name="Đảng ủy phường Phan Đình Phùng", valid_to__isnull=False)
-    current = queries.summary(user("thainguyen"), ward, Period.year(2023))["current"]
+    current = selectors.summary(user("thainguyen"), ward, Period.year(2023))["current"]
     assert (current["total"], current["maintained"]) == (20, 20)
     assert [
         current[f"field_{key}"]
@@ -99,8 +98,8 @@ def test_ward_phan_dinh_phung_2023_20_maintained_models_6_6_5_3_by_standard_fiel
 
 
 def test_scoping_on_the_demo_a_city_viewer_cannot_open_bach_thong():
-    with pytest.raises(Http404):
-        queries.report_root(user("xem"), unit("BK-BT").pk)
+    with pytest.raises(selectors.RootNotFound):
+        selectors.report_root(user("xem"), unit("BK-BT").pk)
 
 
 def test_the_bach_thong_2019_workbook_gives_the_press_figures():
@@ -136,15 +135,17 @@ def test_the_bach_thong_2019_workbook_gives_the_press_figures():
 
 def test_new_thai_nguyen_2025_in_today_s_structure_holds_its_predecessors_and_compares_with_their_2024():
     admin, root = user("quantri"), unit("TN25")
-    assert queries.report_root(admin) == root
+    assert selectors.report_root(admin) == root
     period = Period.year(2025)
-    assert queries.default_structure(root, period) == "current"
+    assert selectors.default_structure(root, period) == "current"
     today = period.in_structure("current")
-    figures = queries.summary(admin, root, today)
-    old = [queries.summary(admin, unit(code), Period.year(2024))["current"]["total"] for code in ("BK", "TN")]
+    figures = selectors.summary(admin, root, today)
+    old = [
+        selectors.summary(admin, unit(code), Period.year(2024))["current"]["total"] for code in ("BK", "TN")
+    ]
     assert figures["previous"]["total"] == sum(old) == 1899
     assert figures["current"]["total"] == 1200 + 21  # carried on from the old communes, and the new ones'
-    units = queries.unit_table(admin, root, today)
+    units = selectors.unit_table(admin, root, today)
     children = [row for row in units["rows"] if not row["unit"]["is_root"]]
     assert units["participation"]["existed"] == len(children) == 7  # today's units
     # The abolished districts' own models count under the province itself.
@@ -154,17 +155,17 @@ def test_new_thai_nguyen_2025_in_today_s_structure_holds_its_predecessors_and_co
 
 def test_the_phase_2021_2025_counts_the_predecessors_years_in_today_s_structure_only():
     admin, root, phase = user("quantri"), unit("TN25"), Period.phase(2021, 2025)
-    today = queries.summary(admin, root, phase.in_structure("current"))["current"]["total"]
-    reported = queries.summary(admin, root, phase.in_structure("reported"))["current"]["total"]
+    today = selectors.summary(admin, root, phase.in_structure("current"))["current"]["total"]
+    reported = selectors.summary(admin, root, phase.in_structure("reported"))["current"]["total"]
     assert reported == 21  # as reported, the new province registered only from July 2025
     assert today > 5000
 
 
 def test_the_old_provinces_stay_as_they_were_reported():
     admin = user("quantri")
-    first_half = queries.summary(admin, unit("TN"), Period.half(2024, 1))["current"]
+    first_half = selectors.summary(admin, unit("TN"), Period.half(2024, 1))["current"]
     assert (first_half["total"], first_half["collective"], first_half["individual"]) == (1759, 1468, 291)
-    assert queries.default_structure(unit("TN"), Period.year(2024)) == "reported"
+    assert selectors.default_structure(unit("TN"), Period.year(2024)) == "reported"
 
 
 def test_a_count_in_today_s_structure_links_to_exactly_its_rows(client):
@@ -173,7 +174,7 @@ def test_a_count_in_today_s_structure_links_to_exactly_its_rows(client):
     admin, root = user("quantri"), unit("TN25")
     client.force_login(admin)
     period = Period.year(2025).in_structure("current")
-    total = queries.summary(admin, root, period)["current"]["total"]
+    total = selectors.summary(admin, root, period)["current"]["total"]
     response = client.get(reverse("registry:registration_list"), {"unit": root.pk, **period.list_params()})
     assert response.status_code == 200
     assert response.context["paginator"].count == total
@@ -181,6 +182,6 @@ def test_a_count_in_today_s_structure_links_to_exactly_its_rows(client):
 
 def test_a_user_left_on_a_closed_unit_reads_it_as_it_was():
     viewer = user("xem")
-    root = queries.report_root(viewer)
+    root = selectors.report_root(viewer)
     assert root == unit("BK-TP") and root.valid_to is not None
-    assert queries.summary(viewer, root, Period.year(2023))["current"]["total"] == 278
+    assert selectors.summary(viewer, root, Period.year(2023))["current"]["total"] == 278

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from registry.choices import Kind, Role
 from registry.tests.factories import DecisionFactory, MembershipFactory, UserFactory
-from reports import queries, tables
+from reports import selectors, tables
 from reports.documents import certificates, headers, report
 from reports.exports import unit_name
 from reports.forms import ReportFilterForm
@@ -36,7 +36,7 @@ def read_pdf(content):
 
 
 def period_of(user, root, **params):
-    return queries.report_period(user, root, ReportFilterForm(params))
+    return selectors.report_period(user, root, ReportFilterForm(params))
 
 
 def download_report(client, root, **params):
@@ -55,7 +55,7 @@ def test_the_report_draft_quotes_the_figures_of_the_report_rows(client_for, supe
     paragraphs, grids = download_report(client_for(superuser), tree.p, year=2023)
     text = "\n".join(paragraphs)
     period = period_of(superuser, tree.p, year=2023)
-    summary = queries.summary(superuser, tree.p, period)["current"]
+    summary = selectors.summary(superuser, tree.p, period)["current"]
     # By hand (conftest): 7 registrations in 2023, r2 and r4 individual; r2 and r4 maintained.
     assert (summary["total"], summary[Kind.INDIVIDUAL.value]) == (7, 2)
     assert (
@@ -64,9 +64,9 @@ def test_the_report_draft_quotes_the_figures_of_the_report_rows(client_for, supe
     )
     assert f"duy trì {summary['maintained']}, đăng ký mới {summary['new']};" in text
     assert summary["maintained"] == 2 and summary["new"] == 5
-    change = queries.summary(superuser, tree.p, period)["change"]["total"]
+    change = selectors.summary(superuser, tree.p, period)["change"]["total"]
     assert f"{'tăng' if change > 0 else 'giảm'} {abs(change)} mô hình so với cùng kỳ năm 2022" in text
-    fields = queries.field_table(superuser, tree.p, period)
+    fields = selectors.field_table(superuser, tree.p, period)
     for standard in fields["standards"]:
         assert f"{standard['name'].lower()} {standard['counts']['total']}" in text
     assert f"{summary['effective']}/7 mô hình đạt hiệu quả" in text
@@ -75,7 +75,7 @@ def test_the_report_draft_quotes_the_figures_of_the_report_rows(client_for, supe
         f"{summary['recognised_individual']} cá nhân)" in text
     )
     assert f"được khen thưởng {summary['commended']} mô hình" in text
-    units = queries.unit_table(superuser, tree.p, period)
+    units = selectors.unit_table(superuser, tree.p, period)
     assert tables.participation_text(units, period) in paragraphs
     assert "BÁO CÁO" in paragraphs and "Kết quả thực hiện phong trào thi đua “Dân vận khéo” năm 2023" in text
 
@@ -83,7 +83,7 @@ def test_the_report_draft_quotes_the_figures_of_the_report_rows(client_for, supe
 def test_the_report_draft_annex_has_every_figure_of_the_report_tables(client_for, superuser, tree):
     _paragraphs, grids = download_report(client_for(superuser), tree.p, year=2023)
     period = period_of(superuser, tree.p, year=2023)
-    units = queries.unit_table(superuser, tree.p, period)
+    units = selectors.unit_table(superuser, tree.p, period)
     by_name = {row[1]: row for grid in grids for row in grid}
     columns = tables.columns_of(tables.unit_groups(tables.levels_present(units["total"]["current"])))
     assert units["rows"]
@@ -95,7 +95,7 @@ def test_the_report_draft_annex_has_every_figure_of_the_report_tables(client_for
             assert cell == expected, (row["unit"]["name"], column.key)
     unit_total = next(grid[-1] for grid in grids if grid[0][1] == "Đơn vị")
     assert unit_total[2] == "7"
-    fields = queries.field_table(superuser, tree.p, period)
+    fields = selectors.field_table(superuser, tree.p, period)
     field_columns = tables.columns_of(tables.field_groups())
     for standard in fields["standards"]:
         cells = by_name[standard["name"]]
@@ -117,7 +117,7 @@ def test_the_report_draft_says_its_period_and_structure(client_for, superuser, t
     assert "Kết quả thực hiện phong trào thi đua “Dân vận khéo” 6 tháng đầu năm 2023" in text
     assert "Số liệu như đã báo cáo" in text
     period = period_of(superuser, tree.p, period="half", year=2023, half=1)
-    total = queries.summary(superuser, tree.p, period)["current"]["total"]
+    total = selectors.summary(superuser, tree.p, period)["current"]["total"]
     assert f"Trong 6 tháng đầu năm 2023, toàn tỉnh có {total} mô hình" in text
     paragraphs, _grids = download_report(
         client, tree.p, period="phase", year_from=2021, year_to=2025, structure="current"
@@ -129,7 +129,7 @@ def test_the_report_draft_says_its_period_and_structure(client_for, superuser, t
 def test_a_report_of_a_middle_unit_counts_only_its_branch(client_for, user_of_a, tree):
     paragraphs, grids = download_report(client_for(user_of_a), tree.a, year=2023)
     text = "\n".join(paragraphs)
-    total = queries.summary(user_of_a, tree.a, period_of(user_of_a, tree.a, year=2023))["current"]["total"]
+    total = selectors.summary(user_of_a, tree.a, period_of(user_of_a, tree.a, year=2023))["current"]["total"]
     assert total == 4  # r1, r2, r3, r4
     assert "Huyện ủy A có 4 mô hình" in text
     names = {row[1] for grid in grids for row in grid}

@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from registry import services
 from registry.choices import Kind
-from reports import exports, queries
+from reports import exports, selectors
 from reports.periods import Period
 from reports.tests.conftest import register
 
@@ -31,9 +31,11 @@ def find_row(ws, first_value, column=2):
     raise AssertionError(f"no row {first_value!r}")
 
 
-def test_workbook_has_the_four_sheets(superuser, tree):
+def test_workbook_has_the_five_sheets(superuser, tree):
     workbook = read(superuser, tree.p)
-    assert workbook.sheetnames == ["Tổng hợp", "Theo lĩnh vực", "Danh sách", "Công nhận, khen thưởng"]
+    assert workbook.sheetnames == [
+        "Tổng hợp", "Theo lĩnh vực", "Số liệu trích dẫn", "Danh sách", "Công nhận, khen thưởng"
+    ]  # fmt: skip
 
 
 def test_summary_sheet_has_the_party_header_title_and_signatures(superuser, tree):
@@ -156,7 +158,7 @@ def test_the_export_of_unit_a_contains_nothing_of_unit_b(user_of_a, tree):
 
 @pytest.mark.parametrize("chunk_size", [2, 2000])
 def test_registration_rows_are_the_same_whatever_the_chunk_size(superuser, tree, chunk_size):
-    rows = list(queries.registration_rows(superuser, tree.p, Y2023, chunk_size=chunk_size))
+    rows = list(selectors.registration_rows(superuser, tree.p, Y2023, chunk_size=chunk_size))
     assert len(rows) == 7
     assert sum(len(row["recognitions"]) for row in rows) == 4
 

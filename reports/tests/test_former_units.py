@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from registry.choices import Role, UnitType
 from registry.tests.factories import MembershipFactory, UserFactory, make_unit, reorganise
-from reports import queries
+from reports import selectors
 from reports.periods import Period
 
 from .conftest import register
@@ -53,14 +53,14 @@ PERIOD = Period.year(2025).in_structure("current")
 
 def test_the_rows_name_each_former_unit_and_add_up_to_the_unit_s_row(merged):
     admin = viewer_of(merged.p)
-    rows = queries.former_table(admin, merged.z, PERIOD)
+    rows = selectors.former_table(admin, merged.z, PERIOD)
     assert [(row["unit"]["name"], row["current"]["total"], row["previous"]["total"]) for row in rows] == [
         ("Đảng ủy xã X", 1, 2),
         ("Đảng ủy xã Y", 0, 1),
         ("Đảng ủy xã Z", 1, 0),
     ]
     assert [row["unit"]["former"] for row in rows] == [True, True, False]
-    table = queries.unit_table(admin, merged.p, PERIOD)
+    table = selectors.unit_table(admin, merged.p, PERIOD)
     z_row = next(row for row in table["rows"] if row["unit"]["pk"] == merged.z.pk)
     assert z_row["current"]["total"] == sum(row["current"]["total"] for row in rows) == 2
     assert z_row["previous"]["total"] == sum(row["previous"]["total"] for row in rows) == 3
@@ -141,9 +141,9 @@ def test_a_closed_unit_holds_nothing_and_odd_input_never_fails(merged, client):
 def test_the_root_s_own_row_unfolds_to_what_the_root_itself_carries(merged, fields, client):
     register(merged.p, year=2025, field=fields.economy, registered_on=datetime.date(2025, 9, 1))
     admin = viewer_of(merged.p)
-    table = queries.unit_table(admin, merged.p, PERIOD)
+    table = selectors.unit_table(admin, merged.p, PERIOD)
     own_row = next(row for row in table["rows"] if row["unit"]["is_root"])
-    rows = queries.former_table(admin, merged.p, PERIOD, own=True)
+    rows = selectors.former_table(admin, merged.p, PERIOD, own=True)
     assert sum(row["current"]["total"] for row in rows) == own_row["current"]["total"] == 1
     client.force_login(admin)
     response = client.get(reverse("reports:report"), {"unit": merged.p.pk, **PERIOD.form_params()})

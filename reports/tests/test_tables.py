@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 
 from reports import tables
-from reports.queries import _decision_text, _labels
+from reports.selectors.rows import _decision_text, _labels
 
 
 @pytest.mark.parametrize(

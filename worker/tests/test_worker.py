@@ -185,7 +185,7 @@ def test_a_task_that_fails_does_not_leave_its_object_running(database_tasks, mon
     def broken(*args):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(report_tasks.queries, "summary", broken)
+    monkeypatch.setattr(report_tasks.selectors, "summary", broken)
 
     worker().run()
 
@@ -211,7 +211,7 @@ def test_a_workbook_whose_connection_the_server_ends_is_made_again(database_task
         user=UserFactory(), unit=make_unit("Tỉnh ủy Bắc Kạn"), title="Bắc Kạn", status=WorkbookStatus.QUEUED
     )
     report_tasks.build_workbook.enqueue(workbook.pk)
-    summary = report_tasks.queries.summary
+    summary = report_tasks.selectors.summary
     calls = []
 
     def ended_by_the_server(*args):
@@ -223,7 +223,7 @@ def test_a_workbook_whose_connection_the_server_ends_is_made_again(database_task
             other.close()
         return summary(*args)
 
-    monkeypatch.setattr(report_tasks.queries, "summary", ended_by_the_server)
+    monkeypatch.setattr(report_tasks.selectors, "summary", ended_by_the_server)
 
     worker().run()
 
@@ -269,13 +269,13 @@ def test_the_worker_knows_which_task_it_runs_while_it_runs_it(database_tasks, mo
     report_tasks.build_workbook.enqueue(workbook.pk)
     busy = worker()
     seen = []
-    summary = report_tasks.queries.summary
+    summary = report_tasks.selectors.summary
 
     def watched(*args, **kwargs):
         seen.append(busy.current)
         return summary(*args, **kwargs)
 
-    monkeypatch.setattr(report_tasks.queries, "summary", watched)
+    monkeypatch.setattr(report_tasks.selectors, "summary", watched)
     busy.run()
 
     (current,) = seen

@@ -10,7 +10,6 @@ together with the registration list's GET parameters that select exactly the reg
 behind each count; the drill-down links are built from the same list.
 """
 
-import re
 from decimal import Decimal
 
 from django.db.models import (
@@ -25,54 +24,27 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Substr
-from django.http import Http404
-from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 
-from registry import formats, lineage
+from registry import lineage
 from registry.choices import (
-    LEVEL_RANK,
+    PARTY_UNIT_TYPES,
     DecisionKind,
-    Evaluation,
-    Grade,
     Kind,
-    Level,
     RegistrationStatus,
     ReorganisationStatus,
     ReviewState,
     StandardField,
-    UnitType,
 )
-from registry.chunks import batched
-from registry.defaults import default_root, default_year
-from registry.measures import LEVEL_GRADE_MEASURES, MEASURES, TALLY_KEYS
-from registry.models import CurrentTally, Decision, Lineage, Registration, Tally, Unit, decision_reference
-from registry.querysets import path_q, plain_rows, scope_paths
-from registry.scope import scope_of
+from registry.measures import DETAIL_MEASURES, LEVEL_GRADE_MEASURES, MEASURES, TALLY_KEYS
+from registry.models import CurrentTally, Decision, Field, Lineage, Tally, Unit
+from registry.querysets import plain_rows
 
-from .cache import cached
-from .cache import figures as figure_cache
-from .periods import CURRENT, REPORTED
+from ..cache import cached
+from ..cache import figures as figure_cache
+from ..periods import CURRENT, REPORTED, Period
+from .roots import UNIT_PATH, registrations, sees_whole_subtree
 
 TALLIES = {REPORTED: Tally, CURRENT: CurrentTally}
-UNIT_PATH = {REPORTED: "unit__path", CURRENT: "carrier__path"}
-
-PARTY_UNIT_TYPES = {
-    UnitType.PROVINCE,
-    UnitType.DISTRICT,
-    UnitType.BLOC,
-    UnitType.COMMUNE,
-    UnitType.GRASSROOTS,
-    UnitType.CELL,
-    UnitType.ARMED,  # the party committees of the military and the police
-}
-
-TERRITORIAL_TYPES = (UnitType.COMMUNE, UnitType.DISTRICT, UnitType.PROVINCE)
-TERRITORIAL_PREFIX = re.compile(
-    r"^(Tỉnh ủy|Thành ủy|Huyện ủy|Thị ủy|"
-    r"Đảng ủy (xã|phường|thị trấn)|Đảng bộ (tỉnh|thành phố|huyện|xã|phường))\s+",
-    re.IGNORECASE,
-)
 
 
 TREND_MEASURES = ["total", Kind.COLLECTIVE, Kind.INDIVIDUAL, RegistrationStatus.NEW,
@@ -81,7 +53,7 @@ TREND_MEASURES = ["total", Kind.COLLECTIVE, Kind.INDIVIDUAL, RegistrationStatus.
 
 def _counts(within, prefix="", measures=MEASURES):
     """Return the named Count expressions of the measures, over the registrations matching ``within``."""
-    return {f"{prefix}{m.key}": Count("pk", filter=within & m.q) for m in measures}
+    return {f"{prefix}{m.key}": m.aggregate(within) for m in measures}
 
 
 def _tally_counts(within, prefix="", measures=MEASURES):
@@ -106,7 +78,9 @@ _TALLY_SUMS = {
         for standard in StandardField
     },
 }
-ALL_KEYS = [m.key for m in MEASURES + LEVEL_GRADE_MEASURES]
+ALL_KEYS = [m.key for m in MEASURES + LEVEL_GRADE_MEASURES + DETAIL_MEASURES]
+# The summary holds the main measures and the finer figures reports quote, with their change.
+SUMMARY_MEASURES = MEASURES + DETAIL_MEASURES
 
 
 def _tally_by_period(rows, periods, by=()):
@@ -155,7 +129,7 @@ class Source:
         self.path = UNIT_PATH[self.structure]
         self.model = TALLIES[self.structure]
         # The tally counts a whole subtree: use it only when the user may see all of it.
-        self.tally = _sees_whole_subtree(user, root) and all(
+        self.tally = sees_whole_subtree(user, root) and all(
             period.tally_q() is not None for period in periods
         )
         if self.tally:
@@ -185,65 +159,6 @@ def _with_change(current, previous):
     return {"current": current, "previous": previous, "change": change, "percent": percent}
 
 
-# ---------------------------------------------------------------------------------------------
-# The root unit and the base querysets
-
-
-def report_root(user, unit_id=None):
-    """Return the report's root unit: ``unit_id`` if the user may see it (else 404), or the default."""
-    if unit_id is None:
-        root = default_root(user)
-        if root is None:
-            raise Http404(_("Tài khoản chưa được phân quyền đơn vị nào."))
-        return root
-    return get_object_or_404(Unit.objects.restrict(user), pk=unit_id)
-
-
-def _sees_whole_subtree(user, root):
-    """Whether ``user`` may see every unit under ``root`` (the tally counts whole subtrees)."""
-    return scope_of(user).covers(root)
-
-
-def default_structure(root, period):
-    """Return the structure a report opens in: today's when ``root`` is open now but did not exist
-    for the whole period or the period it is compared with (the new Tỉnh ủy Thái Nguyên's 2025
-    holds its predecessors', and its 2026 is compared with that), else as reported.
-    """
-    earliest = period.previous().start
-    existed_throughout = (root.valid_from is None or root.valid_from <= earliest) and (
-        root.valid_to is None or root.valid_to >= period.end
-    )
-    return CURRENT if root.valid_to is None and not existed_throughout else REPORTED
-
-
-def report_period(user, root, form):
-    """Return the period a report page shows at ``root`` for the picker ``form`` (its defaults when empty).
-
-    A closed unit carries nothing on today: it is read as it was.
-    """
-    period = form.get_period(default_year=lambda: default_year(user, root))
-    structure = form.chosen_structure or default_structure(root, period)
-    if root.valid_to is not None:
-        structure = REPORTED
-    return period.in_structure(structure)
-
-
-def registrations(user, root, period=None, *, structure=None):
-    """Return the alive registrations in ``root``'s subtree that the user may see, in ``period``.
-
-    In today's structure, the subtree is that of the units carrying the registrations on.
-    """
-    structure = structure or (period.structure if period is not None else REPORTED)
-    qs = Registration.objects.restrict(user).alive().filter(path_q(UNIT_PATH[structure], [root.path]))
-    if period is not None:
-        qs = qs.filter(period.q())
-    return qs
-
-
-# ---------------------------------------------------------------------------------------------
-# The figures
-
-
 def draft_count(user, root, period):
     """Return how many registrations of the period are still drafts in ``root``'s subtree. One query.
 
@@ -257,6 +172,8 @@ def draft_count(user, root, period):
 def summary(user, root, period):
     """Return every measure for the period and for the same period last year, with the change. One query.
 
+    The measures are the main ones and the finer figures reports quote (``DETAIL_MEASURES``:
+    effective by kind and level, grade by kind, commended by kind, the results summed);
     ``by_level_grade`` holds the current counts by registration level and grade.
     """
     source = Source(user, root, period, period.previous())
@@ -265,20 +182,65 @@ def summary(user, root, period):
             (), [dict.fromkeys(ALL_KEYS, 0)] * 2
         )
         figures = _with_change(
-            {m.key: current[m.key] for m in MEASURES}, {m.key: previous[m.key] for m in MEASURES}
+            {m.key: current[m.key] for m in SUMMARY_MEASURES},
+            {m.key: previous[m.key] for m in SUMMARY_MEASURES},
         )
         figures["by_level_grade"] = {m.key: current[m.key] for m in LEVEL_GRADE_MEASURES}
         return figures
     current, previous = source.q(period), source.q(period.previous())
     # Every name is prefixed: a tally column may not share its name with a sum over it.
     row = source.rows.filter(current | previous).aggregate(
-        **source.counts(current, "cur_"),
-        **source.counts(previous, "prev_"),
+        **source.counts(current, "cur_", SUMMARY_MEASURES),
+        **source.counts(previous, "prev_", SUMMARY_MEASURES),
         **source.counts(current, "cur_", LEVEL_GRADE_MEASURES),
     )
-    figures = _with_change(_unprefix(row, "cur_"), _unprefix(row, "prev_"))
+    figures = _with_change(
+        _unprefix(row, "cur_", SUMMARY_MEASURES), _unprefix(row, "prev_", SUMMARY_MEASURES)
+    )
     figures["by_level_grade"] = _unprefix(row, "cur_", LEVEL_GRADE_MEASURES)
     return figures
+
+
+def awards(user, root, period):
+    """Return the registrations commended in the period by award form, with their counts by kind. One query.
+
+    Counted live from the decisions (the catalogue of award forms is the administrators'): a
+    registration commended twice with one form counts once under it, and once under each form
+    it received. The forms given are listed in the catalogue's order.
+    """
+    through = Decision.registrations.through
+    given = (
+        through.objects.filter(
+            registration__in=registrations(user, root, period).values("pk"),
+            decision__is_deleted=False,
+            decision__kind=DecisionKind.COMMENDATION,
+        )
+        .values(
+            "decision__award_form_id",
+            "decision__award_form__name",
+            "decision__award_form__order",
+            "registration__initiative__kind",
+        )
+        .annotate(count=Count("registration_id", distinct=True))
+        .order_by()
+    )
+    forms = {}
+    for row in given:
+        form = forms.setdefault(
+            row["decision__award_form_id"],
+            {
+                "pk": row["decision__award_form_id"],
+                "name": row["decision__award_form__name"],
+                "order": row["decision__award_form__order"],
+                "kinds": {kind.value: 0 for kind in Kind},
+            },
+        )
+        form["kinds"][row["registration__initiative__kind"]] = row["count"]
+    found = sorted(forms.values(), key=lambda form: (form["order"], form["name"]))
+    return [
+        {"pk": form["pk"], "name": form["name"], "kinds": form["kinds"], "total": sum(form["kinds"].values())}
+        for form in found
+    ]
 
 
 @figure_cache
@@ -507,6 +469,41 @@ def field_table(user, root, period):
     return {"standards": standards, "total": total}
 
 
+def yearly_totals(user, root, last=10):
+    """Return the totals of ``root``'s subtree as reported for its ``last`` latest years, newest
+    first: [{"year", "total", "period"}]. One query, from the tally when the user sees the whole subtree.
+
+    The figures of the report pages (no drafts), for the unit's page.
+    """
+    if sees_whole_subtree(user, root):
+        rows = Tally.objects.filter(unit=root).values("year").annotate(total=Sum("total"))
+    else:
+        rows = (
+            registrations(user, root)
+            .exclude(review_state=ReviewState.DRAFT)
+            .values("year")
+            .annotate(total=Count("pk"))
+        )
+    return [
+        {"year": row["year"], "total": row["total"], "period": Period.year(row["year"])}
+        for row in rows.order_by("-year")[:last]
+    ]
+
+
+def fields_apart(table):
+    """Return the local fields reported apart beside the four standard ones, with their counts
+    from ``table`` (``field_table``'s), zero when none registered in the period. One query.
+
+    Read apart from the cached table: an administrator's choice shows at once.
+    """
+    counted = {field["pk"]: field["counts"] for s in table["standards"] for field in s["fields"]}
+    empty = dict.fromkeys((m.key for m in MEASURES), 0)
+    return [
+        {"pk": pk, "name": name, "counts": counted.get(pk, empty)}
+        for pk, name in Field.objects.filter(reported_apart=True).values_list("pk", "name")
+    ]
+
+
 @figure_cache
 def trend(user, root, period):
     """Return the main counts for each period of the trend (the same period in the last years). One query."""
@@ -524,191 +521,3 @@ def trend(user, root, period):
         {"period": item, "counts": {m.key: row[f"p{index}_{m.key}"] or 0 for m in measures}}
         for index, item in enumerate(periods)
     ]
-
-
-def picker_units(user, root):
-    """Return the root's ancestors within the user's scope and the user's own top units. One query."""
-    steplen = Unit.steplen
-    ancestor_paths = [root.path[: steplen * depth] for depth in range(1, root.depth)]
-    paths = scope_paths(user, own=True)
-    tops = Q(depth=1) if paths is None else Q(path__in=paths)
-    units = list(
-        Unit.objects.restrict(user)
-        .filter(Q(path__in=ancestor_paths) | tops)
-        .values("pk", "name", "path", "depth")
-    )
-    ancestors = [unit for unit in units if unit["path"] in ancestor_paths]
-    own = [
-        unit for unit in units if (paths is None and unit["depth"] == 1) or (paths and unit["path"] in paths)
-    ]
-    return {"ancestors": ancestors, "own": own}
-
-
-def issuing_header(root):
-    """Return the names for the party document header: superior body, issuing unit, place.
-
-    The place of the place-date line is the locality of the nearest territorial committee
-    (the root or an ancestor): "Bạch Thông" for Huyện ủy Bạch Thông and its cells.
-    The ancestors are read without the user's scope on purpose: a unit's report carries its
-    superior body's name and its locality even when its author may not read those bodies'
-    data. Only the names are read. One query.
-    """
-    steplen = Unit.steplen
-    paths = [root.path[: steplen * depth] for depth in range(1, root.depth + 1)]
-    units = {
-        unit["path"]: unit for unit in Unit.objects.filter(path__in=paths).values("path", "name", "unit_type")
-    }
-    parent = units.get(root.path[:-steplen]) if root.depth > 1 else None
-    territorial = [
-        units[path] for path in paths if path in units and units[path]["unit_type"] in TERRITORIAL_TYPES
-    ]
-    place = TERRITORIAL_PREFIX.sub("", territorial[-1]["name"]).strip() if territorial else ""
-    return {"superior": parent["name"] if parent else "", "issuer": root.name, "place": place or "......"}
-
-
-# ---------------------------------------------------------------------------------------------
-# The lists of the workbook, streamed
-
-
-ROW_FIELDS = (
-    "pk",
-    "unit__name",
-    "initiative__name",
-    "initiative__kind",
-    "initiative__person_name",
-    "initiative__person_position",
-    "initiative__field__name",
-    "initiative__field__standard",
-    "initiative__grade",
-    "status",
-    "level",
-    "registered_on",
-    "evaluation",
-    "recognition_rank",
-    "is_commended",
-    "review_state",
-)
-
-
-def registration_rows(user, root, period, chunk_size=2000):
-    """Yield the registrations of the report, one dict each, in tree order.
-
-    Read as plain values in chunks of ``chunk_size``; the decisions are fetched per chunk, for
-    the registrations that have one (a recognition or a commendation, kept on the row), so a
-    national list keeps memory bounded and the number of queries grows by two per chunk only.
-    """
-    qs = (
-        registrations(user, root, period)
-        .order_by("unit__path", "initiative__name", "pk")
-        .values_list(*ROW_FIELDS)
-    )
-    labels = _labels()
-    through = Decision.registrations.through
-    for chunk in batched(qs.iterator(chunk_size=chunk_size), chunk_size):
-        decided = [row[0] for row in chunk if row[13] is not None or row[14]]
-        decisions = {}
-        if decided:
-            links = (
-                through.objects.filter(registration_id__in=decided, decision__is_deleted=False)
-                .select_related("decision__award_form")
-                .order_by("decision__signed_on", "decision__pk")
-            )
-            for link in links:
-                decisions.setdefault(link.registration_id, []).append(link.decision)
-        for (
-            pk, unit, name, kind, person_name, person_position, field, standard, grade,
-            status, level, registered_on, evaluation, _rank, _commended, review_state,
-        ) in chunk:  # fmt: skip
-            covering = decisions.get(pk, ())
-            recognitions = [d for d in covering if d.kind == DecisionKind.RECOGNITION]
-            commendations = [d for d in covering if d.kind == DecisionKind.COMMENDATION]
-            top = max(recognitions, key=lambda d: LEVEL_RANK[d.level], default=None)
-            yield {
-                "pk": pk,
-                "unit": unit,
-                "initiative": name,
-                "kind": labels["kind"][kind],
-                "person_name": person_name,
-                "person_position": person_position,
-                "field": field,
-                "standard_field": labels["standard"][standard],
-                "grade": labels["grade"][grade],
-                "status": labels["status"][status],
-                "level": labels["level"][level],
-                "registered_on": registered_on,
-                "evaluation": labels["evaluation"][evaluation],
-                "review_state": labels["review_state"][review_state],
-                "recognitions": [_decision_text(d, labels) for d in recognitions],
-                "top_recognition": labels["level"][top.level] if top else "",
-                "commendations": [_decision_text(d, labels) for d in commendations],
-            }
-
-
-def _labels():
-    """Return the choices' labels as plain strings, translated once for a whole list."""
-    choices = {
-        "kind": Kind,
-        "standard": StandardField,
-        "grade": Grade,
-        "status": RegistrationStatus,
-        "level": Level,
-        "evaluation": Evaluation,
-        "decision_kind": DecisionKind,
-        "review_state": ReviewState,
-    }
-    return {name: {value: str(label) for value, label in enum.choices} for name, enum in choices.items()}
-
-
-def _decision_text(decision, labels):
-    dated = _("%(reference)s ngày %(day)s") % {
-        "reference": decision.reference,
-        "day": formats.day(decision.signed_on),
-    }
-    text = f"{dated} ({labels['level'][decision.level]})"
-    if decision.award_form_id:
-        text = f"{decision.award_form.name}: {text}"
-    return text
-
-
-def decision_rows(user, root, period, chunk_size=2000):
-    """Yield the decisions covering the report's registrations, one dict per covered registration.
-
-    Only the covered registrations the user may see are listed. One query, read in chunks.
-    """
-    through = Decision.registrations.through
-    qs = through.objects.filter(
-        registration__in=registrations(user, root, period).values("pk"),
-        decision__is_deleted=False,
-    ).order_by("decision__kind", "decision__signed_on", "decision__pk", "registration__unit__path", "pk")
-    labels = _labels()
-    values = qs.values_list(
-        "decision_id",
-        "decision__kind",
-        "decision__number",
-        "decision__symbol",
-        "decision__signed_on",
-        "decision__issuer_name",
-        "decision__level",
-        "decision__award_form__name",
-        "decision__title",
-        "registration__unit__name",
-        "registration__initiative__name",
-        "registration__initiative__kind",
-    )
-    for (
-        decision_pk, kind, number, symbol, signed_on, issuer, level, award_form, title,
-        unit, initiative, initiative_kind,
-    ) in values.iterator(chunk_size=chunk_size):  # fmt: skip
-        yield {
-            "decision_pk": decision_pk,
-            "kind": labels["decision_kind"][kind],
-            "reference": decision_reference(number, symbol),
-            "signed_on": signed_on,
-            "issuer": issuer,
-            "level": labels["level"][level],
-            "award_form": award_form or "",
-            "title": title,
-            "unit": unit,
-            "initiative": initiative,
-            "initiative_kind": labels["kind"][initiative_kind],
-        }

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0024_list_preferences'),
+        ('registry', '0025_figures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
