@@ -696,3 +696,16 @@ CAMPAIGNS = [
         ),
     },
 ]
+
+# The emulation clusters (cụm thi đua): three wards directly under the new Tỉnh ủy Thái Nguyên,
+# which register models since the reform, compete together from 2025.
+GROUPS = [
+    {
+        "name": "Cụm thi đua số 1",
+        "kind": "cluster",
+        "owner": "TN25",
+        "first_year": 2025,
+        "members": ["TN25-01", "TN25-02", "TN25-04"],
+        "note": "Các đảng bộ phường Đức Xuân, Bắc Kạn và Phan Đình Phùng thi đua cùng nhau.",
+    },
+]

@@ -24,9 +24,19 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from registry import proposals, review, services
+from registry import groups, proposals, review, services
 from registry.choices import DecisionKind, Grade, Kind, Level, ReviewAction, ReviewState, Role, UnitType
-from registry.models import AwardForm, Campaign, Decision, Field, Membership, Proposal, Registration, Unit
+from registry.models import (
+    AwardForm,
+    Campaign,
+    Decision,
+    Field,
+    Membership,
+    Proposal,
+    Registration,
+    Unit,
+    UnitGroup,
+)
 
 from . import data
 from .generator import Generator, Spec
@@ -161,6 +171,15 @@ class DemoLoader(Generator):
             values = {**values, "unit": self.tree.by_code[values["unit"]]}
             services.campaign_create(user=user, campaign=Campaign(**values))
 
+    def add_groups(self, user):
+        """Define the emulation clusters of ``data.GROUPS`` through the service, as ``user`` would."""
+        user = get_user_model().objects.get(pk=user.pk)  # its scope as the reform left it
+        for values in data.GROUPS:
+            values = dict(values)
+            members = [self.tree.by_code[code] for code in values.pop("members")]
+            values["owner"] = self.tree.by_code[values["owner"]]
+            groups.group_create(user=user, group=UnitGroup(**values), members=members)
+
     def add_review(self, users):
         """Put the 2026 campaign half-way: its models start as drafts of their units; then, commune
         by commune in turn, none submitted (overdue), all submitted and waiting, all accepted, or
@@ -269,6 +288,7 @@ class DemoLoader(Generator):
         self.add_decisions()
         self.add_users(data.DEMO_USERS_AFTER_REFORM)
         self.add_campaigns(users["quantri"])
+        self.add_groups(users["quantri"])
         tally_rebuild()  # the review's steps keep the counts from here on
         self.add_review({**users, **self.users_by_name(["bientap"])})
         self.add_proposal(self.users_by_name(["bientap"]))

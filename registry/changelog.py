@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from . import history
-from .models import Campaign, Initiative, Proposal, Registration, Unit
+from .models import Campaign, Initiative, Proposal, Registration, Unit, UnitGroup
 from .querysets import MANAGE, path_q, scope_paths
 
 PAGE_SIZE = 50
@@ -27,6 +27,7 @@ UNIT_PATH = {
     Registration: "unit__path",
     Campaign: "unit__path",
     Proposal: "unit__path",
+    UnitGroup: "owner__path",
 }
 MODELS = list(history.HISTORY_MODELS.values())
 MOMENT = "%Y%m%dT%H%M%S%f"  # in UTC: a cursor in a URL without signs to escape

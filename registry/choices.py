@@ -159,3 +159,10 @@ class ReorganisationJob(models.TextChoices):
 
     APPLYING = "applying", _("Đang thực hiện")
     UNDOING = "undoing", _("Đang hoàn tác")
+
+
+class GroupKind(models.TextChoices):
+    """What a group of units that compete together is called."""
+
+    CLUSTER = "cluster", _("Cụm thi đua")
+    BLOC = "bloc", _("Khối thi đua")

@@ -21,7 +21,7 @@ from .choices import (
     UnitType,
 )
 from .forms import DateInput, unit_label, use_autocomplete
-from .models import AwardForm, Campaign, Decision, Field, Initiative, Proposal, Registration, Unit
+from .models import AwardForm, Campaign, Decision, Field, Initiative, Proposal, Registration, Unit, UnitGroup
 from .querysets import path_q, scope_paths
 from .widgets import Autocomplete, QuickSelect
 
@@ -56,6 +56,33 @@ class DateRangeFilter(django_filters.DateFilter):
         kwargs.setdefault("widget", DateInput())
         super().__init__(*args, **kwargs)
         self.extra.setdefault("validators", [rules.DateRangeValidator(kwargs.get("field_name", ""))])
+
+
+def visible_groups(request):
+    if request is None:
+        return UnitGroup.objects.none()
+    return UnitGroup.objects.visible_to(request.user)
+
+
+class GroupFilter(django_filters.ModelChoiceFilter):
+    """The registrations made in the subtree of any member of a group (cụm, khối thi đua).
+
+    Set by the group report's links, never chosen in the form; as reported, whatever the
+    structure: a group counts each registration under the unit that registered it.
+    """
+
+    hidden = True
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", visible_groups)
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        paths = list(value.members.values_list("path", flat=True))
+        return qs.filter(path_q("unit__path", paths))
 
 
 class UnitFilter(django_filters.ModelChoiceFilter):
@@ -166,6 +193,7 @@ class RegistrationFilterSet(StyledFilterSet):
     unit_type = django_filters.ChoiceFilter(
         field_name="unit__unit_type", choices=UnitType.choices, label=_("Loại đơn vị đăng ký")
     )
+    group = GroupFilter(label=_("Cụm, khối thi đua"))
     structure = django_filters.ChoiceFilter(
         label=_("Đơn vị tính theo"),
         choices=[("reported", _("Đơn vị đăng ký (như đã báo cáo)")), ("current", _("Tổ chức hiện nay"))],

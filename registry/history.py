@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from . import formats
 from .choices import UnitType
-from .models import Campaign, Decision, Initiative, Proposal, Registration, Unit
+from .models import Campaign, Decision, Initiative, Proposal, Registration, Unit, UnitGroup
 
 # The URL slug of each model with a history page, and the order of the models in the change log.
 HISTORY_MODELS = {
@@ -30,6 +30,7 @@ HISTORY_MODELS = {
     "quyet-dinh": Decision,
     "dot-thi-dua": Campaign,
     "de-nghi": Proposal,
+    "nhom-don-vi": UnitGroup,
 }
 SLUG_OF = {model: slug for slug, model in HISTORY_MODELS.items()}
 
@@ -48,7 +49,7 @@ TRASH_FIELDS = {"is_deleted", "deleted_at", "deleted_by"}
 # Kept by the software, and said by the entry itself (who made the record is who created it).
 RECORDED_FIELDS = {"created_by"}
 MONEY_FIELDS = {"money_mobilised"}
-YEAR_FIELDS = {"year"}
+YEAR_FIELDS = {"year", "first_year", "last_year"}
 SAME_WRITE = datetime.timedelta(seconds=5)
 # The change reason of a history row that put a field back to an earlier value (``reverts``).
 REVERT_REASON = "revert"

@@ -32,7 +32,7 @@ MEASURE_FILTERS = (
     *("recognised", "recognition_level", "commended", "review_state"),
     *("proposed_recognition", "proposed_commendation"),
 )
-DIMENSION_FILTERS = ("unit", "year", "year_from", "year_to", "field", "standard_field", "structure")
+DIMENSION_FILTERS = ("unit", "group", "year", "year_from", "year_to", "field", "standard_field", "structure")
 IGNORED = ("o",)
 # The count of each set of filters: the first measure counting it (the sums of results share
 # their rows' filters, but are not counts).
@@ -96,7 +96,13 @@ def tally_count(user, cleaned_data):
     key = _BY_PARAMS.get(frozenset((name, str(used[name])) for name in MEASURE_FILTERS if name in used))
     if key is None:
         return None
-    roots = _roots(user, used.get("unit"))
+    if "group" in used:
+        # A group's rows are its members' subtrees as reported (``filters.GroupFilter``).
+        if "unit" in used or used.get("structure") == "current":
+            return None
+        roots = _group_roots(user, used["group"])
+    else:
+        roots = _roots(user, used.get("unit"))
     if roots is None:
         return None
     model = CurrentTally if used.get("structure") == "current" else Tally
@@ -123,3 +129,10 @@ def _roots(user, unit):
     if paths is None:
         return Unit.objects.filter(depth=1)
     return Unit.objects.filter(path__in=paths)
+
+
+def _group_roots(user, group):
+    """The members of ``group``, whose subtrees hold the list's rows; None when the user sees part of one."""
+    scope = scope_of(user)
+    members = list(group.members.all())
+    return members if all(scope.covers(member) for member in members) else None

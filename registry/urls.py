@@ -42,6 +42,12 @@ urlpatterns = [
         views.ReorganisationDeleteView.as_view(),
         name="reorganisation_delete",
     ),
+    # Groups of units that compete together (cụm, khối thi đua)
+    path("nhom-don-vi/", views.UnitGroupListView.as_view(), name="group_list"),
+    path("nhom-don-vi/them/", views.UnitGroupCreateView.as_view(), name="group_create"),
+    path("nhom-don-vi/<int:pk>/", views.UnitGroupDetailView.as_view(), name="group_detail"),
+    path("nhom-don-vi/<int:pk>/sua/", views.UnitGroupUpdateView.as_view(), name="group_update"),
+    path("nhom-don-vi/<int:pk>/xoa/", views.UnitGroupDeleteView.as_view(), name="group_delete"),
     # Fields
     path("linh-vuc/", views.FieldListView.as_view(), name="field_list"),
     path("linh-vuc/them/", views.FieldCreateView.as_view(), name="field_create"),

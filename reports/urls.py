@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import builder_views, views
+from . import builder_views, groupviews, views
 from .documents import views as documents
 
 app_name = "reports"
@@ -25,6 +25,8 @@ urlpatterns = [
     path(
         "bang-tuy-chon/<int:pk>/xoa/", builder_views.SavedTableDeleteView.as_view(), name="savedtable_delete"
     ),
+    path("nhom/<int:pk>/", groupviews.GroupReportView.as_view(), name="group_report"),
+    path("nhom/<int:pk>/tai-xuong.xlsx", groupviews.GroupWorkbookView.as_view(), name="group_xlsx"),
     path("tai-xuong.xlsx", views.ExportView.as_view(), name="export_xlsx"),
     path("tep/<int:pk>/", views.WorkbookDetailView.as_view(), name="workbook_detail"),
     path("tep/<int:pk>/tai-ve/", views.WorkbookDownloadView.as_view(), name="workbook_download"),

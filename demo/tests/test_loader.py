@@ -31,6 +31,7 @@ from registry.models import (
     Reorganisation,
     Tally,
     Unit,
+    UnitGroup,
 )
 from registry.tests.conftest import rule_refusals
 
@@ -292,6 +293,33 @@ def test_units_have_unique_codes_and_models_are_searchable_without_diacritics():
     assert Initiative.objects.filter(search_text__contains="bach thong").count() >= 356
 
 
+# The emulation cluster
+
+
+def test_cluster_number_one_groups_three_thai_nguyen_wards_owned_by_the_province():
+    from reports import groups as group_figures
+    from reports import selectors
+    from reports.periods import Period
+
+    cluster = UnitGroup.objects.get(name="Cụm thi đua số 1")
+    assert cluster.owner == unit("TN25")
+    members = list(cluster.members.order_by("path"))
+    assert [m.code for m in members] == ["TN25-01", "TN25-02", "TN25-04"]
+    assert all(m.path.startswith(cluster.owner.path) and m.depth == cluster.owner.depth + 1 for m in members)
+    viewer = get_user_model().objects.get(username="thainguyen")
+    assert UnitGroup.objects.visible_to(viewer).filter(pk=cluster.pk).exists()
+    for year in (2025, 2026):
+        period = Period.year(year)
+        table = group_figures.group_unit_table(viewer, cluster, period)
+        totals = [selectors.summary(viewer, m, period)["current"]["total"] for m in members]
+        assert [row["current"]["total"] for row in table["rows"]] == totals
+        counted = Registration.objects.counted().filter(year=year)
+        assert table["total"]["current"]["total"] == sum(
+            counted.filter(unit__path__startswith=m.path).count() for m in members
+        )
+    assert group_figures.group_summary(viewer, cluster, Period.year(2025))["current"]["total"] > 0
+
+
 # Logins and idempotence
 
 
@@ -319,7 +347,8 @@ def test_demo_users_exist_with_their_roles(settings):
 
 def test_loading_again_changes_nothing_and_prints_the_logins():
     def sizes():
-        return [model.objects.count() for model in (Unit, Initiative, Registration, Decision, Membership)]
+        models = (Unit, Initiative, Registration, Decision, Membership, UnitGroup)
+        return [model.objects.count() for model in models]
 
     before, out = sizes(), StringIO()
     call_command("load_demo", stdout=out)

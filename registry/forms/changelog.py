@@ -20,6 +20,7 @@ KIND_LABELS = {
     "quyet-dinh": _("Quyết định"),
     "dot-thi-dua": _("Đợt thi đua"),
     "de-nghi": _("Đề nghị"),
+    "nhom-don-vi": _("Cụm, khối thi đua"),
 }
 
 

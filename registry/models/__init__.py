@@ -606,6 +606,7 @@ class Membership(models.Model):
 
 from .campaigns import Campaign, Criterion, ReviewStep, Score  # noqa: E402  (they point at the models above)
 from .counts import CurrentTally, OwnTally, Revision, Tally  # noqa: E402
+from .groups import UnitGroup  # noqa: E402
 from .lineage import Lineage, Reorganisation, Transfer  # noqa: E402
 from .lists import ListColumns, SavedFilter  # noqa: E402
 from .notifications import Notification, NotificationKind  # noqa: E402
@@ -638,6 +639,7 @@ __all__ = [
     "Tally",
     "Transfer",
     "Unit",
+    "UnitGroup",
     "decision_reference",
     "initiative_search_text",
 ]

@@ -37,7 +37,7 @@ from django.views.generic import RedirectView
 from lxml import html as lxml_html
 
 from intake.models import BulkJob, ImportBatch
-from registry import drafts, proposals
+from registry import drafts, groups, proposals
 from registry.choices import DecisionKind, Level, Role, UnitType
 from registry.models import (
     Attachment,
@@ -50,6 +50,7 @@ from registry.models import (
     Reorganisation,
     SavedFilter,
     Unit,
+    UnitGroup,
 )
 from reports.models import SavedTable, Workbook
 
@@ -131,6 +132,8 @@ PARAMETERS = {
     "reports:savedtable_update": {"pk": SavedTable},
     "reports:savedtable_delete": {"pk": SavedTable},
     "reports:decision_docx": {"pk": Decision},
+    "reports:group_report": {"pk": UnitGroup},
+    "reports:group_xlsx": {"pk": UnitGroup},
     "reports:decision_certificates": {"pk": Decision},
     "password_reset_confirm": {"uidb64": "MQ", "token": "dat-lai"},
     "admin:app_list": {"app_label": "registry"},
@@ -227,6 +230,25 @@ class World:
             for branch, unit, name in (("a", tree.a, "Bạch Thông"), ("b", tree.b, "Tổ 5 Thành phố"))
         }
 
+        # A cluster of A's communes, the merged one among them; a bloc of B's cells.
+        unit_groups = {
+            branch: groups.group_create(
+                user=superuser,
+                group=UnitGroup(name=name, kind=kind, owner=owner, first_year=2024),
+                members=members,
+            )
+            for branch, name, kind, owner, members in (
+                ("a", "Cụm thi đua Bạch Thông", "cluster", tree.a, [tree.commune, self.unit_c]),
+                (
+                    "b",
+                    "Khối thi đua Thành phố",
+                    "bloc",
+                    tree.b,
+                    [make_unit("Chi bộ tổ 7", tree.b), make_unit("Chi bộ tổ 8", tree.b)],
+                ),
+            )
+        }
+
         # A's proposal sent to the province; B's still a draft.
         proposed = {}
         for branch, unit, registration in (
@@ -270,6 +292,8 @@ class World:
             # The staff of C read A's campaign: it is launched above their unit.
             Campaign: [(campaigns["a"], BRANCH_A | {"closed"}), (campaigns["b"], {"superuser"})],
             Proposal: [(proposed["a"], BRANCH_A), (proposed["b"], {"superuser"})],
+            # Seen by whoever reads every member: not by C's staff, who read only one of them.
+            UnitGroup: [(unit_groups["a"], BRANCH_A), (unit_groups["b"], {"superuser"})],
         }
         for user in self.users.values():
             self.objects.setdefault(type(user), []).append((user, {"superuser"}))
@@ -282,6 +306,7 @@ class World:
             tree.initiative_b.person_name,
             "Chi bộ tổ 5",
             campaigns["b"].title,
+            unit_groups["b"].name,
         ]
         self.forbidden = {
             "superuser": [],

@@ -18,6 +18,13 @@ from .decisions import (
     DecisionUpdateView,
 )
 from .fields import FieldCreateView, FieldListView, FieldUpdateView
+from .groups import (
+    UnitGroupCreateView,
+    UnitGroupDeleteView,
+    UnitGroupDetailView,
+    UnitGroupListView,
+    UnitGroupUpdateView,
+)
 from .history import ChangeLogExportView, ChangeLogView, HistoryRevertView, HistoryView
 from .initiatives import (
     AttachmentCreateView,
@@ -76,6 +83,11 @@ from .units import (
 )
 
 __all__ = [
+    "UnitGroupCreateView",
+    "UnitGroupDeleteView",
+    "UnitGroupDetailView",
+    "UnitGroupListView",
+    "UnitGroupUpdateView",
     "CampaignCriteriaView",
     "RegistrationScoreView",
     "ApplyView",

@@ -218,6 +218,12 @@ class RegistrationListView(RegistrationRowsMixin, FilterView):
         if registered_in:
             query.pop("registered_in", None)
             context["registered_in"] = {"unit": registered_in, "without": query.urlencode()}
+        group = self.filterset.form.cleaned_data.get("group") if self.filterset.is_bound else None
+        if group:
+            without = self.request.GET.copy()
+            for name in ("page", "export", "group"):
+                without.pop(name, None)
+            context["in_group"] = {"group": group, "without": without.urlencode()}
         context["count_capped"] = self.count_capped
         context["saved_filters"] = list(
             SavedFilter.objects.visible_to(self.request.user).only("pk", "name", "query", "user_id")

@@ -105,6 +105,8 @@ def shown_value(field, value):
         return str(value)
     if value in (None, "", [], ()):
         return "—"
+    if isinstance(field, forms.ModelMultipleChoiceField):  # the members of a group
+        return "; ".join(sorted(field.label_from_instance(item).strip() for item in value))
     if isinstance(field, forms.ModelChoiceField):
         return field.label_from_instance(value)
     if isinstance(field, forms.BooleanField):
