@@ -13,7 +13,7 @@ from reports import cache
 from reports.tests.conftest import register
 from worker.management.commands.db_worker import Worker
 
-FIGURE_QUERIES = 5  # summary, the unit table (2), the field table, the trend
+FIGURE_QUERIES = 6  # summary, the unit table (2), the field table, the trend, the awards
 
 
 @pytest.fixture
