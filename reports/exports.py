@@ -289,19 +289,7 @@ def summary_sheet(workbook, root, period, units, header, today, drafts=0):
         "subtitle",
     )
     sheet.append()
-    group_headers(sheet, groups, [_("STT"), _("Đơn vị")])
-    for index, (row, name) in enumerate(zip(units["rows"], names, strict=True), start=1):
-        sheet.append_fitted(
-            line_height=15,
-            chars_per_unit=1.05,
-            cells=[sheet.cell(index, "td_center"), sheet.cell(name, "td")]
-            + [sheet.cell(tables.value_of(row, c.key), number_style(c)) for c in columns],
-        )
-    sheet.append(
-        [sheet.cell(_("Tổng cộng"), "total"), sheet.cell(None, "total")]
-        + [sheet.cell(tables.value_of(units["total"], c.key), number_style(c, total=True)) for c in columns]
-    )
-    sheet.merge(1, 2)
+    unit_rows(sheet, groups, columns, units, names)
     sheet.append()
     sheet.line(tables.participation_text(units, period), "line", height=34)
     sheet.line(tables.review_text(units["total"]["current"], drafts, period.drafts), "line", height=20)
@@ -316,6 +304,23 @@ def summary_sheet(workbook, root, period, units, header, today, drafts=0):
         sheet.append(values)
         sheet.merge(1, left)
         sheet.merge(right + 1, sheet.n_cols)
+
+
+def unit_rows(sheet, groups, columns, table, names):
+    """Append a table by unit: its two header rows, a numbered row per unit (``names``), the total."""
+    group_headers(sheet, groups, [_("STT"), _("Đơn vị")])
+    for index, (row, name) in enumerate(zip(table["rows"], names, strict=True), start=1):
+        sheet.append_fitted(
+            line_height=15,
+            chars_per_unit=1.05,
+            cells=[sheet.cell(index, "td_center"), sheet.cell(name, "td")]
+            + [sheet.cell(tables.value_of(row, c.key), number_style(c)) for c in columns],
+        )
+    sheet.append(
+        [sheet.cell(_("Tổng cộng"), "total"), sheet.cell(None, "total")]
+        + [sheet.cell(tables.value_of(table["total"], c.key), number_style(c, total=True)) for c in columns]
+    )
+    sheet.merge(1, 2)
 
 
 def unit_name(unit):

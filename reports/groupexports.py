@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from . import groups, selectors, tables
-from .exports import Book, Sheet, group_headers, number_style, party_header, unit_name
+from .exports import Book, Sheet, party_header, unit_name, unit_rows
 
 
 def group_workbook(user, group, period, today=None):
@@ -102,18 +102,6 @@ def member_sheet(book, group, period, table):
     )
     sheet.line(group.name, "subtitle")
     sheet.append()
-    group_headers(sheet, unit_groups, [_("STT"), _("Đơn vị")])
-    for index, (row, name) in enumerate(zip(table["rows"], names, strict=True), start=1):
-        sheet.append_fitted(
-            line_height=15,
-            chars_per_unit=1.05,
-            cells=[sheet.cell(index, "td_center"), sheet.cell(name, "td")]
-            + [sheet.cell(tables.value_of(row, c.key), number_style(c)) for c in columns],
-        )
-    sheet.append(
-        [sheet.cell(_("Tổng cộng"), "total"), sheet.cell(None, "total")]
-        + [sheet.cell(tables.value_of(table["total"], c.key), number_style(c, total=True)) for c in columns]
-    )
-    sheet.merge(1, 2)
+    unit_rows(sheet, unit_groups, columns, table, names)
     sheet.append()
     sheet.line(groups.participation_text(table, period), "line", height=34)
