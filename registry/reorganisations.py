@@ -413,6 +413,8 @@ def apply(*, user, reorganisation: Reorganisation) -> Reorganisation:
     carried = {pk for step in plan["steps"] if step["targets"] for pk in step["olds"]}
     reorganisation.plan["applied"]["memberships"] = _carry_memberships(user, carried, then)
     recarry(set(closing))
+    # The figures above every closed and new unit count them (their rows, "x/y").
+    tally.renew_above(set(closing) | set(new_ids.values()))
     # How long it took, for the administrator (and the benchmark): a reform takes minutes.
     reorganisation.plan["applied"]["seconds"] = round(time.perf_counter() - started, 1)
     reorganisation.save(update_fields=["plan"])
@@ -657,6 +659,7 @@ def undo(*, user, reorganisation: Reorganisation) -> Reorganisation:
     found = lineage.Lineages()
     touched = set(Registration.objects.filter(carrier_id__in=new_ids).values_list("carrier_id", flat=True))
     recarry(old_ids, found)
+    tally.renew_above(old_ids | set(new_ids))
     for unit in Unit.objects.filter(pk__in=new_ids).order_by("-depth"):
         tally.current_refresh({unit.pk} | touched)
         unit._history_user = user

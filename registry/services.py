@@ -477,9 +477,13 @@ def unit_create(*, user, parent, unit, token: str = "", replacing: bool = False)
 
     def create():
         if parent is None:
-            return Unit.objects.add_root(instance=unit)
-        parent.refresh_from_db()
-        return Unit.objects.add_child(parent, instance=unit)
+            created = Unit.objects.add_root(instance=unit)
+        else:
+            parent.refresh_from_db()
+            created = Unit.objects.add_child(parent, instance=unit)
+        if not replacing:  # a reorganisation renews once, after all its units
+            tally.renew_above([created.pk])
+        return created
 
     return _created_once(unit, token, create)
 
@@ -505,6 +509,7 @@ def unit_update(*, user, unit, version: str | None = None):
     unit._history_user = user
     unit.full_clean(exclude=["path", "depth", "numchild"])
     unit.save()
+    tally.renew_above([unit.pk])  # the cached figures above show its name and type
     if renamed:
         batch = []
         for initiative in Initiative.objects.filter(unit=unit).only("name", "person_name", "address"):

@@ -512,6 +512,12 @@ def renew(unit_ids):
     _announce(unit_ids)
 
 
+def renew_above(unit_ids):
+    """Give new tokens to ``unit_ids`` and every unit above them: their figures count the units
+    below (their rows, "x/y"), so adding, renaming or closing a unit changes them. Four queries."""
+    renew({ancestor for chain in ancestor_ids(unit_ids).values() for ancestor in chain})
+
+
 def renew_all():
     """Give every unit that has counts a new token (after the tally is rebuilt)."""
     token = new_token()
