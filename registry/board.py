@@ -26,13 +26,14 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import formats
+from . import formats, tally
 from .choices import Evaluation, ReviewState
 from .models import OwnTally, Registration, Unit
 from .querysets import path_q
@@ -181,9 +182,45 @@ KEPT = {
 def build(*, campaign, root, today=None, order=""):
     """Return the board of ``campaign`` at ``root`` (the launching unit or a unit below it).
 
-    The caller checks that the user may read ``root``'s subtree. Four queries.
+    The caller checks that the user may read ``root``'s subtree. Four queries, or two when the
+    kept counts are cached (``counted``); the drafts are always counted live.
     """
     today = today or timezone.localdate()
+    kept, asked, units = counted(campaign, root)
+    counts = {path: dict(row) for path, row in kept.items()}
+    _add_drafts(counts, campaign, root)
+    rows = []
+    for unit in units:
+        if unit.path not in counts and unit.path not in asked:
+            continue  # neither asked nor registering: not the campaign's business
+        rows.append(_row(unit, counts.get(unit.path), asked.get(unit.path), campaign, today))
+    total = _row(root, _sum(counts.values(), COUNT_KEYS), _sum(asked.values(), ASKED_KEYS), campaign, today)
+    return Board(campaign, root, sort(rows, order), total, today, order if order.lstrip("-") in SORTS else "")
+
+
+CACHE_TIMEOUT = 24 * 3600
+
+
+def counted(campaign, root):
+    """Return the board's kept counts by row (path → counts), its asked units by row, and its
+    rows' units.
+
+    Cached under the root's revision token (``registry.tally``), which every write that changes
+    an own count or a unit below renews, and the campaign's last change: leaders open the
+    board over and over between writes. Three queries, or one from the cache.
+    """
+    token = tally.token_of(root)
+    if token is None:  # nothing was ever counted under this unit
+        return _counted(campaign, root)
+    key = f"board:{campaign.pk}:{campaign.updated_at.isoformat()}:{root.pk}:{token}"
+    value = cache.get(key)
+    if value is None:
+        value = _counted(campaign, root)
+        cache.set(key, value, CACHE_TIMEOUT)
+    return value
+
+
+def _counted(campaign, root):
     depth = root.depth + 1
     width = Unit.steplen * depth
     kept = (
@@ -199,19 +236,6 @@ def build(*, campaign, root, today=None, order=""):
     for row in kept:
         ancestor = row.pop("ancestor")
         counts[ancestor] = {"draft": 0, **row}
-    drafts = (
-        Registration.objects.alive()
-        .filter(year=campaign.year, review_state=ReviewState.DRAFT)
-        .filter(path_q("unit__path", [root.path]))
-        .annotate(ancestor=Substr("unit__path", 1, width))
-        .values("ancestor")
-        .annotate(**{key: Count("pk", filter=q) for key, _label, q, _params in COUNTS})
-        .order_by()
-    )
-    for row in drafts:
-        held = counts.setdefault(row.pop("ancestor"), dict.fromkeys(COUNT_KEYS, 0))
-        for key in COUNT_KEYS:
-            held[key] += row[key]
     asked = (
         asked_units(campaign, root)
         .annotate(
@@ -228,14 +252,26 @@ def build(*, campaign, root, today=None, order=""):
     )
     asked = {row.pop("ancestor"): row for row in asked}
     units = Unit.objects.filter(depth=depth, path__startswith=root.path).order_by("path")
-    units = units.only("pk", "name", "path", "depth", "unit_type", "valid_to")
-    rows = []
-    for unit in units:
-        if unit.path not in counts and unit.path not in asked:
-            continue  # neither asked nor registering: not the campaign's business
-        rows.append(_row(unit, counts.get(unit.path), asked.get(unit.path), campaign, today))
-    total = _row(root, _sum(counts.values(), COUNT_KEYS), _sum(asked.values(), ASKED_KEYS), campaign, today)
-    return Board(campaign, root, sort(rows, order), total, today, order if order.lstrip("-") in SORTS else "")
+    units = list(units.only("pk", "name", "path", "depth", "unit_type", "valid_to"))
+    return counts, asked, units
+
+
+def _add_drafts(counts, campaign, root):
+    """Add the drafts (not kept: counted live, a partial index holds them) to ``counts``."""
+    width = Unit.steplen * (root.depth + 1)
+    drafts = (
+        Registration.objects.alive()
+        .filter(year=campaign.year, review_state=ReviewState.DRAFT)
+        .filter(path_q("unit__path", [root.path]))
+        .annotate(ancestor=Substr("unit__path", 1, width))
+        .values("ancestor")
+        .annotate(**{key: Count("pk", filter=q) for key, _label, q, _params in COUNTS})
+        .order_by()
+    )
+    for row in drafts:
+        held = counts.setdefault(row.pop("ancestor"), dict.fromkeys(COUNT_KEYS, 0))
+        for key in COUNT_KEYS:
+            held[key] += row[key]
 
 
 ASKED_KEYS = ("asked", "registered", "unevaluated")

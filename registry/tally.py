@@ -136,15 +136,16 @@ def _apply(before, after):
         for index, value in enumerate(delta[tallied:]):
             total[index] += value
     own = {key: delta for key, delta in own.items() if any(delta)}
+    owners = {unit for unit, _year in own}
     if own:
         _add_all(OwnTally, own, KEYS[OWN], OWN_KEYS)
-        OwnTally.objects.filter(unit_id__in={unit for unit, _year in own}, total=0).delete()
+        OwnTally.objects.filter(unit_id__in=owners, total=0).delete()
     changed = {key: delta[:tallied] for key, delta in changed.items() if any(delta[:tallied])}
-    if not changed:
-        return
-    ancestors = ancestor_ids({key[0] for key in changed} | {key[1] for key in changed if key[1]})
-    renewed = set()
-    for structure in STRUCTURES:
+    ancestors = ancestor_ids(owners | {key[0] for key in changed} | {key[1] for key in changed if key[1]})
+    # The completeness board sums the own counts above each unit (a review state, say, that the
+    # tally does not count): its cached counts are renewed with the units above.
+    renewed = {ancestor for unit in owners for ancestor in ancestors[unit]}
+    for structure in STRUCTURES if changed else ():
         deltas = defaultdict(lambda: [0] * len(TALLY_KEYS))
         for (unit, carrier, year, quarter, field), delta in changed.items():
             counted = unit if structure == REPORTED else carrier

@@ -17,13 +17,9 @@ from registry.models import Campaign, Decision, Field, Initiative, Membership, R
 
 
 def make_unit(name, parent=None, unit_type=UnitType.CELL, **fields):
-    """Create a unit as a root or as the last child of ``parent`` (the tree library's way)."""
+    """Create a unit as a root or as the last child of ``parent``, through the service."""
     fields.setdefault("code", "")
-    unit = Unit(name=name, unit_type=unit_type, **fields)
-    if parent is None:
-        return Unit.objects.add_root(instance=unit)
-    parent.refresh_from_db()
-    return Unit.objects.add_child(parent, instance=unit)
+    return services.unit_create(user=None, parent=parent, unit=Unit(name=name, unit_type=unit_type, **fields))
 
 
 class UserFactory(factory.django.DjangoModelFactory):

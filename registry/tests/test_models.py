@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from registry.choices import DecisionKind, Kind
-from registry.models import Decision
+from registry.models import Decision, Unit
 from registry.text import fold, search_terms, sort_key, widen_search
 
 from .factories import DecisionFactory, InitiativeFactory, RegistrationFactory, make_unit
@@ -57,8 +57,11 @@ def test_a_decision_number_is_unique_with_symbol_issuer_and_date(unit):
 def test_unit_codes_are_unique_but_may_be_empty(unit):
     make_unit("Chi bộ 1", unit, code="")
     make_unit("Chi bộ 2", unit, code="")
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(ValidationError, match="Mã đơn vị này đã được dùng"):
         make_unit("Chi bộ 3", unit, code="DX")
+    # The database refuses it too, around the service.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Unit.objects.add_child(unit, instance=Unit(name="Chi bộ 3", code="DX"))
 
 
 def test_a_unit_cannot_close_before_it_opens(unit):
