@@ -80,3 +80,38 @@ def test_the_change_log_of_a_branch_administrator_leaves_out_the_other_branch(tr
     assert theirs.title not in page
     whole = client_for(tree.admin_province).get(reverse("registry:changelog")).content.decode()
     assert mine.title in whole and theirs.title in whole
+
+
+# Saved filters and columns -----------------------------------------------------------------
+
+
+def history_of(model, pk):
+    rows = model.history.filter(id=pk).order_by("history_date", "history_id")
+    return [(row.history_type, row.history_user) for row in rows]
+
+
+def test_saving_renaming_and_deleting_a_filter_keep_its_history_with_who_did_it(tree):
+    from registry import lists
+    from registry.models import SavedFilter
+
+    user = tree.editor_a
+    saved = lists.saved_filter_create(user=user, name="Năm 2023", query="year=2023", unit=tree.a)
+    saved = SavedFilter.objects.get(pk=saved.pk)
+    saved.name = "Năm 2023 của huyện"
+    lists.saved_filter_update(user=user, saved=saved, version=services.version_of(saved))
+    lists.saved_filter_delete(user=user, saved=saved)
+    assert not SavedFilter.objects.exists()
+    assert history_of(SavedFilter, saved.pk) == [("+", user), ("~", user), ("-", user)]
+
+
+def test_choosing_and_resetting_the_columns_keep_their_history_with_who_did_it(tree):
+    from registry import lists
+    from registry.models import ListColumns
+
+    user = tree.editor_a
+    chosen = lists.list_columns_set(user=user, columns=["grade", "year"])
+    lists.list_columns_set(user=user, columns=["grade", "year"])  # the same columns: nothing to keep
+    lists.list_columns_set(user=user, columns=["year"])
+    lists.list_columns_reset(user=user)
+    assert not ListColumns.objects.exists()
+    assert history_of(ListColumns, chosen.pk) == [("+", user), ("~", user), ("-", user)]
