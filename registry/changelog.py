@@ -1,10 +1,11 @@
 """The change log: the history rows of units, models, registrations and decisions, across records.
 
 For administrators: the rows of the records whose unit (a unit itself, an initiative's or a
-registration's unit, a decision's issuing unit, as the row recorded it) lies in the subtrees
-they manage. Newest first, read a page at a time from a cursor (keyset), never counted: at a
-nation's scale the history holds millions of rows, and each page costs one indexed query per
-model, stopped at the page's length, plus the queries that describe the rows.
+registration's unit, a decision's issuing unit, the unit a saved filter is shared with, as the
+row recorded it) lies in the subtrees they manage, and their own saved filters and columns.
+Newest first, read a page at a time from a cursor (keyset), never counted: at a nation's scale
+the history holds millions of rows, and each page costs one indexed query per model, stopped at
+the page's length, plus the queries that describe the rows.
 """
 
 import datetime
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from . import history
-from .models import Campaign, Initiative, Proposal, Registration, Unit, UnitGroup
+from .models import Campaign, Initiative, ListColumns, Proposal, Registration, SavedFilter, Unit, UnitGroup
+from .models.lists import own_only_q, owned_or_shared_q
 from .querysets import MANAGE, path_q, scope_paths
 
 PAGE_SIZE = 50
@@ -28,6 +30,8 @@ UNIT_PATH = {
     Campaign: "unit__path",
     Proposal: "unit__path",
     UnitGroup: "owner__path",
+    SavedFilter: "unit__path",  # a filter shared with a unit; one kept for its owner is no unit's
+    ListColumns: None,  # a user's own choice, no unit's
 }
 MODELS = list(history.HISTORY_MODELS.values())
 MOMENT = "%Y%m%dT%H%M%S%f"  # in UTC: a cursor in a URL without signs to escape
@@ -35,6 +39,20 @@ MOMENT = "%Y%m%dT%H%M%S%f"  # in UTC: a cursor in a URL without signs to escape
 
 def _unit_lookup(model):
     return UNIT_PATH.get(model, "issuing_unit__path")
+
+
+def _in_scope(model, user):
+    """The history rows of ``model`` an administrator reads: those placed in the units they manage.
+
+    A user's saved filters and columns are theirs alone: an administrator reads their own, and
+    the filters shared with a unit they manage, never another user's private ones (a superuser
+    reads all).
+    """
+    if model is SavedFilter:
+        return owned_or_shared_q(user, MANAGE)
+    if model is ListColumns:
+        return own_only_q(user, MANAGE)
+    return path_q(_unit_lookup(model), scope_paths(user, MANAGE))
 
 
 @dataclass(frozen=True)
@@ -64,8 +82,10 @@ class Cursor:
 
 
 def _rows(model, index, *, user, unit, actor, date_from, date_to, after, limit):
-    rows = model.history.filter(path_q(_unit_lookup(model), scope_paths(user, MANAGE)))
+    rows = model.history.filter(_in_scope(model, user))
     if unit is not None:
+        if _unit_lookup(model) is None:
+            return []
         rows = rows.filter(path_q(_unit_lookup(model), [unit.path]))
     if actor is not None:
         rows = rows.filter(history_user=actor)

@@ -22,7 +22,7 @@ from .choices import (
 )
 from .forms import DateInput, unit_label, use_autocomplete
 from .models import AwardForm, Campaign, Decision, Field, Initiative, Proposal, Registration, Unit, UnitGroup
-from .querysets import path_q, scope_paths
+from .querysets import CHANGE, own_q, path_q, scope_paths
 from .widgets import Autocomplete, QuickSelect
 
 
@@ -83,6 +83,16 @@ class GroupFilter(django_filters.ModelChoiceFilter):
             return qs
         paths = list(value.members.values_list("path", flat=True))
         return qs.filter(path_q("unit__path", paths))
+
+
+class HiddenChoiceFilter(django_filters.ChoiceFilter):
+    """A choice set by a link (the page names it), never chosen in the form."""
+
+    hidden = True
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(*args, **kwargs)
 
 
 class UnitFilter(django_filters.ModelChoiceFilter):
@@ -189,6 +199,12 @@ class RegistrationFilterSet(StyledFilterSet):
     # The unit's own registrations, without its subordinate units' (a table's "trực tiếp" row).
     unit_own = django_filters.ModelChoiceFilter(
         queryset=scoped_units, method="filter_unit_own", widget=forms.HiddenInput, label=_("Của riêng đơn vị")
+    )
+    # The rows the user's own units act on, not their subordinate units' (the home page's steps).
+    own_units = HiddenChoiceFilter(
+        choices=[("true", _("Có"))],
+        method="filter_own_units",
+        label=_("Của chính các đơn vị của bạn"),
     )
     unit_type = django_filters.ChoiceFilter(
         field_name="unit__unit_type", choices=UnitType.choices, label=_("Loại đơn vị đăng ký")
@@ -307,6 +323,9 @@ class RegistrationFilterSet(StyledFilterSet):
     def filter_unit_own(self, qs, name, value):
         column = "carrier" if self.data.get("structure") == "current" else "unit"
         return qs.filter(**{column: value})
+
+    def filter_own_units(self, qs, name, value):
+        return qs.filter(own_q(self.request.user if self.request else None, CHANGE))
 
     def filter_commended(self, qs, name, value):
         return qs.filter(is_commended=value == "true")

@@ -8,19 +8,33 @@ across records both read their entries from here.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from itertools import pairwise
 
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.http import QueryDict
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from . import formats
 from .choices import UnitType
-from .models import Campaign, Decision, Initiative, Proposal, Registration, Unit, UnitGroup
+from .filters import RegistrationFilterSet
+from .lists import COLUMNS_BY_KEY
+from .models import (
+    Campaign,
+    Decision,
+    Initiative,
+    ListColumns,
+    Proposal,
+    Registration,
+    SavedFilter,
+    Unit,
+    UnitGroup,
+)
 
 # The URL slug of each model with a history page, and the order of the models in the change log.
 HISTORY_MODELS = {
@@ -31,6 +45,8 @@ HISTORY_MODELS = {
     "dot-thi-dua": Campaign,
     "de-nghi": Proposal,
     "nhom-don-vi": UnitGroup,
+    "bo-loc": SavedFilter,
+    "cot-danh-sach": ListColumns,
 }
 SLUG_OF = {model: slug for slug, model in HISTORY_MODELS.items()}
 
@@ -164,6 +180,8 @@ def object_label(model, record, initiative_names=None):
             "what": what,
             "reference": record.reference or record.year,
         }
+    if model is ListColumns:
+        return _("Các cột của danh sách mô hình")
     return record.name
 
 
@@ -250,6 +268,9 @@ class LinkedNames:
         for f, value in values:
             if f.is_relation:
                 wanted.setdefault(f.related_model, set()).update(self.linked_ids(f, value))
+            elif is_saved_query(f):
+                for related, pk in query_links(value):
+                    wanted.setdefault(related, set()).add(pk)
         self.names = {}
         for related, ids in wanted.items():
             queryset = related._default_manager.all()
@@ -273,6 +294,8 @@ class LinkedNames:
         return [value]
 
     def display(self, f, value):
+        if is_saved_query(f):
+            return self.display_query(value)
         if not f.is_relation:
             return display(f, value)
         ids = self.linked_ids(f, value)
@@ -288,6 +311,56 @@ class LinkedNames:
             )
         return "; ".join(shown)
 
+    def display_query(self, value):
+        """Write a saved filter's query string as the list's filters read: “Năm: 2026; Đơn vị: …”."""
+        filters = query_filters()
+        shown = []
+        for name, item in QueryDict(value or "").items():
+            if name not in filters:
+                shown.append(f"{name}={item}")
+                continue
+            label, choices, related = filters[name]
+            if related is not None and item.isdigit():
+                text = self.names.get(related, {}).get(int(item)) or (
+                    ngettext("%(count)s mục ngoài phạm vi của bạn", "%(count)s mục ngoài phạm vi của bạn", 1)
+                    % {"count": 1}
+                )
+            else:
+                text = choices.get(item, item)
+            shown.append(f"{label}: {text}")
+        return "; ".join(shown) or "—"
+
+
+def is_saved_query(f):
+    return f.model is SavedFilter and f.name == "query"
+
+
+@functools.cache
+def query_filters():
+    """Each filter of the model list by its name: (label, choices, the model its values are ids of).
+
+    Labels and choices stay lazy: they are written in the reader's language.
+    """
+    found = {}
+    for name, each in RegistrationFilterSet.base_filters.items():
+        related = None
+        queryset = each.extra.get("queryset")
+        if queryset is not None:
+            related = (queryset(None) if callable(queryset) else queryset).model
+        choices = dict(each.extra.get("choices") or ())
+        if each.extra.get("null_label"):
+            choices["null"] = each.extra["null_label"]
+        found[name] = (each.label or name, choices, related)
+    return found
+
+
+def query_links(value):
+    """The (model, id) pairs a saved query string's filters name: its units, fields, groups."""
+    filters = query_filters()
+    for name, item in QueryDict(value or "").items():
+        if name in filters and filters[name][2] is not None and item.isdigit():
+            yield filters[name][2], int(item)
+
 
 def display(f, value):
     """Write a plain field's value as the pages do."""
@@ -295,8 +368,11 @@ def display(f, value):
         return "—"
     if isinstance(value, bool):
         return _("Có") if value else _("Không")
-    if isinstance(value, list | tuple):  # a list kept as JSON: the unit types a campaign asks
-        labels = dict(UnitType.choices)
+    if isinstance(value, list | tuple):  # a list kept as JSON: the unit types a campaign asks, columns
+        if f.model is ListColumns:
+            labels = {key: column.label for key, column in COLUMNS_BY_KEY.items()}
+        else:
+            labels = dict(UnitType.choices)
         return "; ".join(str(labels.get(item, item)) for item in value) or "—"
     choices = dict(getattr(f, "flatchoices", None) or [])
     if value in choices:

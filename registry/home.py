@@ -18,7 +18,7 @@ from . import formats, review
 from .choices import Evaluation, ReviewState
 from .defaults import DefaultYear, default_root, default_year_of
 from .models import Registration
-from .querysets import MANAGE
+from .querysets import CHANGE, MANAGE, own_q
 from .scope import scope_of
 
 # A campaign's deadline is "near" this many days ahead: the home page names it among the steps.
@@ -48,12 +48,14 @@ def home_year(user, today=None):
 
 
 def home_figures(user, year, today=None):
-    """Return the counts of work the home page shows and its steps read, over the rows ``user`` may
-    see. Two queries.
+    """Return the counts the home page shows and its steps read. Two queries.
 
-    ``year``'s rows not evaluated, the year before's not carried into ``year``; the drafts and
-    returned rows; the rows of last year (today's) not carried over into this one; the rows
-    waiting at the user's units. The year's figures themselves are the report's
+    Over the rows ``user`` may see, the figures of the page: ``year``'s rows sent up and not
+    evaluated, the year before's not carried into ``year``. Over the rows the user's own units
+    act on (``own_q``: not those of the units below them), the steps: the drafts and returned
+    rows, the rows of last year (today's) not carried over into this one, ``year``'s rows sent
+    up and not evaluated; and the rows waiting at the user's units. Each step's link lists
+    exactly its rows (``step_params``). The year's figures themselves are the report's
     (``reports.selectors``), read by the view.
     """
     today = today or timezone.localdate()
@@ -62,19 +64,33 @@ def home_figures(user, year, today=None):
         initiative=OuterRef("initiative"), year=OuterRef("year") + 1, is_deleted=False
     )
     registrations = registrations.alias(renewed=Exists(renewed))
+    own = own_q(user, CHANGE)
+    pending = Q(year=year, evaluation=Evaluation.PENDING) & ~Q(review_state=ReviewState.DRAFT)
     figures = registrations.aggregate(
-        pending=Count(
-            "pk",
-            filter=Q(year=year, evaluation=Evaluation.PENDING)
-            & ~Q(review_state__in=[ReviewState.DRAFT, ReviewState.RETURNED]),
-        ),
+        pending=Count("pk", filter=pending),
         not_renewed=Count("pk", filter=Q(year=year - 1, renewed=False)),
-        to_carry=Count("pk", filter=Q(year=today.year - 1, renewed=False)),
-        drafts=Count("pk", filter=Q(review_state=ReviewState.DRAFT)),
-        returned=Count("pk", filter=Q(review_state=ReviewState.RETURNED)),
+        to_evaluate=Count("pk", filter=own & pending),
+        to_carry=Count("pk", filter=own & Q(year=today.year - 1, renewed=False)),
+        drafts=Count("pk", filter=own & Q(review_state=ReviewState.DRAFT)),
+        returned=Count("pk", filter=own & Q(review_state=ReviewState.RETURNED)),
     )
     figures["waiting"] = review.waiting_at(user, registrations).count()
     return figures
+
+
+def step_params(step, *, year=None):
+    """Return the model list's filters that list exactly the rows ``home_figures`` counts for ``step``.
+
+    ``own_units``: the rows of the user's own units, as ``own_q`` keeps them; "counted": sent
+    up, not a draft.
+    """
+    params = {
+        "drafts": {"review_state": ReviewState.DRAFT},
+        "returned": {"review_state": ReviewState.RETURNED},
+        "to_carry": {"year": year, "renewed": "false"},
+        "to_evaluate": {"year": year, "evaluation": Evaluation.PENDING, "review_state": "counted"},
+    }[step]
+    return {**params, "own_units": "true"}
 
 
 def next_steps(user, *, figures, campaigns, chosen, may_change):
@@ -110,7 +126,7 @@ def next_steps(user, *, figures, campaigns, chosen, may_change):
                         figures["returned"],
                     )
                     % {"n": formats.grouped(figures["returned"])},
-                    _list_url(review_state=ReviewState.RETURNED),
+                    _list_url(**step_params("returned")),
                     urgent=True,
                 )
             )
@@ -123,7 +139,7 @@ def next_steps(user, *, figures, campaigns, chosen, may_change):
                         figures["drafts"],
                     )
                     % {"n": formats.grouped(figures["drafts"])},
-                    _list_url(review_state=ReviewState.DRAFT),
+                    _list_url(**step_params("drafts")),
                 )
             )
         for campaign in campaigns:
@@ -157,19 +173,22 @@ def next_steps(user, *, figures, campaigns, chosen, may_change):
                         "last": chosen.today - 1,
                         "this": chosen.today,
                     },
-                    reverse("intake:rollover"),
+                    # The rollover page previews exactly these rows, from the list's filters.
+                    reverse("intake:rollover")
+                    + "?"
+                    + urlencode({"from_list": 1, **step_params("to_carry", year=chosen.today - 1)}),
                 )
             )
-        if figures["pending"]:
+        if figures["to_evaluate"]:
             steps.append(
                 Step(
                     ngettext(
                         "Đánh giá %(n)s mô hình năm %(year)s chưa đánh giá",
                         "Đánh giá %(n)s mô hình năm %(year)s chưa đánh giá",
-                        figures["pending"],
+                        figures["to_evaluate"],
                     )
-                    % {"n": formats.grouped(figures["pending"]), "year": year},
-                    _list_url(year=year, evaluation=Evaluation.PENDING),
+                    % {"n": formats.grouped(figures["to_evaluate"]), "year": year},
+                    _list_url(**step_params("to_evaluate", year=year)),
                 )
             )
         if not steps:

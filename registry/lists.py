@@ -14,7 +14,7 @@ applied, the list still shows each user their own scope.
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -72,14 +72,31 @@ def list_columns_set(*, user, columns: list[str]) -> ListColumns:
         raise ValidationError({"columns": _("Không có cột “%(key)s”.") % {"key": unknown[0]}})
     if not keys:
         raise ValidationError({"columns": _("Hãy chọn ít nhất một cột.")})
-    chosen, _created = ListColumns.objects.update_or_create(user=user, defaults={"columns": keys})
+    chosen = ListColumns.objects.select_for_update().filter(user=user).first()
+    if chosen is None:
+        try:
+            with transaction.atomic():
+                return _columns_save(ListColumns(user=user), keys, user)
+        except IntegrityError:  # the same user's other request created them meanwhile
+            chosen = ListColumns.objects.select_for_update().get(user=user)
+    if chosen.columns == keys:
+        return chosen  # nothing changed: no history row
+    return _columns_save(chosen, keys, user)
+
+
+def _columns_save(chosen, keys, user):
+    chosen.columns = keys
+    chosen._history_user = user  # saved through the services, the history says who chose them
+    chosen.save()
     return chosen
 
 
 @transaction.atomic
 def list_columns_reset(*, user) -> None:
-    """Go back to the default columns of the model list."""
-    ListColumns.objects.filter(user=user).delete()
+    """Go back to the default columns of the model list; the history keeps the choice removed."""
+    for chosen in ListColumns.objects.select_for_update().filter(user=user):
+        chosen._history_user = user
+        chosen.delete()
 
 
 def clean_query(query: str) -> str:
@@ -105,6 +122,7 @@ def saved_filter_create(*, user, name: str, query: str, unit=None, token: str = 
     _check(saved, user)
 
     def create():
+        saved._history_user = user
         saved.save()
         return saved
 
@@ -120,6 +138,7 @@ def saved_filter_update(*, user, saved: SavedFilter, version: str | None = None)
     services.check_version(saved, version)
     saved.name = saved.name.strip()
     _check(saved, user)
+    saved._history_user = user
     saved.save()
     return saved
 
@@ -129,4 +148,7 @@ def saved_filter_delete(*, user, saved: SavedFilter) -> None:
     """Delete a filter of ``user``'s."""
     if saved.user_id != user.pk:
         raise ValidationError(_("Chỉ người lưu bộ lọc mới xóa được bộ lọc này."))
-    SavedFilter.objects.filter(pk=saved.pk).delete()
+    # Deleted one by one (a filter has no trash), so that its history keeps the deletion and who made it.
+    for stored in SavedFilter.objects.select_for_update().filter(pk=saved.pk):
+        stored._history_user = user
+        stored.delete()

@@ -59,6 +59,30 @@ def scope_paths(user, action=VIEW, *, own=False):
     Read once per user object and kept on it: a request that restricts several querysets
     costs one query for it.
     """
+    reach = _reach(user)
+    if reach is None:
+        return None
+    roles = ROLES_FOR_ACTION[action]
+    paths = sorted({path for role, path, is_own in reach if role in roles and (is_own or not own)})
+    # A path inside another one adds nothing.
+    return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+
+
+def own_unit_paths(user, action=CHANGE):
+    """Return the paths of the units of ``user``'s own memberships with a role for ``action`` (None: all).
+
+    Every one of them, a unit inside another one too: unlike ``scope_paths``, these name units,
+    not subtrees (the rows a unit itself must act on). Read from the same query as the scope.
+    """
+    reach = _reach(user)
+    if reach is None:
+        return None
+    roles = ROLES_FOR_ACTION[action]
+    return sorted({path for role, path, is_own in reach if role in roles and is_own})
+
+
+def _reach(user):
+    """The (role, path, own) rows of ``SCOPE_SQL`` for ``user``, read once, kept on it (None: a superuser)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return []
     if user.is_superuser:
@@ -69,10 +93,7 @@ def scope_paths(user, action=VIEW, *, own=False):
             cursor.execute(SCOPE_SQL, [user.pk])
             cache = cursor.fetchall()
         user._danvan_memberships = cache
-    roles = ROLES_FOR_ACTION[action]
-    paths = sorted({path for role, path, is_own in cache if role in roles and (is_own or not own)})
-    # A path inside another one adds nothing.
-    return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+    return cache
 
 
 @models.ForeignKey.register_lookup
@@ -133,6 +154,24 @@ def path_q(lookup, paths):
         under = f"{lookup.removesuffix('__path')}__in_subtree"
         return reduce(or_, (Q(**{under: p}) for p in paths))
     return reduce(or_, (Q(**{f"{lookup}__startswith": p}) for p in paths))
+
+
+def own_q(user, action=CHANGE):
+    """Return a Q that keeps the registrations carried by the units of ``user``'s own memberships.
+
+    What those units themselves act on, not the rows of the units below them: the registering
+    unit in today's structure (``Registration.carrier``), so that the rows of a unit a
+    reorganisation closed count for the unit that carries them on, whose staff the scope lets
+    correct them. A superuser's are every row, as a superuser acts for every unit in a review.
+    """
+    paths = own_unit_paths(user, action)
+    if paths is None:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    from .models import Unit  # noqa: PLC0415 - the models import this module
+
+    return Q(carrier__any_of=Unit.objects.filter(path__in=paths).order_by().values("pk"))
 
 
 class ScopedQuerySetMixin:
@@ -217,6 +256,10 @@ class InitiativeQuerySet(ScopedQuerySetMixin, SoftDeleteQuerySetMixin, models.Qu
 class RegistrationQuerySet(ScopedQuerySetMixin, SoftDeleteQuerySetMixin, models.QuerySet):
     def alive(self):
         return self.filter(is_deleted=False, initiative_deleted=False)
+
+    def own(self, user, action=CHANGE):
+        """Keep the registrations the units of ``user``'s own memberships act on (``own_q``)."""
+        return self.filter(own_q(user, action))
 
     def counted(self):
         """The live registrations the reports count by default: from "submitted" on, no drafts.

@@ -21,6 +21,8 @@ KIND_LABELS = {
     "dot-thi-dua": _("Đợt thi đua"),
     "de-nghi": _("Đề nghị"),
     "nhom-don-vi": _("Cụm, khối thi đua"),
+    "bo-loc": _("Bộ lọc đã lưu"),
+    "cot-danh-sach": _("Cột của danh sách mô hình"),
 }
 
 

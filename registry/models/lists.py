@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .. import querysets
 from . import Unit, form_token_field, token_constraint
@@ -14,6 +15,35 @@ class SavedFilterQuerySet(models.QuerySet):
         """Keep the user's own filters and those shared with a unit inside the user's scope."""
         shared = Q(unit__isnull=False) & querysets.path_q("unit__path", querysets.scope_paths(user))
         return self.filter(Q(user=user) | shared)
+
+    def restrict(self, user, action=querysets.VIEW):
+        """Keep the filters whose history ``user`` may read: ``owned_or_shared_q``."""
+        return self.filter(owned_or_shared_q(user, action))
+
+
+def owned_or_shared_q(user, action=querysets.VIEW):
+    """Return a Q keeping ``user``'s saved filters (or their history rows) and those shared in their scope.
+
+    A filter kept for its owner alone is no unit's: only its owner, and a superuser, has it.
+    """
+    paths = querysets.scope_paths(user, action)
+    if paths is None:
+        return Q()
+    shared = Q(unit__isnull=False) & querysets.path_q("unit__path", paths)
+    return Q(user=user) | shared if user is not None and user.pk else shared
+
+
+class ListColumnsQuerySet(models.QuerySet):
+    def restrict(self, user, action=querysets.VIEW):
+        """Keep the columns whose history ``user`` may read: ``own_only_q``."""
+        return self.filter(own_only_q(user, action))
+
+
+def own_only_q(user, action=querysets.VIEW):
+    """Return a Q keeping ``user``'s own column choices (or their history rows); a superuser's, all."""
+    if querysets.scope_paths(user, action) is None:
+        return Q()
+    return Q(user=user) if user is not None and user.pk else Q(pk__in=[])
 
 
 class SavedFilter(models.Model):
@@ -39,6 +69,7 @@ class SavedFilter(models.Model):
     updated_at = models.DateTimeField(_("ngày cập nhật"), auto_now=True)
     form_token = form_token_field()
 
+    history = HistoricalRecords(excluded_fields=["form_token"])
     objects = SavedFilterQuerySet.as_manager()
 
     class Meta:
@@ -69,6 +100,9 @@ class ListColumns(models.Model):
     )
     columns = models.JSONField(_("các cột"), default=list)
     updated_at = models.DateTimeField(_("ngày cập nhật"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ListColumnsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cột của danh sách mô hình")

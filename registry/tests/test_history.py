@@ -80,3 +80,111 @@ def test_the_change_log_of_a_branch_administrator_leaves_out_the_other_branch(tr
     assert theirs.title not in page
     whole = client_for(tree.admin_province).get(reverse("registry:changelog")).content.decode()
     assert mine.title in whole and theirs.title in whole
+
+
+# Saved filters and columns -----------------------------------------------------------------
+
+
+def history_of(model, pk):
+    rows = model.history.filter(id=pk).order_by("history_date", "history_id")
+    return [(row.history_type, row.history_user) for row in rows]
+
+
+def test_saving_renaming_and_deleting_a_filter_keep_its_history_with_who_did_it(tree):
+    from registry import lists
+    from registry.models import SavedFilter
+
+    user = tree.editor_a
+    saved = lists.saved_filter_create(user=user, name="Năm 2023", query="year=2023", unit=tree.a)
+    saved = SavedFilter.objects.get(pk=saved.pk)
+    saved.name = "Năm 2023 của huyện"
+    lists.saved_filter_update(user=user, saved=saved, version=services.version_of(saved))
+    lists.saved_filter_delete(user=user, saved=saved)
+    assert not SavedFilter.objects.exists()
+    assert history_of(SavedFilter, saved.pk) == [("+", user), ("~", user), ("-", user)]
+
+
+def test_choosing_and_resetting_the_columns_keep_their_history_with_who_did_it(tree):
+    from registry import lists
+    from registry.models import ListColumns
+
+    user = tree.editor_a
+    chosen = lists.list_columns_set(user=user, columns=["grade", "year"])
+    lists.list_columns_set(user=user, columns=["grade", "year"])  # the same columns: nothing to keep
+    lists.list_columns_set(user=user, columns=["year"])
+    lists.list_columns_reset(user=user)
+    assert not ListColumns.objects.exists()
+    assert history_of(ListColumns, chosen.pk) == [("+", user), ("~", user), ("-", user)]
+
+
+def test_the_history_of_a_filter_and_of_columns_reads_as_the_list_does(tree, client_for):
+    from registry import lists
+
+    tree.editor_a.first_name = "Nguyễn Thị Bình"
+    tree.editor_a.save()
+    client = client_for(tree.editor_a)
+    saved = lists.saved_filter_create(
+        user=tree.editor_a, name="Dự thảo của huyện", query=f"unit={tree.a.pk}&review_state=draft&o=-year"
+    )
+    text = client.get(reverse("registry:history", args=["bo-loc", saved.pk])).content.decode()
+    assert "Đơn vị (cả các đơn vị trực thuộc): Huyện ủy Bạch Thông; Trạng thái xét duyệt: Dự thảo" in text
+    assert "Sắp xếp: Năm (giảm dần)" in text
+    elsewhere = lists.saved_filter_create(user=tree.editor_a, name="Của nhánh B", query=f"unit={tree.b.pk}")
+    text = client.get(reverse("registry:history", args=["bo-loc", elsewhere.pk])).content.decode()
+    assert "Đơn vị (cả các đơn vị trực thuộc): 1 mục ngoài phạm vi của bạn" in text  # never its name
+    assert tree.b.name not in text
+    listed = client.get(reverse("registry:savedfilter_list")).content.decode()
+    assert reverse("registry:history", args=["bo-loc", saved.pk]) in listed
+    assert text.count("Nguyễn Thị Bình (bientap_a)") >= 2  # who saved it, and whose it is
+    chosen = lists.list_columns_set(user=tree.editor_a, columns=["grade", "year"])
+    text = client.get(reverse("registry:history", args=["cot-danh-sach", chosen.pk])).content.decode()
+    assert "Xếp loại; Năm" in text
+    # Another user's: not theirs to read.
+    other = client_for(tree.editor_b)
+    assert other.get(reverse("registry:history", args=["bo-loc", saved.pk])).status_code == 404
+    assert other.get(reverse("registry:history", args=["cot-danh-sach", chosen.pk])).status_code == 404
+
+
+def test_the_change_log_shows_shared_filters_by_their_unit_and_private_ones_to_their_owner_only(
+    tree, client_for
+):
+    from registry import lists
+    from registry.choices import Role
+
+    from .factories import MembershipFactory, UserFactory
+
+    admin_a = UserFactory(username="quantri_a")
+    MembershipFactory(user=admin_a, unit=tree.a, role=Role.ADMIN)
+    superuser = UserFactory(username="sieu", is_superuser=True, is_staff=True)
+    names = {
+        "Chia sẻ với huyện A": (tree.editor_a, tree.a),
+        "Chia sẻ với xã của A": (tree.editor_a, tree.commune),
+        "Riêng của biên tập A": (tree.editor_a, None),
+        "Chia sẻ với thành phố B": (tree.editor_b, tree.b),
+        "Riêng của biên tập B": (tree.editor_b, None),
+        "Riêng của quản trị A": (admin_a, None),
+    }
+    for name, (user, unit) in names.items():
+        lists.saved_filter_create(user=user, name=name, query="year=2023", unit=unit)
+    for user in (tree.editor_a, tree.editor_b, admin_a):
+        lists.list_columns_set(user=user, columns=["year"])
+
+    def kinds(user, **params):
+        page = client_for(user).get(reverse("registry:changelog"), params)
+        assert page.status_code == 200
+        entries = page.context["entries"]
+        return {e.label for e in entries if e.slug == "bo-loc"}, [
+            e.record.user_id for e in entries if e.slug == "cot-danh-sach"
+        ]
+
+    assert kinds(admin_a) == (
+        {"Chia sẻ với huyện A", "Chia sẻ với xã của A", "Riêng của quản trị A"},
+        [admin_a.pk],
+    )
+    assert kinds(admin_a, kind="bo-loc", unit=tree.commune.pk) == ({"Chia sẻ với xã của A"}, [])
+    assert kinds(admin_a, kind="cot-danh-sach", unit=tree.a.pk) == (set(), [])
+    shared = {"Chia sẻ với huyện A", "Chia sẻ với xã của A", "Chia sẻ với thành phố B"}
+    assert kinds(tree.admin_province) == (shared, [])
+    everything = kinds(superuser)
+    assert everything[0] == set(names)
+    assert sorted(everything[1]) == sorted([tree.editor_a.pk, tree.editor_b.pk, admin_a.pk])

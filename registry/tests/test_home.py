@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from registry import review
-from registry.choices import ReviewAction, Role
+from registry.choices import ReviewAction, ReviewState, Role, UnitType
 from registry.home import NEAR_DAYS
+from registry.models import Registration
 from registry.tests.factories import (
     CampaignFactory,
     InitiativeFactory,
@@ -69,7 +70,7 @@ def test_an_editor_is_told_to_fix_the_returned_send_the_drafts_and_mind_the_dead
     editor = UserFactory()
     MembershipFactory(user=editor, unit=tree.commune, role=Role.EDITOR)
     first, second = (
-        RegistrationFactory(initiative=InitiativeFactory(unit=tree.cell), year=2026) for _ in range(2)
+        RegistrationFactory(initiative=InitiativeFactory(unit=tree.commune), year=2026) for _ in range(2)
     )
     review.act(user=editor, action=ReviewAction.SUBMIT, registrations=[first], comment="")
     review.act(user=tree.admin_province, action=ReviewAction.RETURN, registrations=[first], comment="Bổ sung")
@@ -85,21 +86,22 @@ def test_an_editor_is_told_to_fix_the_returned_send_the_drafts_and_mind_the_dead
 
 
 def test_an_editor_is_told_to_carry_last_years_models_over(tree, client, today):
-    kept = RegistrationFactory(initiative=InitiativeFactory(unit=tree.commune), year=2025)
+    kept = RegistrationFactory(initiative=InitiativeFactory(unit=tree.a), year=2025)
     RegistrationFactory(initiative=kept.initiative, year=2026)
-    RegistrationFactory(initiative=InitiativeFactory(unit=tree.commune), year=2025)
-    RegistrationFactory(initiative=InitiativeFactory(unit=tree.commune), year=2025)
+    left = [RegistrationFactory(initiative=InitiativeFactory(unit=tree.a), year=2025) for _ in range(2)]
+    RegistrationFactory(initiative=InitiativeFactory(unit=tree.commune), year=2025)  # the commune's own
     page = home(client, tree.editor_a)
     step = next(step for step in page.context["steps"] if "duy trì" in step.text)
     assert step.text == "Đăng ký duy trì 2 mô hình năm 2025 chưa đăng ký năm 2026"
-    assert step.url == reverse("intake:rollover")
+    assert step.url.startswith(reverse("intake:rollover") + "?")
+    assert list_of(client, step.url) == ({r.pk for r in left}, 2)
 
 
 def test_a_reviewer_is_told_what_waits_at_their_unit(tree, client, today):
     CampaignFactory(unit=tree.province, review_unit_types=["district"])
     editor = UserFactory()
     MembershipFactory(user=editor, unit=tree.commune, role=Role.EDITOR)
-    sent = RegistrationFactory(initiative=InitiativeFactory(unit=tree.cell), year=2026)
+    sent = RegistrationFactory(initiative=InitiativeFactory(unit=tree.commune), year=2026)
     review.act(user=editor, action=ReviewAction.SUBMIT, registrations=[sent], comment="")
     page = home(client, tree.editor_a)
     assert page.context["steps"][0].text == "Xét 1 mô hình cấp dưới gửi lên, chờ đơn vị bạn xét"
@@ -129,7 +131,7 @@ def test_a_user_without_a_unit_is_told_to_ask_an_administrator(db, client, today
 def test_the_steps_count_only_the_users_own_branch(tree, client, today):
     CampaignFactory(unit=tree.province)
     for _ in range(3):
-        RegistrationFactory(initiative=InitiativeFactory(unit=tree.cell), year=2026)  # drafts of A
+        RegistrationFactory(initiative=InitiativeFactory(unit=tree.a), year=2026)  # drafts of A
     RegistrationFactory(initiative=InitiativeFactory(unit=tree.b), year=2025)
     steps = steps_of(home(client, tree.editor_b))
     assert not any("dự thảo" in step for step in steps)
@@ -154,8 +156,9 @@ def test_the_home_page_runs_the_same_queries_as_the_rows_grow(
         client.get(reverse("registry:home"))
     few = len(few.captured_queries)  # read now: the next request empties the connection's log
     for year in (2025, 2026):
-        for _ in range(6):
-            RegistrationFactory(initiative=InitiativeFactory(unit=tree.cell), year=year)
+        for unit in (tree.a, tree.cell):  # the user's own unit's rows, and those below it
+            for _ in range(3):
+                RegistrationFactory(initiative=InitiativeFactory(unit=unit), year=year)
     for n in range(4):
         deadline = datetime.date(2026, 4, n + 1)
         CampaignFactory(unit=tree.province, title=f"Đợt {n}", registration_deadline=deadline)
@@ -164,3 +167,97 @@ def test_the_home_page_runs_the_same_queries_as_the_rows_grow(
         page = client.get(reverse("registry:home"))
     assert len(page.context["steps"]) >= 5
     assert few <= 15
+
+
+def list_of(client, url):
+    """The rows of the model list (or of the rollover's preview) behind a step's link."""
+    page = client.get(url)
+    if "create" in page.context:
+        return {r.pk for r in page.context["create"]}, page.context["create_count"]
+    return {r.pk for r in page.context["object_list"]}, page.context["paginator"].count
+
+
+def test_a_province_administrator_is_not_told_of_the_drafts_of_a_commune_below(tree, client, today):
+    CampaignFactory(unit=tree.province)
+    RegistrationFactory(initiative=InitiativeFactory(unit=tree.commune), year=2026)
+    page = home(client, tree.admin_province)
+    assert not any("dự thảo" in step for step in steps_of(page))
+    assert page.context["figures"]["drafts"] == 0
+
+
+def test_a_commune_editor_is_told_of_their_draft_and_its_link_lists_exactly_it(tree, client, today):
+    CampaignFactory(unit=tree.province)
+    editor = UserFactory()
+    MembershipFactory(user=editor, unit=tree.commune, role=Role.EDITOR)
+    draft = RegistrationFactory(initiative=InitiativeFactory(unit=tree.commune), year=2026)
+    RegistrationFactory(initiative=InitiativeFactory(unit=tree.cell), year=2026)  # the cell's, below
+    page = home(client, editor)
+    step = next(step for step in page.context["steps"] if "dự thảo" in step.text)
+    assert step.text == "Gửi lên 1 mô hình còn là dự thảo"
+    assert list_of(client, step.url) == ({draft.pk}, 1)
+    text = client.get(step.url).content.decode()
+    assert "Chỉ các mô hình của chính các đơn vị bạn làm việc, không tính các đơn vị trực thuộc." in text
+
+
+def test_every_steps_link_lists_the_rows_it_counts(tree, client, today):
+    """Each step's count equals the count of the list behind its link, below and beside the user's rows."""
+    CampaignFactory(unit=tree.province)
+    editor = UserFactory()
+    MembershipFactory(user=editor, unit=tree.a, role=Role.EDITOR)
+    MembershipFactory(user=editor, unit=tree.commune, role=Role.EDITOR)  # inside A: also their own
+    for unit in (tree.a, tree.commune, tree.cell, tree.b):
+        RegistrationFactory(initiative=InitiativeFactory(unit=unit), year=2025)
+        for _ in range(2):
+            RegistrationFactory(initiative=InitiativeFactory(unit=unit), year=2026)
+    submitted = list(
+        Registration.objects.filter(year=2026, unit__in=[tree.a, tree.commune, tree.cell]).order_by("pk")[::2]
+    )
+    review.act(user=tree.admin_province, action=ReviewAction.SUBMIT, registrations=submitted, comment="")
+    review.act(
+        user=tree.admin_province, action=ReviewAction.RETURN, registrations=submitted[:1], comment="Bổ sung"
+    )
+    page = home(client, editor)
+    figures = page.context["figures"]
+    own = Registration.objects.filter(unit__in=[tree.a, tree.commune])
+    expected = {
+        "Sửa": set(own.filter(review_state=ReviewState.RETURNED).values_list("pk", flat=True)),
+        "Gửi lên": set(own.filter(review_state=ReviewState.DRAFT).values_list("pk", flat=True)),
+        "Đăng ký duy trì": set(own.filter(year=2025).values_list("pk", flat=True)),
+        "Đánh giá": set(
+            own.filter(year=2026).exclude(review_state=ReviewState.DRAFT).values_list("pk", flat=True)
+        ),
+    }
+    assert [len(rows) for rows in expected.values()] == [
+        figures["returned"],
+        figures["drafts"],
+        figures["to_carry"],
+        figures["to_evaluate"],
+    ]
+    assert all(expected.values())
+    steps = page.context["steps"]
+    for start, rows in expected.items():
+        step = next(step for step in steps if step.text.startswith(start + " "))
+        assert list_of(client, step.url) == (rows, len(rows)), start
+
+
+def test_the_rows_of_a_merged_commune_are_the_next_steps_of_the_commune_carrying_them_on(tree, client, today):
+    from registry.tests.factories import make_unit, reorganise
+
+    CampaignFactory(
+        unit=tree.province,
+        year=2025,
+        launched_on=datetime.date(2025, 1, 15),
+        registration_deadline=datetime.date(2025, 3, 31),
+        evaluation_deadline=datetime.date(2025, 11, 30),
+    )
+    closed = make_unit("Đảng ủy xã Quân Bình", tree.a, UnitType.COMMUNE, code="BT-QB")
+    draft = RegistrationFactory(initiative=InitiativeFactory(unit=closed), year=2025)
+    reorganise([closed], into=tree.commune)
+    editor = UserFactory()
+    MembershipFactory(user=editor, unit=tree.commune, role=Role.EDITOR)
+    draft.refresh_from_db()
+    assert (draft.unit, draft.carrier, draft.review_state) == (closed, tree.commune, ReviewState.DRAFT)
+    step = next(step for step in home(client, editor).context["steps"] if "dự thảo" in step.text)
+    assert step.text == "Gửi lên 1 mô hình còn là dự thảo"
+    assert list_of(client, step.url) == ({draft.pk}, 1)
+    assert page_figures(client, tree.editor_a)["drafts"] == 0  # the district above is not told

@@ -224,6 +224,11 @@ class RegistrationListView(RegistrationRowsMixin, FilterView):
             for name in ("page", "export", "group"):
                 without.pop(name, None)
             context["in_group"] = {"group": group, "without": without.urlencode()}
+        if self.filterset.is_bound and self.filterset.form.cleaned_data.get("own_units"):
+            without = self.request.GET.copy()
+            for name in ("page", "export", "own_units"):
+                without.pop(name, None)
+            context["own_units"] = {"without": without.urlencode()}
         context["count_capped"] = self.count_capped
         context["saved_filters"] = list(
             SavedFilter.objects.visible_to(self.request.user).only("pk", "name", "query", "user_id")
