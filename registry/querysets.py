@@ -157,21 +157,51 @@ def path_q(lookup, paths):
 
 
 def own_q(user, action=CHANGE):
-    """Return a Q that keeps the registrations carried by the units of ``user``'s own memberships.
+    """Return a Q that keeps the registrations the units of ``user``'s own memberships act on.
 
-    What those units themselves act on, not the rows of the units below them: the registering
-    unit in today's structure (``Registration.carrier``), so that the rows of a unit a
-    reorganisation closed count for the unit that carries them on, whose staff the scope lets
-    correct them. A superuser's are every row, as a superuser acts for every unit in a review.
+    A registration is acted on by the nearest unit at or above it that has staff of its own
+    (members with a role for ``action``): a commune's editors act for its cells, which have no
+    accounts, but a province's administrator does not act for a commune that has editors. The
+    unit is the registering unit in today's structure (``Registration.carrier``), so that the
+    rows of a unit a reorganisation closed count for the unit that carries them on, whose staff
+    the scope lets correct them. A superuser's are every row, as a superuser acts for every
+    unit in a review. Two queries, read once per user object.
     """
+    ids = own_unit_ids(user, action)
+    if ids is None:
+        return Q()
+    return Q(carrier_id__in=sorted(ids)) if ids else Q(pk__in=[])
+
+
+def own_unit_ids(user, action=CHANGE):
+    """Return the ids of the units ``user``'s own units act for (see ``own_q``); None: every unit."""
     paths = own_unit_paths(user, action)
     if paths is None:
-        return Q()
-    if not paths:
-        return Q(pk__in=[])
-    from .models import Unit  # noqa: PLC0415 - the models import this module
+        return None
+    key = f"_danvan_own_units_{action}"
+    if getattr(user, key, None) is None:
+        setattr(user, key, _acted_for(paths, ROLES_FOR_ACTION[action]) if paths else set())
+    return getattr(user, key)
 
-    return Q(carrier__any_of=Unit.objects.filter(path__in=paths).order_by().values("pk"))
+
+def _acted_for(paths, roles):
+    from .models import Membership, Unit  # noqa: PLC0415 - the models import this module
+
+    within = path_q("unit__path", paths)
+    staffed = set(
+        Membership.objects.filter(within, role__in=roles).values_list("unit__path", flat=True).distinct()
+    )
+    own = set(paths)
+    steplen = Unit.steplen
+    ids = set()
+    for pk, path in Unit.objects.filter(path_q("path", paths)).values_list("pk", "path"):
+        # The nearest unit at or above with staff: one of the user's own units, or another's.
+        for end in range(len(path), 0, -steplen):
+            if path[:end] in staffed:
+                if path[:end] in own:
+                    ids.add(pk)
+                break
+    return ids
 
 
 class ScopedQuerySetMixin:

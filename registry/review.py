@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from . import formats, tally
 from .choices import ReviewAction, ReviewState
 from .models import Campaign, Registration, ReviewStep, Unit
-from .querysets import CHANGE, scope_paths
+from .querysets import CHANGE, own_unit_paths
 from .scope import scope_of
 
 # The states the registering unit may still change, and those locked for it.
@@ -78,8 +78,12 @@ def chain(campaign, unit):
 
 
 def acting_units(user):
-    """Return the paths of the units ``user`` acts for in a review (None: a superuser, every unit)."""
-    return scope_paths(user, CHANGE, own=True)
+    """Return the paths of the units ``user`` acts for in a review (None: a superuser, every unit).
+
+    Every unit of the user's own memberships that may change, a unit inside another one too:
+    an administrator of a province who is also an editor of a district acts for both.
+    """
+    return own_unit_paths(user, CHANGE)
 
 
 def acts_for(user, unit):

@@ -15,6 +15,7 @@ from registry.tests.factories import (
     MembershipFactory,
     RegistrationFactory,
     UserFactory,
+    make_unit,
 )
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +90,9 @@ def test_an_editor_is_told_to_carry_last_years_models_over(tree, client, today):
     kept = RegistrationFactory(initiative=InitiativeFactory(unit=tree.a), year=2025)
     RegistrationFactory(initiative=kept.initiative, year=2026)
     left = [RegistrationFactory(initiative=InitiativeFactory(unit=tree.a), year=2025) for _ in range(2)]
-    RegistrationFactory(initiative=InitiativeFactory(unit=tree.commune), year=2025)  # the commune's own
+    # The commune's own: it has an editor of its own, who acts for it.
+    MembershipFactory(user=UserFactory(), unit=tree.commune, role=Role.EDITOR)
+    RegistrationFactory(initiative=InitiativeFactory(unit=tree.commune), year=2025)
     page = home(client, tree.editor_a)
     step = next(step for step in page.context["steps"] if "duy trì" in step.text)
     assert step.text == "Đăng ký duy trì 2 mô hình năm 2025 chưa đăng ký năm 2026"
@@ -166,7 +169,7 @@ def test_the_home_page_runs_the_same_queries_as_the_rows_grow(
     with django_assert_max_num_queries(few):
         page = client.get(reverse("registry:home"))
     assert len(page.context["steps"]) >= 5
-    assert few <= 15
+    assert few <= 17
 
 
 def list_of(client, url):
@@ -190,13 +193,18 @@ def test_a_commune_editor_is_told_of_their_draft_and_its_link_lists_exactly_it(t
     editor = UserFactory()
     MembershipFactory(user=editor, unit=tree.commune, role=Role.EDITOR)
     draft = RegistrationFactory(initiative=InitiativeFactory(unit=tree.commune), year=2026)
-    RegistrationFactory(initiative=InitiativeFactory(unit=tree.cell), year=2026)  # the cell's, below
+    # The cell below has no staff of its own: the commune acts for it.
+    cells = RegistrationFactory(initiative=InitiativeFactory(unit=tree.cell), year=2026)
+    # Another cell has an editor of its own, who acts for it.
+    staffed = make_unit("Chi bộ thôn Bản Chiêng", tree.commune, UnitType.CELL)
+    MembershipFactory(user=UserFactory(), unit=staffed, role=Role.EDITOR)
+    RegistrationFactory(initiative=InitiativeFactory(unit=staffed), year=2026)
     page = home(client, editor)
     step = next(step for step in page.context["steps"] if "dự thảo" in step.text)
-    assert step.text == "Gửi lên 1 mô hình còn là dự thảo"
-    assert list_of(client, step.url) == ({draft.pk}, 1)
+    assert step.text == "Gửi lên 2 mô hình còn là dự thảo"
+    assert list_of(client, step.url) == ({draft.pk, cells.pk}, 2)
     text = client.get(step.url).content.decode()
-    assert "Chỉ các mô hình của chính các đơn vị bạn làm việc, không tính các đơn vị trực thuộc." in text
+    assert "Chỉ các mô hình đơn vị bạn làm việc phải xử lý: của chính đơn vị, và của các đơn vị trực thuộc chưa có người dùng riêng." in text
 
 
 def test_every_steps_link_lists_the_rows_it_counts(tree, client, today):
@@ -218,7 +226,8 @@ def test_every_steps_link_lists_the_rows_it_counts(tree, client, today):
     )
     page = home(client, editor)
     figures = page.context["figures"]
-    own = Registration.objects.filter(unit__in=[tree.a, tree.commune])
+    # Their units, and the cell below, which has no staff of its own; not B's, beside.
+    own = Registration.objects.filter(unit__in=[tree.a, tree.commune, tree.cell])
     expected = {
         "Sửa": set(own.filter(review_state=ReviewState.RETURNED).values_list("pk", flat=True)),
         "Gửi lên": set(own.filter(review_state=ReviewState.DRAFT).values_list("pk", flat=True)),

@@ -106,6 +106,14 @@ def test_only_the_level_a_registration_waits_at_decides_it(cycle):
     assert not review.waiting_at(cycle.admin_province).exists()
 
 
+def test_a_user_of_a_province_and_of_a_district_below_acts_for_both(cycle):
+    MembershipFactory(user=cycle.admin_province, unit=cycle.a, role=Role.EDITOR)
+    act(cycle.editor_commune, ReviewAction.SUBMIT, cycle.first)
+    assert list(review.waiting_at(cycle.admin_province)) == [fresh(cycle.first)]
+    act(cycle.admin_province, ReviewAction.ACCEPT, cycle.first)
+    assert fresh(cycle.first).reviewer == cycle.province  # forwarded, now waiting at the province
+
+
 def test_returning_needs_a_reason_and_one_refusal_refuses_the_whole_step(cycle):
     act(cycle.editor_commune, ReviewAction.SUBMIT, cycle.first)
     with pytest.raises(ValidationError, match="lý do"):
