@@ -56,3 +56,17 @@ def test_every_level_choice_says_which_level_a_commune_uses(field):
         assert "Cấp xã: mô hình do đảng ủy xã" in str(field.help_text)
     with translation.override("en"):
         assert "Commune level" in str(field.help_text)
+
+
+def test_the_model_page_names_a_standard_field_once_and_a_local_one_with_its_standard(tree, client_for):
+    from registry.models import Field
+
+    standard = Field.objects.get(name="Kinh tế")  # seeded: named as its standard field is
+    local = Field.objects.create(name="Chợ văn minh, an toàn", standard=standard.standard)
+    client = client_for(tree.editor_a)
+    for field, shown in ((standard, "<dd>Kinh tế</dd>"), (local, "<dd>Chợ văn minh, an toàn <span")):
+        initiative = InitiativeFactory(unit=tree.commune, field=field)
+        url = reverse("registry:initiative_detail", args=[initiative.pk])
+        text = client.get(url, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+        assert shown in text
+    assert "(Kinh tế)</span>" in text
