@@ -204,7 +204,7 @@ def test_a_commune_editor_is_told_of_their_draft_and_its_link_lists_exactly_it(t
     assert step.text == "Gửi lên 2 mô hình còn là dự thảo"
     assert list_of(client, step.url) == ({draft.pk, cells.pk}, 2)
     text = client.get(step.url).content.decode()
-    assert "Chỉ các mô hình đơn vị bạn làm việc phải xử lý: của chính đơn vị, và của các đơn vị trực thuộc chưa có người dùng riêng." in text
+    assert "và của các đơn vị trực thuộc chưa có người dùng riêng." in text
 
 
 def test_every_steps_link_lists_the_rows_it_counts(tree, client, today):
