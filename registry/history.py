@@ -18,7 +18,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.http import QueryDict
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from . import formats
 from .choices import UnitType
@@ -54,10 +54,10 @@ CREATED, CHANGED, DELETED, RESTORED, REMOVED = "created", "changed", "deleted", 
 REVERTED = "reverted"
 ACTION_LABELS = {
     CREATED: gettext_lazy("Tạo mới"),
-    CHANGED: gettext_lazy("Sửa"),
+    CHANGED: pgettext_lazy("history", "Sửa"),
     REVERTED: gettext_lazy("Khôi phục giá trị cũ từ lịch sử"),
     DELETED: gettext_lazy("Xóa (chuyển vào mục đã xóa)"),
-    RESTORED: gettext_lazy("Khôi phục"),
+    RESTORED: pgettext_lazy("history", "Khôi phục"),
     REMOVED: gettext_lazy("Xóa hẳn"),
 }
 # The trash's own columns: the action says it all (deleted or restored, by whom, when).

@@ -10,7 +10,7 @@ from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from registry.choices import Kind, Level, RegistrationStatus, StandardField, UnitType
 from registry.formats import grouped, percent
@@ -122,7 +122,9 @@ def review_text(counts, drafts, drafts_counted):
     }
     if drafts:
         counted = _("đã tính vào số liệu") if drafts_counted else _("chưa tính vào số liệu")
-        line += " " + _("%(drafts)s dự thảo chưa gửi (%(counted)s).") % {
+        line += " " + ngettext(
+            "%(drafts)s dự thảo chưa gửi (%(counted)s).", "%(drafts)s dự thảo chưa gửi (%(counted)s).", drafts
+        ) % {
             "drafts": grouped(drafts),
             "counted": counted,
         }
