@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 
 from registry import formats, review, services
 from registry.choices import Level, ReviewAction, Role, UnitType
+from registry.history import ACTION_LABELS, CREATED, DELETED, RESTORED
 from registry.models import Initiative, Registration, Unit
 from registry.tests.factories import (
     CampaignFactory,
@@ -161,7 +162,8 @@ def test_an_editor_types_grouped_results_prints_the_model_and_reads_its_history(
         user=editor, action=ReviewAction.SUBMIT, registrations=[Registration.objects.get(pk=registration.pk)]
     )
     page.goto(live_server.url + f"/lich-su/mo-hinh/{initiative.pk}/")
-    created, deleted, restored = said(language, "Tạo mới", "Xóa (chuyển vào mục đã xóa)", "Khôi phục")
+    with translation.override(language):
+        created, deleted, restored = (str(ACTION_LABELS[key]) for key in (CREATED, DELETED, RESTORED))
     history = page.locator("main")
     for action in (created, deleted, restored):
         expect(history.get_by_text(action, exact=True).first).to_be_visible()

@@ -9,7 +9,7 @@ from django.db.models import F
 from registry import recognition, services
 from registry.choices import DecisionKind, Evaluation, Grade, Kind, Level, UnitType
 from registry.models import AwardForm, Decision, Field, Initiative, Registration, Unit
-from registry.tally import CHECKED, tally_current, tally_expected, tally_rebuild
+from registry.tally import CHECKED, tally_current, tally_expected, tally_expected_all, tally_rebuild
 from registry.tests.factories import UserFactory, make_unit
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +34,8 @@ def assert_tally_is_live():
         assert current.keys() == expected.keys()
         for key, counts in expected.items():
             assert current[key] == counts, (structure, key)
+    # The tests' quicker recount (``conftest.tally_is_live``) says the same.
+    assert tally_expected_all() == {structure: tally_expected(structure) for structure in CHECKED}
 
 
 @pytest.fixture
