@@ -3,17 +3,18 @@
 At 1280 and 390 px wide, in Vietnamese and in English: an editor types results with Vietnamese
 grouping and reads them grouped on the model's page, on screen and printed; reads the model's
 history after it was created, edited, deleted, restored and submitted; an administrator reads
-the change log filtered by user, prints the dashboard and the filtered list, and maintains last
-year's models from the rollover's own menu place, leaving one out. Every page passes axe and
-nothing overflows sideways.
+the change log filtered by user, unit, kind and date and downloads it, prints the dashboard and
+the filtered list, and maintains last year's models from the rollover's own menu place, leaving
+one out. Every page passes axe and nothing overflows sideways.
 """
 
 import datetime
 import re
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from registry import formats, review, services
@@ -195,18 +196,54 @@ def test_an_administrator_reads_the_change_log_prints_and_rolls_over_leaving_one
     name = f"{language}-{viewport['width']}"
     context, page = open_as(browser, live_server, "quantri", language, viewport)
 
-    # The change log, filtered by the editor who made the changes.
+    # The change log, filtered by the editor who made the changes: the models' and the
+    # registrations' rows.
     page.goto(live_server.url + "/nhat-ky/")
     page.select_option("#id_actor", str(world.created_by.pk))
     page.get_by_role("button", name=said(language, "Lọc")[0], exact=True).click()
     log = page.locator("main")
     expect(log).to_contain_text(NAME)
     expect(log).to_contain_text(said(language, "Tạo mới")[0])
+    kinds = said(language, "Mô hình", "Đăng ký theo năm")
+    expect(log).to_contain_text(kinds[1])
+
+    # Narrowed to the commune, to the models and to today: the registrations' rows leave.
+    day = timezone.localdate().strftime("%d/%m/%Y")  # the change log's days are the office's
+    page.select_option("#id_kind", "mo-hinh")
+    page.locator("#id_unit + .ts-wrapper .ts-control").click()
+    page.keyboard.type("phu thong")
+    page.locator("#id_unit-ts-dropdown .option", has_text="Đảng ủy xã Phủ Thông").click()
+    expect(page.locator("#id_unit")).to_have_value(str(world.unit_id))
+    page.keyboard.press("Escape")
+    page.fill("#id_date_from", day)
+    page.fill("#id_date_to", day)
+    page.get_by_role("button", name=said(language, "Lọc")[0], exact=True).click()
+    expect(log).to_contain_text(NAME)
+    expect(log.locator(".history-table")).not_to_contain_text(kinds[1])
     assert_readable(page)
     assert_no_sideways_scroll(page)
     assert_accessible(page)
     screenshot(page, f"records-changelog-{name}")
     printed(page, screenshot, f"records-changelog-print-{name}")
+
+    # Its download holds the same rows: the model's, by the editor, today.
+    with page.expect_download() as download:
+        page.get_by_role("link", name=said(language, "Tải về Excel")[0]).click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    with open(download.value.path(), "rb") as file:
+        rows = list(load_workbook(file).active.iter_rows(min_row=2, values_only=True))
+    shown = page.locator(".history-table tbody tr").count()
+    assert len(rows) >= shown > 0
+    assert {row[2] for row in rows} == {kinds[0]}
+    assert {row[3] for row in rows} == {NAME}
+    assert all("Bình Nguyễn Thị" in row[1] and day in row[0] for row in rows)
+
+    # A day with no change: nothing listed.
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).strftime("%d/%m/%Y")
+    page.fill("#id_date_from", yesterday)
+    page.fill("#id_date_to", yesterday)
+    page.get_by_role("button", name=said(language, "Lọc")[0], exact=True).click()
+    expect(log).to_contain_text(said(language, "Không có thay đổi nào khớp với bộ lọc.")[0])
 
     # The dashboard on paper: its title, unit, period and the time it was printed.
     page.goto(live_server.url + f"/bao-cao/?period=year&year={today.year}")
