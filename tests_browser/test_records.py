@@ -13,6 +13,7 @@ import re
 
 import pytest
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -148,9 +149,14 @@ def test_an_editor_types_grouped_results_prints_the_model_and_reads_its_history(
     assert_no_sideways_scroll(page)
     assert_accessible(page)
     screenshot(page, f"records-detail-{name}")
+    printed_at = page.locator(".printed-at")
+    expect(printed_at).to_be_hidden()
     page.emulate_media(media="print")
     expect(page.locator(".messages")).to_be_hidden()  # "Changes saved" is not for paper
     expect(page.get_by_role("button", name=print_button)).to_be_hidden()
+    expect(printed_at).to_be_visible()
+    expect(printed_at).to_contain_text(said(language, "In lúc")[0])
+    expect(printed_at).to_contain_text(timezone.localdate().strftime("%d/%m/%Y"))
     screenshot(page, f"records-detail-print-{name}")
     page.emulate_media(media="screen")
 
@@ -162,10 +168,14 @@ def test_an_editor_types_grouped_results_prints_the_model_and_reads_its_history(
         user=editor, action=ReviewAction.SUBMIT, registrations=[Registration.objects.get(pk=registration.pk)]
     )
     page.goto(live_server.url + f"/lich-su/mo-hinh/{initiative.pk}/")
-    created, deleted, restored = said(language, "Tạo mới", "Xóa (chuyển vào mục đã xóa)", "Khôi phục")
+    created, deleted, submitted = said(language, "Tạo mới", "Xóa (chuyển vào mục đã xóa)", "Gửi xét duyệt")
+    with translation.override(language):
+        restored = pgettext("history", "Khôi phục")
     history = page.locator("main")
-    for action in (created, deleted, restored):
+    for action in (created, deleted, restored, submitted):
         expect(history.get_by_text(action, exact=True).first).to_be_visible()
+    # The step sent to the province reads with the unit it waits for.
+    expect(history.locator(".action-reviewed").locator("xpath=..")).to_contain_text("Tỉnh ủy Thái Nguyên")
     expect(history).to_contain_text("Bình Nguyễn Thị")
     expect(history).to_contain_text(NAME)
     assert_readable(page)
@@ -204,7 +214,8 @@ def test_an_administrator_reads_the_change_log_prints_and_rolls_over_leaving_one
     log = page.locator("main")
     expect(log).to_contain_text(NAME)
     expect(log).to_contain_text(said(language, "Tạo mới")[0])
-    kinds = said(language, "Mô hình", "Đăng ký theo năm")
+    with translation.override(language):  # as the rows name their kind
+        kinds = [str(capfirst(model._meta.verbose_name)) for model in (Initiative, Registration)]
     expect(log).to_contain_text(kinds[1])
 
     # Narrowed to the commune, to the models and to today: the registrations' rows leave.
@@ -217,7 +228,9 @@ def test_an_administrator_reads_the_change_log_prints_and_rolls_over_leaving_one
     page.keyboard.press("Escape")
     page.fill("#id_date_from", day)
     page.fill("#id_date_to", day)
-    page.get_by_role("button", name=said(language, "Lọc")[0], exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=said(language, "Lọc")[0], exact=True).click()
+    assert "kind=mo-hinh" in page.url
     expect(log).to_contain_text(NAME)
     expect(log.locator(".history-table")).not_to_contain_text(kinds[1])
     assert_readable(page)
