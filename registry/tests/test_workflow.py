@@ -195,6 +195,13 @@ def test_the_printed_detail_says_when_it_was_printed(tree, client_for):
     assert line.group(1) == timezone.localdate().strftime("%d/%m/%Y")
 
 
+def test_the_search_hint_is_a_text_under_the_field_that_the_field_names(tree, client_for):
+    html = client_for(tree.editor_a).get(reverse("registry:registration_list")).content.decode()
+    field = re.search(r"<input[^>]*\bid=\"id_q\"[^>]*>", html).group()
+    assert 'aria-describedby="id_q_helptext"' in field and "placeholder" not in field
+    assert '<div id="id_q_helptext" class="form-text small mt-0">Không cần dấu; “nguy*”: các từ' in html
+
+
 def test_search_finds_words_of_the_model_and_of_its_unit_together(tree, client_for):
     client = client_for(tree.editor_a)
     listing = reverse("registry:registration_list")
