@@ -185,7 +185,8 @@ class RegistrationFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(
         label=_("Tìm kiếm"),
         method="filter_q",
-        widget=forms.TextInput(attrs={"placeholder": _("Không cần dấu; “nguy*”: các từ bắt đầu bằng nguy")}),
+        # Under the field, not as its placeholder: a phone's field cut the hint off.
+        help_text=_("Không cần dấu; “nguy*”: các từ bắt đầu bằng nguy"),
     )
     unit = UnitFilter(label=_("Đơn vị (cả các đơn vị trực thuộc)"), path_lookup="unit__path")
     # The registering unit whatever the structure: a row of today's unit unfolded to the former

@@ -31,6 +31,7 @@ from .models import (
     ListColumns,
     Proposal,
     Registration,
+    ReviewStep,
     SavedFilter,
     Unit,
     UnitGroup,
@@ -136,6 +137,15 @@ class Entry:
         return ACTION_LABELS[self.action]
 
     @property
+    def moment(self):
+        return self.record.history_date
+
+    @property
+    def lists_values(self):
+        """Whether the entry lists the values it set (a creation) rather than old → new."""
+        return self.action == CREATED or self.first_known
+
+    @property
     def kind_label(self):
         return capfirst(self.model._meta.verbose_name)
 
@@ -146,6 +156,64 @@ class Entry:
     @property
     def user_label(self):
         return user_label(self.record.history_user)
+
+
+@dataclass
+class ReviewEntry:
+    """A review step of one of an initiative's registrations, read on the initiative's history."""
+
+    step: object
+    changes: list
+    action: str = "reviewed"
+    lists_values = True
+    first_known = False
+
+    @property
+    def action_label(self):
+        return self.step.get_action_display()
+
+    @property
+    def moment(self):
+        return self.step.at
+
+    @property
+    def user_label(self):
+        return user_label(self.step.user)
+
+
+def review_entries(initiative, user, limit=100):
+    """The review steps of ``initiative``'s registrations in ``user``'s scope, newest first. One query.
+
+    Each names the year, the unit that acted, the state after it, the unit it waits for or that
+    accepted it, and the comment.
+    """
+    steps = (
+        ReviewStep.objects.filter(
+            registration__in=Registration.objects.restrict(user).filter(initiative=initiative)
+        )
+        .select_related("registration", "unit", "reviewer", "user")
+        .order_by("-at", "-pk")[:limit]
+    )
+    labels = {f.name: capfirst(f.verbose_name) for f in ReviewStep._meta.fields}
+    entries = []
+    for step in steps:
+        values = [
+            ("year", _("Năm"), str(step.registration.year)),
+            ("unit", labels["unit"], step.unit.name),
+            ("state", labels["state"], step.get_state_display()),
+            ("reviewer", labels["reviewer"], step.reviewer.name if step.reviewer else ""),
+            ("comment", labels["comment"], step.comment),
+        ]
+        changes = [Change(name, label, "", new) for name, label, new in values if new]
+        entries.append(ReviewEntry(step, changes))
+    return entries
+
+
+def with_review_steps(entries, initiative, user, limit=100):
+    """``entries`` of ``initiative``'s history and its registrations' review steps, newest first."""
+    merged = [*entries, *review_entries(initiative, user, limit)]
+    merged.sort(key=lambda entry: entry.moment, reverse=True)
+    return merged[:limit]
 
 
 def user_label(user):

@@ -131,6 +131,9 @@ def test_everyday_pages_fit_the_screen_in_both_languages(
         expect(filters_button).to_be_hidden()
         expect(page.locator("#id_q")).to_be_visible()
         expect(page.locator("#thao-tac-chon")).to_be_visible()
+    # The search's hint is read in full under the field, and the field names it.
+    expect(page.locator("#id_q_helptext")).to_be_visible()
+    expect(page.locator("#id_q")).to_have_attribute("aria-describedby", "id_q_helptext")
     assert_no_sideways_scroll(page)
     assert_accessible(page)
     screenshot(page, f"phone-list-{name}")
@@ -170,6 +173,9 @@ def test_everyday_pages_fit_the_screen_in_both_languages(
     page.goto(live_server.url + "/bao-cao/?period=year&year=2024")
     expect(page.locator(".figure-card").first).to_be_visible()
     assert_no_sideways_scroll(page)
+    # The level × grade table fits its card: nothing hidden behind a scroll inside it.
+    table = page.locator("#bang-cap-xep-loai").evaluate("box => [box.scrollWidth, box.clientWidth]")
+    assert table[0] <= table[1], f"the level and grade table is {table[0]} px wide in {table[1]} px"
     assert_accessible(page)
     screenshot(page, f"phone-dashboard-{name}")
 

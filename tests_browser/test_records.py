@@ -3,17 +3,19 @@
 At 1280 and 390 px wide, in Vietnamese and in English: an editor types results with Vietnamese
 grouping and reads them grouped on the model's page, on screen and printed; reads the model's
 history after it was created, edited, deleted, restored and submitted; an administrator reads
-the change log filtered by user, prints the dashboard and the filtered list, and maintains last
-year's models from the rollover's own menu place, leaving one out. Every page passes axe and
-nothing overflows sideways.
+the change log filtered by user, unit, kind and date and downloads it, prints the dashboard and
+the filtered list, and maintains last year's models from the rollover's own menu place, leaving
+one out. Every page passes axe and nothing overflows sideways.
 """
 
 import datetime
 import re
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from registry import formats, review, services
@@ -148,9 +150,14 @@ def test_an_editor_types_grouped_results_prints_the_model_and_reads_its_history(
     assert_no_sideways_scroll(page)
     assert_accessible(page)
     screenshot(page, f"records-detail-{name}")
+    printed_at = page.locator(".printed-at")
+    expect(printed_at).to_be_hidden()
     page.emulate_media(media="print")
     expect(page.locator(".messages")).to_be_hidden()  # "Changes saved" is not for paper
     expect(page.get_by_role("button", name=print_button)).to_be_hidden()
+    expect(printed_at).to_be_visible()
+    expect(printed_at).to_contain_text(said(language, "In lúc")[0])
+    expect(printed_at).to_contain_text(timezone.localdate().strftime("%d/%m/%Y"))
     screenshot(page, f"records-detail-print-{name}")
     page.emulate_media(media="screen")
 
@@ -162,11 +169,14 @@ def test_an_editor_types_grouped_results_prints_the_model_and_reads_its_history(
         user=editor, action=ReviewAction.SUBMIT, registrations=[Registration.objects.get(pk=registration.pk)]
     )
     page.goto(live_server.url + f"/lich-su/mo-hinh/{initiative.pk}/")
+    (submitted,) = said(language, "Gửi xét duyệt")
     with translation.override(language):
         created, deleted, restored = (str(ACTION_LABELS[key]) for key in (CREATED, DELETED, RESTORED))
     history = page.locator("main")
-    for action in (created, deleted, restored):
+    for action in (created, deleted, restored, submitted):
         expect(history.get_by_text(action, exact=True).first).to_be_visible()
+    # The step sent to the province reads with the unit it waits for.
+    expect(history.locator(".action-reviewed").locator("xpath=..")).to_contain_text("Tỉnh ủy Thái Nguyên")
     expect(history).to_contain_text("Bình Nguyễn Thị")
     expect(history).to_contain_text(NAME)
     assert_readable(page)
@@ -197,18 +207,57 @@ def test_an_administrator_reads_the_change_log_prints_and_rolls_over_leaving_one
     name = f"{language}-{viewport['width']}"
     context, page = open_as(browser, live_server, "quantri", language, viewport)
 
-    # The change log, filtered by the editor who made the changes.
+    # The change log, filtered by the editor who made the changes: the models' and the
+    # registrations' rows.
     page.goto(live_server.url + "/nhat-ky/")
     page.select_option("#id_actor", str(world.created_by.pk))
     page.get_by_role("button", name=said(language, "Lọc")[0], exact=True).click()
     log = page.locator("main")
     expect(log).to_contain_text(NAME)
     expect(log).to_contain_text(said(language, "Tạo mới")[0])
+    with translation.override(language):  # as the rows name their kind
+        kinds = [str(capfirst(model._meta.verbose_name)) for model in (Initiative, Registration)]
+    expect(log).to_contain_text(kinds[1])
+
+    # Narrowed to the commune, to the models and to today: the registrations' rows leave.
+    day = timezone.localdate().strftime("%d/%m/%Y")  # the change log's days are the office's
+    page.select_option("#id_kind", "mo-hinh")
+    page.locator("#id_unit + .ts-wrapper .ts-control").click()
+    page.keyboard.type("phu thong")
+    page.locator("#id_unit-ts-dropdown .option", has_text="Đảng ủy xã Phủ Thông").click()
+    expect(page.locator("#id_unit")).to_have_value(str(world.unit_id))
+    page.keyboard.press("Escape")
+    page.fill("#id_date_from", day)
+    page.fill("#id_date_to", day)
+    with page.expect_navigation():
+        page.get_by_role("button", name=said(language, "Lọc")[0], exact=True).click()
+    assert "kind=mo-hinh" in page.url
+    expect(log).to_contain_text(NAME)
+    expect(log.locator(".history-table")).not_to_contain_text(kinds[1])
     assert_readable(page)
     assert_no_sideways_scroll(page)
     assert_accessible(page)
     screenshot(page, f"records-changelog-{name}")
     printed(page, screenshot, f"records-changelog-print-{name}")
+
+    # Its download holds the same rows: the model's, by the editor, today.
+    with page.expect_download() as download:
+        page.get_by_role("link", name=said(language, "Tải về Excel")[0]).click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    with open(download.value.path(), "rb") as file:
+        rows = list(load_workbook(file).active.iter_rows(min_row=2, values_only=True))
+    shown = page.locator(".history-table tbody tr").count()
+    assert len(rows) >= shown > 0
+    assert {row[2] for row in rows} == {kinds[0]}
+    assert {row[3] for row in rows} == {NAME}
+    assert all("Bình Nguyễn Thị" in row[1] and day in row[0] for row in rows)
+
+    # A day with no change: nothing listed.
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).strftime("%d/%m/%Y")
+    page.fill("#id_date_from", yesterday)
+    page.fill("#id_date_to", yesterday)
+    page.get_by_role("button", name=said(language, "Lọc")[0], exact=True).click()
+    expect(log).to_contain_text(said(language, "Không có thay đổi nào khớp với bộ lọc.")[0])
 
     # The dashboard on paper: its title, unit, period and the time it was printed.
     page.goto(live_server.url + f"/bao-cao/?period=year&year={today.year}")

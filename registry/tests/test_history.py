@@ -1,11 +1,16 @@
-"""The history read as a person writes it, the change log's scope and filters, grouped numbers."""
+"""The history read as a person writes it (review steps included), the change log, grouped numbers."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from registry import formats, services
+from registry import formats, review, services
+from registry.choices import ReviewAction, Role, UnitType
 from registry.forms import WholeNumberField
 from registry.models import Initiative, Registration
+
+from .factories import CampaignFactory, InitiativeFactory, MembershipFactory, RegistrationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +57,6 @@ def test_the_change_log_is_for_administrators_within_their_scope(tree, client_fo
 
 
 def test_a_campaign_in_the_change_log_and_its_history_names_the_unit_types_it_asks(tree, client_for):
-    from .factories import CampaignFactory
-
     campaign = CampaignFactory(unit=tree.province, unit_types=["commune", "bloc"])
     campaign.unit_types = ["commune"]
     services.campaign_update(user=None, campaign=campaign)
@@ -68,8 +71,6 @@ def test_a_campaign_in_the_change_log_and_its_history_names_the_unit_types_it_as
 
 def test_the_change_log_of_a_branch_administrator_leaves_out_the_other_branch(tree, client_for):
     from registry.choices import Role
-
-    from .factories import CampaignFactory, MembershipFactory, UserFactory
 
     admin_a = UserFactory(username="quantri_a")
     MembershipFactory(user=admin_a, unit=tree.a, role=Role.ADMIN)
@@ -151,8 +152,6 @@ def test_the_change_log_shows_shared_filters_by_their_unit_and_private_ones_to_t
     from registry import lists
     from registry.choices import Role
 
-    from .factories import MembershipFactory, UserFactory
-
     admin_a = UserFactory(username="quantri_a")
     MembershipFactory(user=admin_a, unit=tree.a, role=Role.ADMIN)
     superuser = UserFactory(username="sieu", is_superuser=True, is_staff=True)
@@ -188,3 +187,51 @@ def test_the_change_log_shows_shared_filters_by_their_unit_and_private_ones_to_t
     everything = kinds(superuser)
     assert everything[0] == set(names)
     assert sorted(everything[1]) == sorted([tree.editor_a.pk, tree.editor_b.pk, admin_a.pk])
+
+
+def test_a_models_history_reads_its_registrations_review_steps_in_a_fixed_number_of_queries(
+    tree, client_for, django_assert_num_queries
+):
+    CampaignFactory(unit=tree.province, review_unit_types=[UnitType.DISTRICT])
+    editor = UserFactory(username="bientap_xa", first_name="Bình", last_name="Nguyễn Thị")
+    MembershipFactory(user=editor, unit=tree.commune, role=Role.EDITOR)
+    initiative = InitiativeFactory(unit=tree.cell, name="Mô hình “Chợ văn minh”")
+    registration = RegistrationFactory(initiative=initiative, year=2026)
+    url = reverse("registry:history", args=["mo-hinh", initiative.pk])
+    client = client_for(editor)
+
+    def submitted():
+        review.act(
+            user=editor,
+            action=ReviewAction.SUBMIT,
+            registrations=[Registration.objects.get(pk=registration.pk)],
+        )
+
+    submitted()
+    with CaptureQueriesContext(connection) as one_step:
+        text = client.get(url).content.decode()
+    assert "Gửi xét duyệt" in text and "Bình Nguyễn Thị (bientap_xa)" in text
+    # The unit that registered and sent it, the state after, the unit it waits for; before the
+    # model's creation, the oldest entry.
+    step = text.index("Gửi xét duyệt")
+    assert step < text.index("Chi bộ thôn Nà Phải", step) < text.index("Đã gửi", step)
+    assert text.index("Huyện ủy Bạch Thông", step) < text.index("Tạo mới")
+    assert "2026" in text[step : text.index("Tạo mới")]
+
+    # Returned with a reason, submitted again: three steps, as many queries as one.
+    review.act(
+        user=tree.editor_a,
+        action=ReviewAction.RETURN,
+        registrations=[Registration.objects.get(pk=registration.pk)],
+        comment="Bổ sung kết quả",
+    )
+    submitted()
+    with django_assert_num_queries(len(one_step)):
+        text = client.get(url).content.decode()
+    assert "Trả lại để bổ sung" in text and "Bổ sung kết quả" in text and "bientap_a" in text
+    # Newest first: sent again, returned, sent, created.
+    assert text.index("Gửi xét duyệt") < text.index("Bổ sung kết quả") < text.index("Tạo mới")
+    assert text.count("Gửi xét duyệt") == 2
+
+    # Another district's editor never reaches the page.
+    assert client_for(tree.editor_b).get(url).status_code == 404

@@ -1,9 +1,11 @@
 """The newcomer's path: register, maintain, recognise, find, undo."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from registry import services
 from registry.choices import Kind, RegistrationStatus
@@ -184,6 +186,20 @@ def test_detail_queries_do_not_grow_with_registrations(tree, client_for, django_
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(tree.initiative_a.get_absolute_url())
     assert Registration.objects.filter(initiative=tree.initiative_a).count() == 9
+
+
+def test_the_printed_detail_says_when_it_was_printed(tree, client_for):
+    html = client_for(tree.editor_a).get(tree.initiative_a.get_absolute_url()).content.decode()
+    line = re.search(r'<p class="print-only printed-at[^"]*">In lúc \d\d:\d\d (\d\d/\d\d/\d{4})\.</p>', html)
+    assert line, "no line with the time of printing"
+    assert line.group(1) == timezone.localdate().strftime("%d/%m/%Y")
+
+
+def test_the_search_hint_is_a_text_under_the_field_that_the_field_names(tree, client_for):
+    html = client_for(tree.editor_a).get(reverse("registry:registration_list")).content.decode()
+    field = re.search(r"<input[^>]*\bid=\"id_q\"[^>]*>", html).group()
+    assert 'aria-describedby="id_q_helptext"' in field and "placeholder" not in field
+    assert '<div id="id_q_helptext" class="form-text small mt-0">Không cần dấu; “nguy*”: các từ' in html
 
 
 def test_search_finds_words_of_the_model_and_of_its_unit_together(tree, client_for):

@@ -15,7 +15,7 @@ from django.views import View, generic
 
 from registry import celltext, changelog, formats, history, reverts, review, services
 from registry.forms.changelog import ChangeLogFilterForm
-from registry.models import Registration
+from registry.models import Initiative, Registration
 
 from .reorganisations import AdministratorMixin
 
@@ -25,7 +25,8 @@ class HistoryView(generic.TemplateView):
 
     A record entered in bulk (the demo, an import of old data) may have no history row yet: the
     page says so. A change of a link (a unit, the registrations a decision covers) names the
-    linked records the user may see and only counts the others.
+    linked records the user may see and only counts the others. A model's page also lists the
+    review steps of its registrations (submitted, accepted, returned) among its changes.
     """
 
     template_name = "registry/history.html"
@@ -38,6 +39,9 @@ class HistoryView(generic.TemplateView):
         obj = get_object_or_404(model.objects.restrict(self.request.user), pk=kwargs["pk"])
         entries = history.object_history(obj, self.request.user)
         offer_reverts(self.request.user, obj, entries, kwargs["model"])
+        if isinstance(obj, Initiative):
+            # Its registrations' review steps read among its changes (a state change is done to them).
+            entries = history.with_review_steps(entries, obj, self.request.user)
         context.update(
             object=obj,
             entries=entries,
