@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from intake import services, unitimport
@@ -129,6 +130,16 @@ def test_a_second_confirmation_imports_nothing_twice(tree, client_for):
     assert Unit.objects.filter(name="Đảng ủy xã Mới").count() == 1
     batch.refresh_from_db()
     assert not services.import_start(batch=batch)
+
+
+def test_the_preview_names_the_types_in_the_language_of_the_page(tree, client_for):
+    client = client_for(tree.admin_province)
+    _response, batch = upload(client, sheet([("Đảng ủy xã Mới", COMMUNE, "BK")]))
+    assert COMMUNE in client.get(batch.get_absolute_url()).content.decode()
+    english = client.get(batch.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    with translation.override("en"):
+        assert str(UnitType.COMMUNE.label) in english
+    assert COMMUNE not in english
 
 
 # Each kind of error ------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from django import template
 
 from registry import formats
+from registry.choices import UnitType
 
 register = template.Library()
 
@@ -37,6 +38,12 @@ def filters_in_use(form):
     from registry.forms import filter_summary  # noqa: PLC0415 - the forms import the models at load
 
     return filter_summary(form)
+
+
+@register.filter
+def unit_type_label(value):
+    """A unit type's value (``UnitType``) as its label in the language of the page."""
+    return UnitType(value).label if value in UnitType.values else value
 
 
 @register.filter
