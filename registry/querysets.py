@@ -29,25 +29,67 @@ ROLES_FOR_ACTION = {
 }
 
 
-# The user's memberships, and every unit whose lineage leads into their subtrees, with the
-# membership's role: the staff of the new Tỉnh ủy Thái Nguyên read (and, as editors, correct)
-# the history of old Bắc Kạn and old Thái Nguyên. One recursive query, from the lineage rows
-# (a few per reorganised unit) rather than from the tree.
-SCOPE_SQL = """
-WITH RECURSIVE reach(role, path, own) AS (
-    SELECT membership.role, unit.path, 1
-    FROM registry_membership membership JOIN registry_unit unit ON unit.id = membership.unit_id
-    WHERE membership.user_id = %s
-    UNION
-    SELECT reach.role, old.path, 0
-    FROM reach, registry_lineage lineage
-    JOIN registry_reorganisation plan ON plan.id = lineage.reorganisation_id AND plan.status = 'applied'
-    JOIN registry_unit new ON new.id = lineage.successor_id
-    JOIN registry_unit old ON old.id = lineage.predecessor_id
-    WHERE substr(new.path, 1, length(reach.path)) = reach.path
-)
-SELECT role, path, own FROM reach
+# The user's memberships with their units' paths, and the version of the applied lineage (its
+# rows' count and newest id, the plans' last change and undo): one query a request.
+MEMBERSHIPS_SQL = """
+SELECT membership.role, unit.path,
+       (SELECT count(*) FROM registry_lineage lineage JOIN registry_reorganisation plan
+          ON plan.id = lineage.reorganisation_id AND plan.status = 'applied'),
+       (SELECT max(lineage.id) FROM registry_lineage lineage),
+       (SELECT max(plan.updated_at) FROM registry_reorganisation plan),
+       (SELECT max(plan.undone_at) FROM registry_reorganisation plan)
+FROM registry_membership membership JOIN registry_unit unit ON unit.id = membership.unit_id
+WHERE membership.user_id = %s
 """
+# Every applied lineage row: the successor's path and the predecessor's.
+LINEAGE_SQL = """
+SELECT new.path, old.path
+FROM registry_lineage lineage
+JOIN registry_reorganisation plan ON plan.id = lineage.reorganisation_id AND plan.status = 'applied'
+JOIN registry_unit new ON new.id = lineage.successor_id
+JOIN registry_unit old ON old.id = lineage.predecessor_id
+"""
+STEPLEN = 4  # the tree's path step (``Unit.steplen``)
+# The lineage as read at one version: {path: the paths of the predecessors of the units at or
+# below it}. Kept by the process and read again when the version changes.
+_lineage = (None, {})
+
+
+def _predecessors_under(version, cursor):
+    global _lineage  # noqa: PLW0603 - swapped whole, never changed in place
+    held_version, under = _lineage
+    if held_version != version:
+        cursor.execute(LINEAGE_SQL)
+        found = {}
+        for new, old in cursor.fetchall():
+            for end in range(STEPLEN, len(new) + 1, STEPLEN):
+                found.setdefault(new[:end], []).append(old)
+        _lineage = (version, found)
+        under = found
+    return under
+
+
+def _reach_rows(memberships, under):
+    """The (role, path, own) rows: each membership, and every unit whose lineage leads into its
+    subtree, through any number of reorganisations, with the membership's role.
+
+    A predecessor inside the subtree it is reached from adds nothing (the subtree holds it) and
+    is left out: the central commission's staff reach no row beyond their own.
+    """
+    rows = {(role, path, 1) for role, path in memberships}
+    frontier = sorted({(role, path) for role, path in memberships})
+    seen = set(frontier)
+    while frontier:
+        found = []
+        for role, path in frontier:
+            for old in under.get(path, ()):
+                if old.startswith(path) or (role, old) in seen:
+                    continue
+                seen.add((role, old))
+                rows.add((role, old, 0))
+                found.append((role, old))
+        frontier = found
+    return sorted(rows)
 
 
 def scope_paths(user, action=VIEW, *, own=False):
@@ -82,7 +124,10 @@ def own_unit_paths(user, action=CHANGE):
 
 
 def _reach(user):
-    """The (role, path, own) rows of ``SCOPE_SQL`` for ``user``, read once, kept on it (None: a superuser)."""
+    """The (role, path, own) rows of ``_reach_rows`` for ``user``, read once, kept on it.
+
+    None for a superuser. One query, and one more when the lineage changed since it was read.
+    """
     if user is None or not user.is_authenticated or not user.is_active:
         return []
     if user.is_superuser:
@@ -90,8 +135,16 @@ def _reach(user):
     cache = getattr(user, "_danvan_memberships", None)
     if cache is None:
         with connections["default"].cursor() as cursor:
-            cursor.execute(SCOPE_SQL, [user.pk])
-            cache = cursor.fetchall()
+            cursor.execute(MEMBERSHIPS_SQL, [user.pk])
+            memberships = cursor.fetchall()
+            if memberships:
+                version = tuple(str(value) for value in memberships[0][2:])
+                under = _predecessors_under(version, cursor)
+            cache = (
+                _reach_rows([(role, path) for role, path, *_version in memberships], under)
+                if memberships
+                else []
+            )
         user._danvan_memberships = cache
     return cache
 

@@ -44,3 +44,25 @@ def test_the_decision_list_counts_only_the_covered_models_in_scope(tree, client_
 
     assert covered(tree.editor_a) == 1
     assert covered(tree.admin_province) == 2
+
+
+def test_the_scope_follows_a_reorganisation_applied_and_undone_after_it_was_read(tree):
+    """The lineage is read once a process and again when it changes: a merge applied after a
+    scope was read, and its undo, show in the next request's scope."""
+    from django.contrib.auth import get_user_model
+
+    from registry import reorganisations
+    from registry.choices import UnitType
+    from registry.querysets import scope_paths
+
+    from .factories import make_unit, reorganise
+
+    def paths():  # as a request does: the user loaded afresh
+        return scope_paths(get_user_model().objects.get(pk=tree.editor_b.pk))
+
+    closed = make_unit("Đảng ủy xã Quân Bình", tree.a, UnitType.COMMUNE, code="BT-QB")
+    assert paths() == [tree.b.path]
+    plan = reorganise([closed], into=tree.b)
+    assert paths() == sorted([tree.b.path, closed.path])
+    reorganisations.undo(user=None, reorganisation=plan)
+    assert paths() == [tree.b.path]
