@@ -49,7 +49,6 @@ JOIN registry_reorganisation plan ON plan.id = lineage.reorganisation_id AND pla
 JOIN registry_unit new ON new.id = lineage.successor_id
 JOIN registry_unit old ON old.id = lineage.predecessor_id
 """
-STEPLEN = 4  # the tree's path step (``Unit.steplen``)
 # The lineage as read at one version: {path: the paths of the predecessors of the units at or
 # below it}. Kept by the process and read again when the version changes.
 _lineage = (None, {})
@@ -59,10 +58,13 @@ def _predecessors_under(version, cursor):
     global _lineage  # noqa: PLW0603 - swapped whole, never changed in place
     held_version, under = _lineage
     if held_version != version:
+        from .models import Unit  # noqa: PLC0415 - the models import this module
+
         cursor.execute(LINEAGE_SQL)
         found = {}
+        step = Unit.steplen
         for new, old in cursor.fetchall():
-            for end in range(STEPLEN, len(new) + 1, STEPLEN):
+            for end in range(step, len(new) + 1, step):
                 found.setdefault(new[:end], []).append(old)
         _lineage = (version, found)
         under = found
@@ -137,14 +139,10 @@ def _reach(user):
         with connections["default"].cursor() as cursor:
             cursor.execute(MEMBERSHIPS_SQL, [user.pk])
             memberships = cursor.fetchall()
+            cache = []
             if memberships:
-                version = tuple(str(value) for value in memberships[0][2:])
-                under = _predecessors_under(version, cursor)
-            cache = (
-                _reach_rows([(role, path) for role, path, *_version in memberships], under)
-                if memberships
-                else []
-            )
+                under = _predecessors_under(tuple(str(value) for value in memberships[0][2:]), cursor)
+                cache = _reach_rows([(role, path) for role, path, *_version in memberships], under)
         user._danvan_memberships = cache
     return cache
 
