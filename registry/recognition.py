@@ -68,4 +68,4 @@ def _renew_above(registrations):
         if carrier_id:
             units.add(carrier_id)
     if units:
-        tally.renew({ancestor for chain in tally.ancestor_ids(units).values() for ancestor in chain})
+        tally.renew_above(units)
