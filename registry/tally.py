@@ -184,14 +184,17 @@ def _add_all(model, deltas, keys=KEY_FIELDS, names=TALLY_KEYS):
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     counts = [quote(name) for name in names]
-    width = len(keys) + len(counts)
+    items = list(deltas.items())
+    # The rows that exist are sent only the counts that change: a review step changes two of
+    # some seventy, and sending the others as zeros made accepting 20.000 rows a tenth slower.
+    moved = [index for index in range(len(names)) if any(delta[index] for _key, delta in items)]
+    width = len(keys) + len(moved)
     marks = "(" + ", ".join(["%s"] * width) + ")"
     matched = " AND ".join(f"{table}.{key} = delta.column{index}" for index, key in enumerate(keys, start=1))
     added = ", ".join(
-        f"{name} = {table}.{name} + delta.column{index}"
-        for index, name in enumerate(counts, start=len(keys) + 1)
+        f"{counts[name]} = {table}.{counts[name]} + delta.column{index}"
+        for index, name in enumerate(moved, start=len(keys) + 1)
     )
-    items = list(deltas.items())
     found = set()
     with connection.cursor() as cursor:
         for start in range(0, len(items), _PARAMETERS // width):
@@ -199,10 +202,13 @@ def _add_all(model, deltas, keys=KEY_FIELDS, names=TALLY_KEYS):
             cursor.execute(
                 f"UPDATE {table} SET {added} FROM (VALUES {', '.join([marks] * len(part))}) AS delta "
                 f"WHERE {matched} RETURNING {', '.join(keys)}",
-                [value for key, delta in part for value in (*key, *delta)],
+                [value for key, delta in part for value in (*key, *(delta[index] for index in moved))],
             )
             found.update(tuple(row) for row in cursor.fetchall())
+        # A new row is written whole.
         missing = [(key, delta) for key, delta in items if key not in found]
+        width = len(keys) + len(counts)
+        marks = "(" + ", ".join(["%s"] * width) + ")"
         increments = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in counts)
         for start in range(0, len(missing), _PARAMETERS // width):
             part = missing[start : start + _PARAMETERS // width]
