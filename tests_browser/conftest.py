@@ -21,6 +21,11 @@ CHROMIUM = Path("/usr/bin/chromium")
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 LOGIN_PATH = "/tai-khoan/dang-nhap/"
+PASSWORD = "mat-khau-thu-nghiem"  # the test factories' password
+# Each page is walked in both languages, on an office screen and on a phone.
+LOCALES = {"vi": "vi-VN", "en": "en-GB"}
+OFFICE = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 AXE_TAGS = ["wcag2a", "wcag2aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 
@@ -105,6 +110,64 @@ def page(page):
     page.on("console", listen)
     yield page
     assert not refused, "Refused by the Content-Security-Policy:\n" + "\n".join(refused)
+
+
+@pytest.fixture(params=list(LOCALES))
+def language(request):
+    """The language of the test's walk: a test that asks for it runs in Vietnamese and in English."""
+    return request.param
+
+
+@pytest.fixture(params=[OFFICE, PHONE], ids=["1280", "390"])
+def viewport(request):
+    """The window of the test's walk: a test that asks for it runs at 1280 and at 390 px wide."""
+    return request.param
+
+
+@pytest.fixture
+def open_as(browser, live_server):
+    """Return a function that logs a user in, in a window of its own, and returns its page.
+
+    ``open_as(username, language, viewport)``: the browser asks for ``language`` first, as a
+    person's browser does, and the page must answer in it. The test fails if the browser
+    refused anything under the Content-Security-Policy.
+    """
+    contexts, refused = [], []
+
+    def listen(message):
+        if "Content Security Policy" in message.text:
+            refused.append(message.text)
+
+    def open_page(username, language="vi", viewport=OFFICE, password=PASSWORD):
+        context = browser.new_context(locale=LOCALES[language], viewport=viewport)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", listen)
+        page.goto(live_server.url + LOGIN_PATH)
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        with page.expect_navigation():
+            page.click("form:has(#id_password) [type=submit]")
+        assert LOGIN_PATH not in page.url, f"Login as {username!r} failed: still on {page.url}"
+        assert page.evaluate("document.documentElement.lang") == language
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not refused, "Refused by the Content-Security-Policy:\n" + "\n".join(refused)
+
+
+@pytest.fixture
+def assert_fits():
+    """Return a function that asserts a page does not scroll sideways (it fits its window)."""
+
+    def fits(page):
+        width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert width[0] <= width[1], f"{page.url} is {width[0]} px wide in a {width[1]} px window"
+
+    return fits
 
 
 @pytest.fixture

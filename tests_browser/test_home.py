@@ -29,12 +29,8 @@ from registry.tests.factories import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-LOGIN_PATH = "/tai-khoan/dang-nhap/"
-PASSWORD = "mat-khau-thu-nghiem"
-LOCALES = {"vi": "vi-VN", "en": "en-GB"}
-PHONE = {"width": 390, "height": 844}
-OFFICE = {"width": 1280, "height": 900}
 OFFICE_PC = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
@@ -81,30 +77,10 @@ def editor(units):
     return user
 
 
-def open_as(browser, live_server, username, language, viewport):
-    context = browser.new_context(locale=LOCALES[language], viewport=viewport)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(live_server.url + LOGIN_PATH)
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("form:has(#id_password) [type=submit]")
-    assert page.evaluate("document.documentElement.lang") == language
-    return context, page
-
-
-def assert_no_sideways_scroll(page):
-    width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-    assert width[0] <= width[1], f"{page.url} is {width[0]} px wide in a {width[1]} px window"
-
-
-@pytest.mark.parametrize("viewport", [OFFICE, PHONE], ids=["1280", "390"])
-@pytest.mark.parametrize("language", ["vi", "en"])
 def test_the_home_page_says_its_year_and_the_editors_next_steps(
-    live_server, browser, editor, assert_accessible, screenshot, language, viewport
+    live_server, open_as, assert_fits, editor, assert_accessible, screenshot, language, viewport
 ):
-    context, page = open_as(browser, live_server, "bientap", language, viewport)
+    page = open_as("bientap", language, viewport)
     today = datetime.date.today()
     with translation.override(language):
         reason = gettext("năm nay")
@@ -119,23 +95,22 @@ def test_the_home_page_says_its_year_and_the_editors_next_steps(
     expect(steps.first).to_have_text(returned)
     expect(page.locator("ol.next-steps")).to_contain_text(carry)
     expect(page.locator("ol.next-steps")).to_contain_text("‘Dân vận khéo’")  # the campaign, quoted once
-    assert_no_sideways_scroll(page)
+    assert_fits(page)
     assert_accessible(page)
     screenshot(page, f"home-editor-{language}-{viewport['width']}")
     steps.filter(has_text=carry).get_by_role("link").click()
     expect(page).to_have_url(re.compile(re.escape(live_server.url + reverse("intake:rollover") + "?")))
     expect(page.get_by_text("Mô hình “Dân vận khéo” số 3").first).to_be_visible()  # the preview lists them
-    context.close()
 
 
 @pytest.mark.parametrize("viewport", [OFFICE_PC, PHONE], ids=["1366", "390"])
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_the_administrators_menu_fits_an_office_pc_and_folds_on_a_phone(
-    live_server, browser, units, editor, assert_accessible, screenshot, language, viewport
+    live_server, open_as, assert_fits, units, editor, assert_accessible, screenshot, language, viewport
 ):
     admin = UserFactory(username="quantri", first_name="Nguyễn Văn", last_name="Quản Trị")
     MembershipFactory(user=admin, unit=units[0], role=Role.ADMIN)
-    context, page = open_as(browser, live_server, "quantri", language, viewport)
+    page = open_as("quantri", language, viewport)
     with translation.override(language):
         log_out = gettext("Đăng xuất")
     navbar = page.locator("nav.navbar")
@@ -151,14 +126,13 @@ def test_the_administrators_menu_fits_an_office_pc_and_folds_on_a_phone(
         assert box["x"] + box["width"] <= viewport["width"], "the user menu is cut off"
         box = page.locator("#chon-ngon-ngu").bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
-    assert_no_sideways_scroll(page)
+    assert_fits(page)
     user_menu.click()
     expect(page.get_by_role("button", name=log_out)).to_be_visible()
     box = page.get_by_role("button", name=log_out).bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
     assert_accessible(page)
     screenshot(page, f"menu-admin-{language}-{viewport['width']}")
-    context.close()
 
 
 def gettext_in(language, text):
@@ -166,27 +140,24 @@ def gettext_in(language, text):
         return gettext(text)
 
 
-@pytest.mark.parametrize("viewport", [OFFICE, PHONE], ids=["1280", "390"])
-@pytest.mark.parametrize("language", ["vi", "en"])
 def test_an_editor_puts_a_name_back_from_the_history(
-    live_server, browser, editor, assert_accessible, screenshot, language, viewport
+    live_server, open_as, assert_fits, editor, assert_accessible, screenshot, language, viewport
 ):
     initiative = Initiative.objects.get(name="Mô hình “Chợ văn minh”")
     initiative.name = "Mô hình “Chợ văn minh, an toàn”"
     services.initiative_update(user=editor, initiative=initiative, version=services.version_of(initiative))
-    context, page = open_as(browser, live_server, "bientap", language, viewport)
+    page = open_as("bientap", language, viewport)
     page.goto(live_server.url + f"/lich-su/mo-hinh/{initiative.pk}/")
     revert = page.get_by_role("link", name=gettext_in(language, "Khôi phục giá trị này"))
     expect(revert).to_have_count(1)
-    assert_no_sideways_scroll(page)
+    assert_fits(page)
     assert_accessible(page)
     screenshot(page, f"history-{language}-{viewport['width']}")
     revert.click()
     expect(page.locator("main")).to_contain_text("Mô hình “Chợ văn minh, an toàn”")
-    assert_no_sideways_scroll(page)
+    assert_fits(page)
     assert_accessible(page)
     screenshot(page, f"history-revert-{language}-{viewport['width']}")
     page.get_by_role("button", name=gettext_in(language, "Khôi phục giá trị này")).click()
     expect(page.locator(".alert-success")).to_be_visible()
     assert Initiative.objects.get(pk=initiative.pk).name == "Mô hình “Chợ văn minh”"
-    context.close()

@@ -33,11 +33,6 @@ from registry.tests.factories import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-LOGIN_PATH = "/tai-khoan/dang-nhap/"
-PASSWORD = "mat-khau-thu-nghiem"
-LOCALES = {"vi": "vi-VN", "en": "en-GB"}
-PHONE = {"width": 390, "height": 844}
-OFFICE = {"width": 1280, "height": 900}
 NAME = "Mô hình “Chợ văn minh” xã Phủ Thông"
 # What a page must never show a person: a stored flag, a bare id, an ISO date, ungrouped money.
 RAW = re.compile(r"\b(True|False)\b|\d{4}-\d{2}-\d{2}|129000000|1200\b")
@@ -77,27 +72,9 @@ def world():
     return initiative
 
 
-def open_as(browser, live_server, username, language, viewport):
-    context = browser.new_context(locale=LOCALES[language], viewport=viewport)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(live_server.url + LOGIN_PATH)
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("form:has(#id_password) [type=submit]")
-    assert page.evaluate("document.documentElement.lang") == language
-    return context, page
-
-
 def said(language, *texts):
     with translation.override(language):
         return [gettext(text) for text in texts]
-
-
-def assert_no_sideways_scroll(page):
-    width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-    assert width[0] <= width[1], f"{page.url} is {width[0]} px wide in a {width[1]} px window"
 
 
 def assert_readable(page):
@@ -114,16 +91,14 @@ def printed(page, screenshot, name):
     return path
 
 
-@pytest.mark.parametrize("viewport", [OFFICE, PHONE], ids=["1280", "390"])
-@pytest.mark.parametrize("language", ["vi", "en"])
 def test_an_editor_types_grouped_results_prints_the_model_and_reads_its_history(
-    live_server, browser, world, assert_accessible, screenshot, language, viewport
+    live_server, open_as, assert_fits, world, assert_accessible, screenshot, language, viewport
 ):
     initiative = world
     registration = initiative.registrations.get()
     editor = initiative.created_by
     name = f"{language}-{viewport['width']}"
-    context, page = open_as(browser, live_server, "bientap", language, viewport)
+    page = open_as("bientap", language, viewport)
     save, print_button = said(language, "Lưu", "In trang này")
     with translation.override(language):
         people, money, day = (
@@ -147,7 +122,7 @@ def test_an_editor_types_grouped_results_prints_the_model_and_reads_its_history(
     expect(page.locator(".results-total")).to_contain_text(money)
     expect(page.get_by_role("button", name=print_button)).to_be_visible()
     assert_readable(page)
-    assert_no_sideways_scroll(page)
+    assert_fits(page)
     assert_accessible(page)
     screenshot(page, f"records-detail-{name}")
     printed_at = page.locator(".printed-at")
@@ -180,7 +155,7 @@ def test_an_editor_types_grouped_results_prints_the_model_and_reads_its_history(
     expect(history).to_contain_text("Bình Nguyễn Thị")
     expect(history).to_contain_text(NAME)
     assert_readable(page)
-    assert_no_sideways_scroll(page)
+    assert_fits(page)
     assert_accessible(page)
     screenshot(page, f"records-history-initiative-{name}")
 
@@ -191,21 +166,18 @@ def test_an_editor_types_grouped_results_prints_the_model_and_reads_its_history(
     expect(history).to_contain_text("Đảng ủy xã Phủ Thông")
     expect(history).to_contain_text(day)
     assert_readable(page)
-    assert_no_sideways_scroll(page)
+    assert_fits(page)
     assert_accessible(page)
     screenshot(page, f"records-history-registration-{name}")
-    context.close()
 
 
-@pytest.mark.parametrize("viewport", [OFFICE, PHONE], ids=["1280", "390"])
-@pytest.mark.parametrize("language", ["vi", "en"])
 def test_an_administrator_reads_the_change_log_prints_and_rolls_over_leaving_one_out(
-    live_server, browser, world, assert_accessible, screenshot, language, viewport
+    live_server, open_as, assert_fits, world, assert_accessible, screenshot, language, viewport
 ):
     today = datetime.date.today()
-    phone = viewport is PHONE
+    phone = viewport["width"] < 576
     name = f"{language}-{viewport['width']}"
-    context, page = open_as(browser, live_server, "quantri", language, viewport)
+    page = open_as("quantri", language, viewport)
 
     # The change log, filtered by the editor who made the changes: the models' and the
     # registrations' rows.
@@ -237,7 +209,7 @@ def test_an_administrator_reads_the_change_log_prints_and_rolls_over_leaving_one
     expect(log).to_contain_text(NAME)
     expect(log.locator(".history-table")).not_to_contain_text(kinds[1])
     assert_readable(page)
-    assert_no_sideways_scroll(page)
+    assert_fits(page)
     assert_accessible(page)
     screenshot(page, f"records-changelog-{name}")
     printed(page, screenshot, f"records-changelog-print-{name}")
@@ -299,11 +271,10 @@ def test_an_administrator_reads_the_change_log_prints_and_rolls_over_leaving_one
     with translation.override(language):
         leave_label = gettext("Bỏ ra %(name)s") % {"name": left_out}
     page.get_by_label(leave_label).check()
-    assert_no_sideways_scroll(page)
+    assert_fits(page)
     assert_accessible(page)
     screenshot(page, f"records-rollover-{name}")
     page.get_by_role("button", name=said(language, "Đăng ký duy trì")[0], exact=True).click()
     expect(page.locator(".alert-success").first).to_be_visible()
     carried = set(Registration.objects.filter(year=today.year).values_list("initiative__name", flat=True))
     assert carried == {NAME, "Mô hình “Bữa cơm có thịt”", "Mô hình “Đường hoa”"}
-    context.close()
