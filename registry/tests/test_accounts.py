@@ -163,6 +163,18 @@ def test_a_missing_page_answers_in_the_readers_language_with_a_way_back(
     assert f'href="{reverse("registry:home")}"' in page
 
 
+@pytest.mark.parametrize("who", ["editor_a", "admin_province", "viewer_a"])
+def test_a_missing_page_shows_each_role_its_menu_without_marking_an_entry(tree, client_for, who):
+    """No URL names a missing page: the menu, whose entries mark the page the user is on, still shows."""
+    response = client_for(getattr(tree, who)).get("/khong-co-trang-nay/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Không tìm thấy trang" in page
+    assert 'aria-current="page"' not in page
+    assert (reverse("intake:upload") in page) is (who != "viewer_a")
+    assert (reverse("registry:reorganisation_list") in page) is (who == "admin_province")
+
+
 def test_a_refused_page_is_localised(tree, client_for):
     response = client_for(tree.editor_a).get(reverse("registry:field_create"))
     assert response.status_code == 403
