@@ -5,7 +5,7 @@ and lists with their links; every number comes from the selectors and templates 
 A root the user may not see (``RootNotFound``) answers 404.
 """
 
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import reverse
@@ -54,9 +54,18 @@ class ReportMixin:
         return super().get(request, *args, **kwargs)
 
     def page_url(self, unit_pk, url_name=None, period=None):
-        """Return this page (or ``url_name``) for another root, keeping the period."""
-        params = {"unit": unit_pk, **(period or self.period).form_params()}
-        return reverse(url_name or self.url_name) + "?" + urlencode(params)
+        """Return this page (or ``url_name``) for another root, keeping the period.
+
+        The same URL as ``reverse(...) + "?" + urlencode({"unit": unit_pk, **period})``, from
+        parts encoded once per page: the picker and the charts link to every unit below.
+        """
+        parts = self.__dict__.setdefault("_page_parts", {})
+        key = (url_name, period)
+        if key not in parts:
+            params = urlencode((period or self.period).form_params())
+            parts[key] = (reverse(url_name or self.url_name) + "?unit=", f"&{params}" if params else "")
+        prefix, suffix = parts[key]
+        return f"{prefix}{quote_plus(str(unit_pk))}{suffix}"
 
     def structure_context(self):
         """Say which structure the figures are counted in, and link to the other one."""
@@ -96,7 +105,13 @@ class ReportMixin:
         if measure is None:
             measure = cache[key] = urlencode(MEASURE_PARAMS[key])
         url = f"{base}&{measure}" if measure else base
-        return f"{url}&{urlencode(extra)}" if extra else url
+        if not extra:
+            return url
+        key = tuple(extra.items())
+        added = cache.get(key)
+        if added is None:
+            added = cache[key] = urlencode(extra)
+        return f"{url}&{added}"
 
     def cell_link(self, counts, key, unit_pk, period=None, **extra):
         """Return a table cell: a count and the link to the registrations behind it."""
@@ -277,28 +292,37 @@ class DashboardView(ReportMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, root, period = self.request.user, self.root, self.period
+        # Everything but the picker and the drafts depends only on the figures, the root and the
+        # period: built once with its thousand links and cached with the figures, under the same
+        # revision token. Building it took a national dashboard half its time.
+        built = cache.cached(user, root, period, "dashboard_view", self.figures_context)
+        context.update(self.picker_context(built.pop("unit_rows")))
+        context.update(review_states=self.review_states(built["summary"]), **built)
+        return context
+
+    def figures_context(self):
+        """Return the dashboard's figures, tables and charts, with their links."""
+        user, root, period = self.request.user, self.root, self.period
         summary = selectors.summary(user, root, period)
         units = selectors.unit_table(user, root, period)
         fields = selectors.field_table(user, root, period)
         trend = selectors.trend(user, root, period)
         field_groups = tables.field_groups()
         field_rows, field_total = self.field_rows(fields, field_groups)
-        context.update(self.picker_context(units["rows"]))
-        context.update(
-            summary=summary,
-            review_states=self.review_states(summary),
-            participation_line=tables.participation_text(units, period),
-            cards=self.cards(summary),
-            breakdowns=self.breakdowns(summary["current"]),
-            grades=[grade.label for grade in Grade],
-            level_grade_rows=self.level_grade_rows(summary),
-            quoted_sections=self.quoted_sections(summary, fields),
-            field_groups=field_groups,
-            field_rows=field_rows,
-            field_total=field_total,
+        return {
+            "unit_rows": [{"unit": row["unit"]} for row in units["rows"]],
+            "summary": summary,
+            "participation_line": tables.participation_text(units, period),
+            "cards": self.cards(summary),
+            "breakdowns": self.breakdowns(summary["current"]),
+            "grades": [grade.label for grade in Grade],
+            "level_grade_rows": self.level_grade_rows(summary),
+            "quoted_sections": self.quoted_sections(summary, fields),
+            "field_groups": field_groups,
+            "field_rows": field_rows,
+            "field_total": field_total,
             **self.charts(summary["current"], units, fields, trend),
-        )
-        return context
+        }
 
     def cards(self, summary):
         keys = [
