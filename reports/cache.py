@@ -30,6 +30,9 @@ from registry.models import Unit
 from registry.tally import token_of
 
 TIMEOUT = 24 * 3600
+# Part of every key: raise it when the shape of a cached value changes, so that a new release
+# never reads what an older one cached (a row without the cells it now renders).
+VERSION = "2"
 
 
 def cached(user, root, period, name, compute):
@@ -47,6 +50,7 @@ def cached(user, root, period, name, compute):
     key = ":".join(
         [
             "figures",
+            VERSION,
             name,
             str(root.pk),
             token,

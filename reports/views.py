@@ -234,7 +234,9 @@ class ReportMixin:
                     "cells": [self.cell(row, column, pk) for column in columns],
                 }
             )
+            rows[-1]["cells_html"] = tables.cells_html(rows[-1]["cells"])
         total = {"cells": [self.cell(table["total"], column, self.root.pk) for column in columns]}
+        total["cells_html"] = tables.cells_html(total["cells"])
         return rows, total
 
     def formers_url(self, unit_pk, own=False):
@@ -275,6 +277,8 @@ class ReportMixin:
                     }
                 )
         total = {"cells": [self.field_cell(fields["total"], c, {}) for c in columns]}
+        for row in [*rows, total]:
+            row["cells_html"] = tables.cells_html(row["cells"])
         return rows, total
 
     def field_cell(self, counts, column, extra):
@@ -473,7 +477,9 @@ class ReportView(ReportMixin, generic.TemplateView):
             grades=[grade.label for grade in Grade],
             level_grade_rows=self.level_grade_rows(summary),
             review_states=self.review_states(summary),
-            quoted_sections=self.quoted_sections(summary, fields),
+            quoted_sections=cache.cached(
+                user, root, period, "report_quoted", lambda: self.quoted_sections(summary, fields)
+            ),
             header=selectors.issuing_header(root),
             today=timezone.localdate(),
             report_docx_url=self.page_url(root.pk, "reports:report_docx"),
