@@ -1,4 +1,9 @@
-"""A viewer downloads the report draft from the report page, a decision's draft and its certificates."""
+"""A viewer downloads the report draft from the report page, a decision's draft and its certificates.
+
+At 1280 and 390 px wide, in Vietnamese and in English: the summary table's page and its report
+draft, the decision's page, its draft and its certificates, each document read back in the
+language of the page it came from. Every page passes axe and nothing overflows sideways.
+"""
 
 import datetime
 import io
@@ -6,6 +11,8 @@ import io
 import docx
 import pypdf
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from registry.choices import Kind, Level, Role, UnitType
@@ -17,10 +24,9 @@ from registry.tests.factories import (
     UserFactory,
     make_unit,
 )
+from reports.periods import Period
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "mat-khau-thu-nghiem"
 
 
 @pytest.fixture
@@ -48,28 +54,58 @@ def decision():
     )
 
 
+def words(language):
+    """The interface's and the documents' words in ``language``, read from the catalogues."""
+    with translation.override(language):
+        return {
+            "report_draft": gettext("Dự thảo báo cáo (Word)"),
+            "decision_draft": gettext("Dự thảo quyết định (Word)"),
+            "certificates": gettext("In giấy chứng nhận (PDF)"),
+            "certificate": gettext("GIẤY CHỨNG NHẬN"),
+            # The report's first sentence, as the draft writes it.
+            "opening": gettext(
+                "Trong %(period)s, %(area)s có %(total)s mô hình, điển hình “Dân vận khéo” được đăng ký, "
+                "trong đó %(collective)s mô hình tập thể, %(individual)s mô hình cá nhân."
+            )
+            % {
+                "period": Period.year(2024).label,
+                "area": "Huyện ủy Bạch Thông",
+                "total": 3,
+                "collective": 2,
+                "individual": 1,
+            },
+        }
+
+
 def test_viewer_downloads_the_report_draft_the_decision_draft_and_the_certificates(
-    live_server, decision, logged_in_page, assert_accessible, screenshot
+    live_server, decision, open_as, assert_fits, assert_accessible, screenshot, language, viewport
 ):
-    page = logged_in_page("xem", PASSWORD)
+    said = words(language)
+    name = f"{language}-{viewport['width']}"
+    page = open_as("xem", language, viewport)
+    assert_fits(page)
+    assert_accessible(page)
     page.goto(f"{live_server.url}/bao-cao/bieu-tong-hop/?period=year&year=2024")
+    assert_fits(page)
+    assert_accessible(page)
+    screenshot(page, f"report-documents-{name}")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Dự thảo báo cáo (Word)").click()
+        page.get_by_role("link", name=said["report_draft"]).click()
     assert download.value.suggested_filename.endswith(".docx")
     text = "\n".join(p.text for p in docx.Document(download.value.path()).paragraphs)
-    assert "Trong năm 2024, Huyện ủy Bạch Thông có 3 mô hình" in text
-    assert "2 mô hình tập thể, 1 mô hình cá nhân" in text
+    assert said["opening"] in text
 
     page.goto(live_server.url + decision.get_absolute_url())
-    expect(page.get_by_role("link", name="Dự thảo quyết định (Word)")).to_be_visible()
+    expect(page.get_by_role("link", name=said["decision_draft"])).to_be_visible()
+    assert_fits(page)
     assert_accessible(page)
-    screenshot(page, "decision-documents")
+    screenshot(page, f"decision-documents-{name}")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Dự thảo quyết định (Word)").click()
+        page.get_by_role("link", name=said["decision_draft"]).click()
     document = docx.Document(download.value.path())
     assert "HUYỆN ỦY BẠCH THÔNG" in document.tables[0].rows[0].cells[0].text
     with page.expect_download() as download:
-        page.get_by_role("link", name="In giấy chứng nhận (PDF)").click()
+        page.get_by_role("link", name=said["certificates"]).click()
     with open(download.value.path(), "rb") as pdf:
         pages = pypdf.PdfReader(io.BytesIO(pdf.read())).pages
-    assert len(pages) == 3 and "GIẤY CHỨNG NHẬN" in pages[0].extract_text()
+    assert len(pages) == 3 and said["certificate"] in pages[0].extract_text()
