@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from registry.querysets import OwnedUntilExpiryQuerySet
 
@@ -33,7 +34,7 @@ class BatchStatus(models.TextChoices):
 
 class RowAction(models.TextChoices):
     CREATE = "create", _("Thêm mới")
-    UPDATE = "update", _("Cập nhật")
+    UPDATE = "update", pgettext_lazy("import row", "Cập nhật")  # a row's action, not the role
     UNCHANGED = "unchanged", _("Không thay đổi")
     ERROR = "error", _("Có lỗi")
 

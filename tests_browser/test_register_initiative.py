@@ -10,7 +10,7 @@ import re
 
 import pytest
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from playwright.sync_api import expect
 
 from registry.choices import DecisionKind, Kind, Level, RegistrationStatus, Role, UnitType
@@ -52,7 +52,7 @@ def words(language, year):
             "district_level": str(Level.DISTRICT.label),
             "decision": gettext("Quyết định %(kind)s số %(reference)s")
             % {"kind": str(DecisionKind.RECOGNITION.label).lower(), "reference": "245-QĐ/HU"},
-            "models": gettext("Mô hình"),
+            "models": pgettext("menu", "Mô hình"),
             "filters": gettext("Bộ lọc"),
             "filter": gettext("Lọc"),
         }

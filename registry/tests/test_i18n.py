@@ -195,3 +195,16 @@ def test_ordering_labels_follow_the_language(client, viewer):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("registry:registration_list")).content.decode()
     assert "Year (descending)" in page
+
+
+def test_english_menu_names_the_lists_and_an_imported_row_is_updated_not_an_editor(client, viewer):
+    from intake.models import RowAction
+
+    client.force_login(viewer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("registry:home")).content.decode()
+    assert f'href="{reverse("registry:registration_list")}">Models</a>' in page
+    assert f'href="{reverse("registry:unit_list")}">Units</a>' in page
+    with translation.override("en"):
+        assert str(RowAction.UPDATE.label) == "Update"
+        assert str(Role.EDITOR.label) == "Editor"
