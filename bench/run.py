@@ -192,6 +192,48 @@ def bench_user():
     return user
 
 
+def member_user(username, unit):
+    """A user who is no superuser: an administrator of ``unit``, whose pages go through the scope."""
+    from django.contrib.auth import get_user_model
+
+    from registry.choices import Role
+    from registry.models import Membership
+
+    user, created = get_user_model().objects.get_or_create(username=username)
+    if created:
+        user.set_unusable_password()
+        user.save()
+    Membership.objects.get_or_create(user=user, unit=unit, defaults={"role": Role.ADMIN})
+    return user
+
+
+def member_rows(repeat, budget, t):
+    """Time the everyday pages as administrators of the national root and of the new province."""
+    from django.urls import reverse
+
+    dashboard, report = reverse("reports:dashboard"), reverse("reports:report")
+    listing, home = reverse("registry:registration_list"), reverse("registry:home")
+    last, today = t["last_year"], "&structure=current"
+    results = []
+    figures = f"năm {last}, tổ chức hiện nay"
+    for who, unit in [("trung ương", t["root"]), (t["new_province"].name, t["new_province"])]:
+        pages = Pages(member_user(f"{USERNAME}-{unit.pk}", unit), repeat, budget)
+        prefix = f"Quản trị viên {who} (không phải superuser): "
+        for label, url in [
+            ("trang chủ", home),
+            (f"bảng điều khiển {figures}", f"{dashboard}?unit={unit.pk}&year={last}{today}"),
+            (f"biểu tổng hợp {figures}", f"{report}?unit={unit.pk}&year={last}{today}"),
+            ("danh sách mô hình, trang đầu", listing),
+        ]:
+            try:
+                result = pages.measure(prefix + label, url)
+            except Exception as error:  # a page that fails is reported, not fatal
+                result = {"label": prefix + label, "url": url, "error": str(error)[:200]}
+            print_row(result)
+            results.append(result)
+    return results
+
+
 def counts():
     from registry.models import Decision, Initiative, Registration, Unit
 
@@ -1173,6 +1215,7 @@ def main():
     print(f"  trung vị {ms(context['naive']['median'])} ms, p95 {ms(context['naive']['p95'])} ms", flush=True)
     print("Các trang:", flush=True)
     context["pages"] = page_rows(Pages(user, args.repeat, args.budget), t)
+    context["pages"] += member_rows(args.repeat, args.budget, t)
     print("Tệp Excel:", flush=True)
     context["workbooks"] = []
     for label, unit in [
