@@ -95,6 +95,7 @@ def words(language):
             "accept_all": gettext("Chấp nhận tất cả"),
             "accepted_count": gettext("Chấp nhận") + ": 2",
             "decide": gettext("Ra quyết định"),
+            "decision_form": gettext("Ra quyết định từ đề nghị"),
             "decision": gettext("Quyết định %(kind)s số %(reference)s")
             % {"kind": str(DecisionKind.COMMENDATION.label).lower(), "reference": "102-QĐ/BDVTW"},
             "not_registered": gettext("chưa đăng ký"),
@@ -125,6 +126,7 @@ def test_the_yearly_cycle_from_launch_to_decision_and_reminder(
 
     # 1. The province launches the campaign (dated early in the year: its deadlines have passed).
     page = open_as("quantri", language, viewport)
+    check(page)  # the province's home page
     page.goto(live_server.url + "/dot-thi-dua/them/")
     check(page)
     page.fill("#id_year", "2026")
@@ -269,11 +271,13 @@ def test_the_yearly_cycle_from_launch_to_decision_and_reminder(
 
     # 7. The central level accepts the rows and issues the decision from the proposal.
     page = open_as("trunguong", language, viewport)
+    check(page)  # the central level's home page
     page.goto(proposal_url)
     check(page)
     page.get_by_role("button", name=said["accept_all"]).click()
     expect(page.locator("main")).to_contain_text(said["accepted_count"])
     page.get_by_role("link", name=said["decide"]).click()
+    expect(page.get_by_role("heading", name=said["decision_form"])).to_be_visible()
     check(page)
     page.fill("#id_number", "102")
     page.fill("#id_symbol", "QĐ/BDVTW")
