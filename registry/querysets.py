@@ -106,10 +106,17 @@ def scope_paths(user, action=VIEW, *, own=False):
     reach = _reach(user)
     if reach is None:
         return None
-    roles = ROLES_FOR_ACTION[action]
-    paths = sorted({path for role, path, is_own in reach if role in roles and (is_own or not own)})
-    # A path inside another one adds nothing.
-    return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+    found = user.__dict__.setdefault("_danvan_scope_paths", {})
+    if (action, own) not in found:
+        roles = ROLES_FOR_ACTION[action]
+        paths = sorted({path for role, path, is_own in reach if role in roles and (is_own or not own)})
+        # A path inside another one adds nothing. In sorted order the paths inside one follow it.
+        kept = []
+        for path in paths:
+            if not (kept and path.startswith(kept[-1])):
+                kept.append(path)
+        found[(action, own)] = kept
+    return list(found[(action, own)])
 
 
 def own_unit_paths(user, action=CHANGE):
@@ -149,27 +156,31 @@ def _reach(user):
 
 @models.ForeignKey.register_lookup
 class InSubtree(models.Lookup):
-    """``unit__in_subtree=path``: the row's unit is the unit at ``path`` or below it.
+    """``unit__in_subtree=paths``: the row's unit is at or below the unit at one of ``paths``.
 
-    The same rows as ``unit__path__startswith``, written so that PostgreSQL finds them from an
-    index on the foreign key: ``unit_id = ANY(ARRAY(SELECT id ... LIKE 'path%'))`` is an index
-    condition, where the join on the unit's path let the planner walk the registrations
-    backwards by id to the page's fiftieth row (a province's year: a second instead of 8 ms).
+    The same rows as ``unit__path__startswith`` for each path, written so that PostgreSQL finds
+    them from an index on the foreign key: ``unit_id = ANY(ARRAY(SELECT id ... LIKE 'path%'
+    OR ...))`` is an index condition, where the join on the unit's path let the planner walk
+    the registrations backwards by id to the page's fiftieth row (a province's year: a second
+    instead of 8 ms). Several subtrees (a unit and its predecessors) go in one array: one
+    array per subtree, OR-ed, kept the planner from the index (a province's list: 2,4 s
+    instead of 20 ms).
     """
 
     lookup_name = "in_subtree"
-    prepare_rhs = False  # a path, not an id
+    prepare_rhs = False  # paths, not ids
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         from .models import Unit  # noqa: PLC0415 - the models import this module
 
+        paths = [self.rhs] if isinstance(self.rhs, str) else list(self.rhs)
         table = connection.ops.quote_name(Unit._meta.db_table)
-        units = f"SELECT U.id FROM {table} U WHERE U.path LIKE %s"
-        pattern = [f"{self.rhs}%"]
+        units = f"SELECT U.id FROM {table} U WHERE " + " OR ".join(["U.path LIKE %s"] * len(paths))
+        patterns = [f"{path}%" for path in paths]
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(ARRAY({units}))", [*lhs_params, *pattern]
-        return f"{lhs} IN ({units})", [*lhs_params, *pattern]
+            return f"{lhs} = ANY(ARRAY({units}))", [*lhs_params, *patterns]
+        return f"{lhs} IN ({units})", [*lhs_params, *patterns]
 
 
 @models.ForeignKey.register_lookup
@@ -202,8 +213,7 @@ def path_q(lookup, paths):
     if not paths:
         return Q(pk__in=[])
     if lookup.endswith("__path"):  # a unit's foreign key: see InSubtree
-        under = f"{lookup.removesuffix('__path')}__in_subtree"
-        return reduce(or_, (Q(**{under: p}) for p in paths))
+        return Q(**{f"{lookup.removesuffix('__path')}__in_subtree": tuple(paths)})
     return reduce(or_, (Q(**{f"{lookup}__startswith": p}) for p in paths))
 
 
