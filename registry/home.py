@@ -7,7 +7,7 @@ rows waiting at the user's units, the campaigns asked of them, the default year.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -60,17 +60,26 @@ def home_figures(user, year, today=None):
     """
     today = today or timezone.localdate()
     registrations = Registration.objects.restrict(user).alive()
-    renewed = Registration.objects.filter(
-        initiative=OuterRef("initiative"), year=OuterRef("year") + 1, is_deleted=False
-    )
-    registrations = registrations.alias(renewed=Exists(renewed))
+
+    def carried_into(later):
+        # The models registered in ``later``: one hashed list, where a lookup per row of a
+        # national year (hundreds of thousands) took seconds.
+        return Registration.objects.filter(year=later, is_deleted=False).values("initiative_id")
+
     own = own_q(user, CHANGE)
     pending = Q(year=year, evaluation=Evaluation.PENDING) & ~Q(review_state=ReviewState.DRAFT)
-    figures = registrations.aggregate(
+    # Only the rows some count can keep are read: the years counted, and the drafts and
+    # returned rows of any year (a national scope holds millions of others).
+    counted = Q(year__in={year, year - 1, today.year - 1}) | Q(
+        review_state__in=[ReviewState.DRAFT, ReviewState.RETURNED]
+    )
+    figures = registrations.filter(counted).aggregate(
         pending=Count("pk", filter=pending),
-        not_renewed=Count("pk", filter=Q(year=year - 1, renewed=False)),
+        not_renewed=Count("pk", filter=Q(year=year - 1) & ~Q(initiative_id__in=carried_into(year))),
         to_evaluate=Count("pk", filter=own & pending),
-        to_carry=Count("pk", filter=own & Q(year=today.year - 1, renewed=False)),
+        to_carry=Count(
+            "pk", filter=own & Q(year=today.year - 1) & ~Q(initiative_id__in=carried_into(today.year))
+        ),
         drafts=Count("pk", filter=own & Q(review_state=ReviewState.DRAFT)),
         returned=Count("pk", filter=own & Q(review_state=ReviewState.RETURNED)),
     )

@@ -425,6 +425,13 @@ class Registration(SoftDeletable):
                 name="registration_draft",
                 condition=Q(review_state__in=[ReviewState.DRAFT, ReviewState.RETURNED]),
             ),
+            # The newest rows (the home page, a campaign's board), walked back from this index:
+            # sorting a national scope's rows by creation took two seconds.
+            models.Index(
+                fields=["created_at", "id"],
+                name="registration_alive_created",
+                condition=Q(is_deleted=False, initiative_deleted=False),
+            ),
         ]
 
     def __str__(self):
