@@ -24,15 +24,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 MERGER = "Sắp xếp đơn vị hành chính cấp xã năm 2025"
 SPLIT = "Chia tách xã Đôn Phong"
 COMMUNE = "Đảng ủy xã, phường, thị trấn"  # the unit type, as the spreadsheet's list writes it
-OFFICE = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-LIST_OVERFLOWS = (
-    "Application bug: in English at 390 px, the reorganisations' list (/to-chuc/sap-xep/) scrolls "
-    "sideways inside its .table-responsive (435 px of headers in 366 px: “Name of the "
-    "reorganisation” does not wrap), a scrollable region without keyboard access "
-    "(axe scrollable-region-focusable, serious)"
-)
-LIST_BUG = pytest.mark.xfail(strict=True, raises=AssertionError, reason=LIST_OVERFLOWS)
 
 
 def words(language):
@@ -134,15 +125,6 @@ def choose(page, select_id, text):
     page.locator("h1").click()  # leave the list, as a user moving to the next field
 
 
-@pytest.mark.parametrize(
-    "language, viewport",
-    [
-        pytest.param("vi", OFFICE, id="vi-1280"),
-        pytest.param("vi", PHONE, id="vi-390"),
-        pytest.param("en", OFFICE, id="en-1280"),
-        pytest.param("en", PHONE, id="en-390", marks=LIST_BUG),
-    ],
-)
 def test_an_administrator_merges_two_communes_applies_and_undoes(
     live_server, administrator, open_as, assert_fits, assert_accessible, screenshot, language, viewport
 ):

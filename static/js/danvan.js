@@ -10,9 +10,11 @@ document.addEventListener("submit", function (event) {
 // Long choice lists (units, models): Tom Select searches the options in the page, or asks the
 // server as the user types when the page holds only the chosen one (data-remote).
 function tidyActiveOption(control) {
-  var input = control.control_input;
-  var active = input && input.getAttribute("aria-activedescendant");
-  if (active && (!control.isOpen || !document.getElementById(active))) input.removeAttribute("aria-activedescendant");
+  // The reference sits on the search input, or on the control itself where it takes the focus.
+  [control.control_input, control.control, control.focus_node].forEach(function (node) {
+    var active = node && node.getAttribute && node.getAttribute("aria-activedescendant");
+    if (active && (!control.isOpen || !document.getElementById(active))) node.removeAttribute("aria-activedescendant");
+  });
 }
 
 function danvanAutocomplete(root) {
@@ -55,7 +57,12 @@ function danvanAutocomplete(root) {
     }
     // A list closed, or drawn again by late suggestions, leaves no reference to an option that
     // is hidden or gone (aria-activedescendant): a screen reader would announce nothing.
-    settings.onDropdownClose = function () { tidyActiveOption(this); };
+    // Once more after the choice has been drawn: Tom Select may set the reference again then.
+    settings.onDropdownClose = function () {
+      var control = this;
+      tidyActiveOption(control);
+      window.setTimeout(function () { tidyActiveOption(control); }, 0);
+    };
     settings.onLoad = function () { tidyActiveOption(this); };
     // Several choices (the old units of a merge): each chosen one has its own remove button.
     if (select.multiple) settings.plugins = Object.assign({}, settings.plugins, { remove_button: { title: data.clear } });
