@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from registry import review, rules, tally
 from registry import services as registry_services
@@ -443,9 +443,19 @@ class _Edit:
 
 RUNNERS = {
     EVALUATE: _Evaluate(),
-    SUBMIT: _Review(SUBMIT, gettext_lazy("Đã gửi xét duyệt %(count)s mô hình.")),
-    ACCEPT: _Review(ACCEPT, gettext_lazy("Đã tiếp nhận %(count)s mô hình.")),
-    RETURN: _Review(RETURN, gettext_lazy("Đã trả lại %(count)s mô hình để bổ sung.")),
+    SUBMIT: _Review(
+        SUBMIT,
+        ngettext_lazy("Đã gửi xét duyệt %(count)s mô hình.", "Đã gửi xét duyệt %(count)s mô hình.", "count"),
+    ),
+    ACCEPT: _Review(
+        ACCEPT, ngettext_lazy("Đã tiếp nhận %(count)s mô hình.", "Đã tiếp nhận %(count)s mô hình.", "count")
+    ),
+    RETURN: _Review(
+        RETURN,
+        ngettext_lazy(
+            "Đã trả lại %(count)s mô hình để bổ sung.", "Đã trả lại %(count)s mô hình để bổ sung.", "count"
+        ),
+    ),
     DECISION_ADD: _Decision(add=True),
     DECISION_REMOVE: _Decision(add=False),
     EDIT: _Edit(),

@@ -7,7 +7,7 @@ overflows sideways.
 
 import pytest
 from django.utils import translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 from playwright.sync_api import expect
 
 from registry.choices import ReviewState, Role, UnitType
@@ -48,16 +48,16 @@ def words(language):
         return {
             "draft": gettext("Dự thảo"),
             "submit": gettext("Gửi xét duyệt"),
-            "submitted": gettext("Đã gửi %(count)s mô hình lên cấp xét duyệt.") % {"count": 1},
+            "submitted": ngettext(*["Đã gửi %(count)s mô hình lên cấp xét duyệt."] * 2, 1) % {"count": 1},
             "waiting": ngettext(*[WAITING] * 2, 2) % {"n": 2},
             "queue": gettext("Mô hình chờ đơn vị xét duyệt"),
             "select": gettext("Chọn %(name)s"),
-            "return": gettext("Trả lại để bổ sung"),
+            "return": pgettext("review action", "Trả lại để bổ sung"),
             "no_reason": gettext("Hãy ghi lý do trả lại để đơn vị biết cần bổ sung gì."),
             "reason": gettext("Lý do trả lại (bắt buộc khi trả lại)"),
-            "returned": gettext("Đã trả lại %(count)s mô hình để đơn vị bổ sung.") % {"count": 1},
+            "returned": ngettext(*["Đã trả lại %(count)s mô hình để đơn vị bổ sung."] * 2, 1) % {"count": 1},
             "accept": gettext("Tiếp nhận"),
-            "accepted": gettext("Đã tiếp nhận %(count)s mô hình.") % {"count": 1},
+            "accepted": ngettext(*["Đã tiếp nhận %(count)s mô hình."] * 2, 1) % {"count": 1},
             "correct": ngettext(*[RETURNED] * 2, 1) % {"n": 1},
             "apply_to": gettext("Áp dụng cho"),
         }

@@ -16,7 +16,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.utils import translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 from playwright.sync_api import expect
 
 from registry import scoring
@@ -62,13 +62,13 @@ def words(language):
             "collective": str(Kind.COLLECTIVE.label),
             "draft": gettext("Dự thảo"),
             "submit": gettext("Gửi xét duyệt"),
-            "submitted": gettext("Đã gửi %(count)s mô hình lên cấp xét duyệt.") % {"count": 1},
+            "submitted": ngettext(*["Đã gửi %(count)s mô hình lên cấp xét duyệt."] * 2, 1) % {"count": 1},
             "select": gettext("Chọn %(name)s"),
             "reason": gettext("Lý do trả lại (bắt buộc khi trả lại)"),
-            "return": gettext("Trả lại để bổ sung"),
-            "returned": gettext("Đã trả lại %(count)s mô hình để đơn vị bổ sung.") % {"count": 1},
+            "return": pgettext("review action", "Trả lại để bổ sung"),
+            "returned": ngettext(*["Đã trả lại %(count)s mô hình để đơn vị bổ sung."] * 2, 1) % {"count": 1},
             "accept": gettext("Tiếp nhận"),
-            "accepted": gettext("Đã tiếp nhận %(count)s mô hình.") % {"count": 1},
+            "accepted": ngettext(*["Đã tiếp nhận %(count)s mô hình."] * 2, 1) % {"count": 1},
             "apply_to": gettext("Áp dụng cho"),
             "criteria_saved": gettext("Đã lưu tiêu chí chấm điểm."),
             "score": gettext("Chấm điểm"),
@@ -100,8 +100,10 @@ def words(language):
             % {"kind": str(DecisionKind.COMMENDATION.label).lower(), "reference": "102-QĐ/BDVTW"},
             "not_registered": gettext("chưa đăng ký"),
             "remind": gettext("Nhắc nhở"),
-            "reminded": gettext(
-                "Đã nhắc %(units)s đơn vị: %(notifications)s thông báo, %(emails)s thư điện tử."
+            "reminded": ngettext(
+                "Đã nhắc %(units)s đơn vị: %(notifications)s thông báo, %(emails)s thư điện tử.",
+                "Đã nhắc %(units)s đơn vị: %(notifications)s thông báo, %(emails)s thư điện tử.",
+                1,
             )
             % {"units": 1, "notifications": 1, "emails": 1},
             "reminder": gettext("Nhắc nhở: %(unit)s chưa đăng ký mô hình – %(campaign)s")

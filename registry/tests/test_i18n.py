@@ -208,3 +208,16 @@ def test_english_menu_names_the_lists_and_an_imported_row_is_updated_not_an_edit
     with translation.override("en"):
         assert str(RowAction.UPDATE.label) == "Update"
         assert str(Role.EDITOR.label) == "Editor"
+
+
+def test_english_counts_agree_with_their_number_and_a_return_button_asks_for_the_step():
+    from registry.choices import ReviewAction
+    from registry.views.review import MESSAGES
+
+    with translation.override("en"):
+        assert MESSAGES[ReviewAction.SUBMIT] % {"count": 1} == "Submitted 1 model for review."
+        assert MESSAGES[ReviewAction.ACCEPT] % {"count": 3} == "Accepted 3 models."
+        assert translation.pgettext("review action", "Trả lại để bổ sung") == "Return for completion"
+        assert str(ReviewAction.RETURN.label) == "Returned for completion"  # the step, as history names it
+    with translation.override("vi"):
+        assert MESSAGES[ReviewAction.SUBMIT] % {"count": 1} == "Đã gửi 1 mô hình lên cấp xét duyệt."

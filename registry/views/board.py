@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import generic
 
 from registry import board, reminders, services
@@ -150,7 +151,11 @@ class CampaignRemindView(CampaignBoardMixin, generic.View):
         if sent.units:
             messages.success(
                 request,
-                _("Đã nhắc %(units)s đơn vị: %(notifications)s thông báo, %(emails)s thư điện tử.")
+                ngettext(
+                    "Đã nhắc %(units)s đơn vị: %(notifications)s thông báo, %(emails)s thư điện tử.",
+                    "Đã nhắc %(units)s đơn vị: %(notifications)s thông báo, %(emails)s thư điện tử.",
+                    sent.units,
+                )
                 % {"units": sent.units, "notifications": sent.notifications, "emails": sent.emails},
             )
         if sent.skipped_units:

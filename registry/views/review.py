@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext_lazy
 from django.views import generic
 
 from registry import review
@@ -18,12 +18,25 @@ from registry.querysets import VIEW
 
 from .mixins import ScopedMixin
 
+# Each says how many rows the step took: one form in Vietnamese, a singular and a plural in English.
 MESSAGES = {
-    ReviewAction.SUBMIT: gettext_lazy("Đã gửi %(count)s mô hình lên cấp xét duyệt."),
-    ReviewAction.WITHDRAW: gettext_lazy("Đã rút %(count)s mô hình về dự thảo."),
-    ReviewAction.ACCEPT: gettext_lazy("Đã tiếp nhận %(count)s mô hình."),
-    ReviewAction.RETURN: gettext_lazy("Đã trả lại %(count)s mô hình để đơn vị bổ sung."),
-    ReviewAction.REOPEN: gettext_lazy("Đã mở lại %(count)s mô hình để đơn vị sửa."),
+    ReviewAction.SUBMIT: ngettext_lazy(
+        "Đã gửi %(count)s mô hình lên cấp xét duyệt.", "Đã gửi %(count)s mô hình lên cấp xét duyệt.", "count"
+    ),
+    ReviewAction.WITHDRAW: ngettext_lazy(
+        "Đã rút %(count)s mô hình về dự thảo.", "Đã rút %(count)s mô hình về dự thảo.", "count"
+    ),
+    ReviewAction.ACCEPT: ngettext_lazy(
+        "Đã tiếp nhận %(count)s mô hình.", "Đã tiếp nhận %(count)s mô hình.", "count"
+    ),
+    ReviewAction.RETURN: ngettext_lazy(
+        "Đã trả lại %(count)s mô hình để đơn vị bổ sung.",
+        "Đã trả lại %(count)s mô hình để đơn vị bổ sung.",
+        "count",
+    ),
+    ReviewAction.REOPEN: ngettext_lazy(
+        "Đã mở lại %(count)s mô hình để đơn vị sửa.", "Đã mở lại %(count)s mô hình để đơn vị sửa.", "count"
+    ),
 }
 
 
