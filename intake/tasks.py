@@ -4,12 +4,14 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from worker import recovery
+from worker.languages import speaks
 
 from . import jobs, services
 from .models import BatchStatus, BulkJob, ImportBatch
 
 
 @task()
+@speaks
 def check_import(batch_id: int) -> str:
     """Check an uploaded file and record what its import would do."""
     batch = ImportBatch.objects.filter(pk=batch_id).first()
@@ -19,6 +21,7 @@ def check_import(batch_id: int) -> str:
 
 
 @task()
+@speaks
 def run_import(batch_id: int) -> str:
     """Import a checked and confirmed file, a chunk of rows per transaction (resumable)."""
     batch = ImportBatch.objects.filter(pk=batch_id).first()
@@ -29,6 +32,7 @@ def run_import(batch_id: int) -> str:
 
 # A check starts over from the file, so a lost one is simply run again.
 @recovery.on_failure(check_import, resumable=True)
+@speaks
 def check_import_failed(batch_id: int) -> None:
     """Mark a batch whose check could not finish as unreadable for now, with what to do."""
     ImportBatch.objects.filter(pk=batch_id, status__in=[BatchStatus.QUEUED, BatchStatus.CHECKING]).update(
@@ -50,6 +54,7 @@ def check_import_failed(batch_id: int) -> None:
 # killed, the database went away for longer than it waits) goes back to the queue, and is failed
 # only once it was tried ``recovery.ATTEMPTS`` times.
 @recovery.on_failure(run_import, resumable=True)
+@speaks
 def run_import_failed(batch_id: int) -> None:
     """Mark a batch whose import could not finish as failed, saying what was written and what to do."""
     batch = ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.IMPORTING).first()
@@ -73,6 +78,7 @@ def run_import_failed(batch_id: int) -> None:
 
 
 @task()
+@speaks
 def run_bulk_job(job_id: int) -> str:
     """Run a confirmed bulk action on the model list, a chunk of rows per transaction (resumable)."""
     job = BulkJob.objects.filter(pk=job_id).first()
@@ -84,6 +90,7 @@ def run_bulk_job(job_id: int) -> str:
 # A bulk job commits a chunk at a time together with how far it went: run again, it goes on
 # from the next chunk; failed only once it was tried ``recovery.ATTEMPTS`` times.
 @recovery.on_failure(run_bulk_job, resumable=True)
+@speaks
 def run_bulk_job_failed(job_id: int) -> None:
     """Mark a bulk job that could not finish as failed, saying how far it went."""
     jobs.job_lost(job_id)

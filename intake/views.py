@@ -25,6 +25,7 @@ from registry.models import Decision, Registration
 from registry.querysets import CHANGE, VIEW
 from registry.reorganisations import PlanError
 from registry.views.reorganisations import AdministratorMixin
+from worker import languages
 
 from . import jobs, reorganisation, services, tasks, unitimport
 from .forms import BulkForm, ReorganisationUploadForm, RolloverConfirmForm, RolloverForm, UploadForm
@@ -80,7 +81,7 @@ class UploadView(ChangerRequiredMixin, generic.FormView):
         except ValidationError as error:
             form.add_error("file", error)
             return self.form_invalid(form)
-        tasks.check_import.enqueue(batch.pk)
+        languages.enqueue(tasks.check_import, batch.pk)
         return HttpResponseRedirect(batch.get_absolute_url())
 
 
@@ -170,7 +171,7 @@ class BatchConfirmView(ChangerRequiredMixin, BatchMixin, generic.DetailView):
         if batch.kind == ImportKind.UNITS and not unitimport.may_import_units(request.user):
             raise PermissionDenied
         if services.import_start(batch=batch):
-            tasks.run_import.enqueue(batch.pk)
+            languages.enqueue(tasks.run_import, batch.pk)
         else:
             messages.error(
                 request, _("Tệp này chưa thể nhập: còn lỗi, không có gì để nhập, hoặc đã nhập rồi.")
@@ -611,7 +612,7 @@ def start_job(request, job, created, back_url):
         messages.info(request, _("Thao tác này đã được xác nhận rồi; không thực hiện lần nữa."))
         return HttpResponseRedirect(job.get_absolute_url())
     if job.total > jobs.inline_rows():
-        tasks.run_bulk_job.enqueue(job.pk)
+        languages.enqueue(tasks.run_bulk_job, job.pk)
         return HttpResponseRedirect(job.get_absolute_url())
     jobs.job_run(job=job)
     say_outcome(request, job)

@@ -13,6 +13,7 @@ from registry import services
 from registry.models import Unit
 from registry.querysets import CHANGE
 from registry.scope import scope_of
+from worker import languages
 
 from . import tasks
 from .models import SavedTable, Workbook
@@ -38,7 +39,7 @@ def workbook_request(*, user, root, period) -> Workbook:
         params=period.form_params(),
         title=f"{root.name}, {period.label} ({period.structure_label.lower()})",
     )
-    tasks.build_workbook.enqueue(workbook.pk)
+    languages.enqueue(tasks.build_workbook, workbook.pk)
     return workbook
 
 

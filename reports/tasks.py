@@ -13,6 +13,7 @@ from django_tasks import task
 from registry.models import Unit
 from registry.text import fold
 from worker import recovery
+from worker.languages import speaks
 
 from . import cache, exports, selectors
 from .forms import ReportFilterForm
@@ -27,6 +28,7 @@ def failure_message():
 
 
 @task()
+@speaks
 def build_workbook(workbook_id: int) -> str:
     """Make a summary workbook asked for on the report pages, with its progress written as it goes."""
     workbook = Workbook.objects.select_related("user", "unit").filter(pk=workbook_id).first()
@@ -57,6 +59,7 @@ def build_workbook(workbook_id: int) -> str:
 
 # A workbook is made again from the start, so a lost run is simply run again.
 @recovery.on_failure(build_workbook, resumable=True)
+@speaks
 def build_workbook_failed(workbook_id: int) -> None:
     """Mark a workbook whose making could not finish as failed, with what to do."""
     Workbook.objects.filter(

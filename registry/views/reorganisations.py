@@ -28,6 +28,7 @@ from registry.forms.reorganisations import (
 from registry.models import Reorganisation
 from registry.querysets import MANAGE
 from registry.scope import scope_of
+from worker import languages
 
 from .mixins import ScopedMixin
 
@@ -367,7 +368,7 @@ class JobView(PlanMixin, generic.TemplateView):
             for problem in problems:
                 messages.error(request, problem)
         elif drafts.job_start(reorganisation=self.object, job=self.job):
-            tasks.run_reorganisation.enqueue(self.object.pk, request.user.pk, self.job)
+            languages.enqueue(tasks.run_reorganisation, self.object.pk, request.user.pk, self.job)
         else:
             messages.warning(request, _("Kế hoạch đã được xử lý."))
         return HttpResponseRedirect(self.object.get_absolute_url())

@@ -106,6 +106,31 @@ def test_asking_for_a_workbook_does_not_make_it_in_the_request(client_for, user_
     assert "Tải tệp Excel về" in partial.content.decode() and "every 1s" not in partial.content.decode()
 
 
+def test_a_workbook_asked_for_in_english_is_made_in_english_by_the_worker(
+    client_for, user_of_a, tree, settings
+):
+    from django_tasks import task_backends
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    client = client_for(user_of_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.post(reverse("reports:export_xlsx") + f"?unit={tree.a.pk}&year=2023")
+    (queued,) = task_backends["default"].results
+    assert queued.kwargs == {"language": "en"}
+    # The worker runs it outside any request, in the site's language, as asked.
+    with translation.override(settings.LANGUAGE_CODE):
+        tasks.build_workbook.call(*queued.args, **queued.kwargs)
+        workbook = Workbook.objects.get()
+        assert workbook.status == "done"
+        with workbook.file.open("rb") as stored:
+            assert "Summary" in load_workbook(stored).sheetnames
+        # Asked without a language (queued by an older release): the site's.
+        tasks.build_workbook.call(workbook.pk)
+        workbook.refresh_from_db()
+        with workbook.file.open("rb") as stored:
+            assert "Tổng hợp" in load_workbook(stored).sheetnames
+
+
 def test_dashboard_defaults_to_the_users_unit_and_latest_year_with_data(client_for, user_of_a, tree):
     response = client_for(user_of_a).get(reverse("reports:dashboard"))
     assert response.status_code == 200
