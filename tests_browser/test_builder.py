@@ -1,9 +1,12 @@
-"""A viewer builds a table, follows a count, saves the table, downloads it, and reads it on a phone."""
+"""A viewer builds a table, follows a count, saves the table, downloads it, and reads it on a phone,
+in Vietnamese and in English."""
 
 import datetime
 
 import openpyxl
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
 from playwright.sync_api import expect
 
 from registry.choices import Kind, Role, UnitType
@@ -16,8 +19,6 @@ from registry.tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "mat-khau-thu-nghiem"
 
 
 @pytest.fixture
@@ -36,25 +37,44 @@ def viewer():
     return user
 
 
-def assert_no_sideways_scroll(page):
-    width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-    assert width[0] <= width[1], f"{page.url} is {width[0]} px wide in a {width[1]} px window"
+def words(language):
+    """The interface's words in ``language``, read from the same catalogues as the pages."""
+    with translation.override(language):
+        return {
+            "more": pgettext("menu", "Khác"),
+            "builder": gettext("Bảng tùy chọn"),
+            "year": gettext("Năm"),
+            "rows": gettext("Dòng theo"),
+            "columns": gettext("Cột theo"),
+            "by_unit": gettext("Đơn vị trực thuộc"),
+            "by_quarter": gettext("Quý (theo ngày đăng ký)"),
+            "show": gettext("Xem"),
+            "share": gettext("Dùng chung với người dùng của đơn vị"),
+            "save_as": gettext("Lưu bảng đang xem với tên"),
+            "save": gettext("Lưu bảng"),
+            "saved": gettext("Đã lưu bảng “%(name)s”.") % {"name": "Theo quý"},
+            "private": gettext("Riêng của bạn"),
+            "xlsx": gettext("Tải Excel"),
+            "total": gettext("Tổng cộng"),
+        }
 
 
 def test_viewer_builds_follows_saves_and_downloads_a_table(
-    live_server, viewer, logged_in_page, assert_accessible, screenshot, tmp_path
+    live_server, viewer, open_as, assert_fits, assert_accessible, screenshot, tmp_path, language
 ):
-    page = logged_in_page("xem", PASSWORD)
-    page.get_by_role("button", name="Khác").click()
-    page.get_by_role("link", name="Bảng tùy chọn").click()
-    page.get_by_label("Năm", exact=True).fill("2024")
-    page.get_by_label("Dòng theo").select_option(label="Đơn vị trực thuộc")
-    page.get_by_label("Cột theo").select_option(label="Quý (theo ngày đăng ký)")
-    page.get_by_role("button", name="Xem", exact=True).click()
+    said = words(language)
+    page = open_as("xem", language)
+    page.get_by_role("button", name=said["more"]).click()
+    page.get_by_role("link", name=said["builder"]).click()
+    page.get_by_label(said["year"], exact=True).fill("2024")
+    page.get_by_label(said["rows"]).select_option(label=said["by_unit"])
+    page.get_by_label(said["columns"]).select_option(label=said["by_quarter"])
+    page.get_by_role("button", name=said["show"], exact=True).click()
     table = page.locator(".builder-table")
     expect(table.locator("tfoot td").last).to_have_text("6")
+    assert_fits(page)
     assert_accessible(page)
-    screenshot(page, "builder-1280")
+    screenshot(page, f"builder-{language}-1280")
 
     # A count opens the list of exactly the registrations behind it.
     row = table.locator("tbody tr", has_text="Huyện ủy Bạch Thông")
@@ -63,23 +83,23 @@ def test_viewer_builds_follows_saves_and_downloads_a_table(
     page.go_back()
 
     # Saved for the viewer alone: a viewer may not share.
-    expect(page.get_by_label("Dùng chung với người dùng của đơn vị")).to_have_count(0)
-    page.get_by_label("Lưu bảng đang xem với tên").fill("Theo quý")
-    page.get_by_role("button", name="Lưu bảng").click()
-    expect(page.get_by_role("alert").first).to_contain_text("Đã lưu bảng “Theo quý”")
-    expect(page.locator(".saved-tables")).to_contain_text("Riêng của bạn")
+    expect(page.get_by_label(said["share"])).to_have_count(0)
+    page.get_by_label(said["save_as"]).fill("Theo quý")
+    page.get_by_role("button", name=said["save"], exact=True).click()
+    expect(page.get_by_role("alert").first).to_contain_text(said["saved"])
+    expect(page.locator(".saved-tables")).to_contain_text(said["private"])
 
     with page.expect_download() as download:
-        page.get_by_role("link", name="Tải Excel").click()
+        page.get_by_role("link", name=said["xlsx"]).click()
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
     rows = list(openpyxl.load_workbook(saved).active.iter_rows(values_only=True))
-    assert rows[-1][0] == "Tổng cộng" and rows[-1][-1] == 6
+    assert rows[-1][0] == said["total"] and rows[-1][-1] == 6
 
     # On a phone the filters fit, the table scrolls inside its own box.
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
-    assert_no_sideways_scroll(page)
-    expect(page.get_by_label("Dòng theo")).to_be_visible()
+    assert_fits(page)
+    expect(page.get_by_label(said["rows"])).to_be_visible()
     assert_accessible(page)
-    screenshot(page, "builder-390")
+    screenshot(page, f"builder-{language}-390")
