@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -52,6 +52,12 @@ class Sent:
 def may_remind(user, campaign):
     """Whether ``user`` may send the reminders of ``campaign``: editors and administrators of its unit."""
     return scope_of(user).covers(campaign.unit, CHANGE)
+
+
+def reminder_words(campaign, unit, kind):
+    """The title and the body of a reminder to ``unit``, in the active language."""
+    title, body, _link = _message(campaign, unit, kind)
+    return title, body
 
 
 def _message(campaign, unit, kind):
@@ -148,7 +154,7 @@ def _record(*, user, campaign, root, token, today):
         title, body, link = _message(campaign, unit, kind)
         for recipient in recipients.values():
             users[recipient.pk] = recipient
-            by_user[recipient.pk].append((title, body, link))
+            by_user[recipient.pk].append((unit, kind))
             notifications.append(
                 Notification(
                     user=recipient,
@@ -166,11 +172,18 @@ def _record(*, user, campaign, root, token, today):
         notification.full_clean(exclude=["user", "campaign", "unit", "sent_by"])
     Notification.objects.bulk_create(notifications, batch_size=1000)
     sent.notifications = len(notifications)
-    mails = [_mail(campaign, users[pk], items) for pk, items in sorted(by_user.items()) if users[pk].email]
+    # The e-mails are written in the site's language (Vietnamese), whatever the sender's page
+    # speaks: a reader's language is known only on their own pages, where each notification
+    # reads in it.
+    with translation.override(settings.LANGUAGE_CODE):
+        mails = [
+            _mail(campaign, users[pk], items) for pk, items in sorted(by_user.items()) if users[pk].email
+        ]
     return sent, mails
 
 
 def _mail(campaign, recipient, items):
+    items = [_message(campaign, unit, kind) for unit, kind in items]
     subject = _("Nhắc nhở tiến độ: %(campaign)s") % {"campaign": campaign.title}
     lines = [_("Kính gửi %(name)s,") % {"name": recipient.get_full_name() or recipient.username}, ""]
     for title, body, _link in items:
@@ -187,7 +200,8 @@ def _mail(campaign, recipient, items):
 def unread(user, limit=5):
     """The user's newest unread notifications (at most ``limit``) and how many are unread. Two queries."""
     queryset = Notification.objects.filter(user=user, read_at__isnull=True)
-    return list(queryset.order_by("-created_at", "-pk")[:limit]), queryset.count()
+    newest = queryset.select_related("campaign", "unit").order_by("-created_at", "-pk")[:limit]
+    return list(newest), queryset.count()
 
 
 @transaction.atomic

@@ -77,3 +77,24 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    def words(self):
+        """The title and the body in the reader's language (the active one).
+
+        A reminder is written again from what it is about (its campaign, unit and deadline), so
+        that each reader reads it in the language of their own page, whoever sent it; any other
+        notification, or a reminder whose campaign or unit is gone, reads as it was stored.
+        """
+        if self.kind and self.campaign_id and self.unit_id:
+            from ..reminders import reminder_words
+
+            return reminder_words(self.campaign, self.unit, self.kind)
+        return self.title, self.body
+
+    @property
+    def shown_title(self):
+        return self.words()[0]
+
+    @property
+    def shown_body(self):
+        return self.words()[1]

@@ -81,7 +81,7 @@ def test_each_row_counts_its_subtree_by_state_and_each_count_lists_exactly_its_r
     assert "66,7%" in response.content.decode()
     # Every count, of every row and of the total, is the number of rows its link lists.
     for item in [*response.context["rows"], response.context["total"]]:
-        for cell, href in item["cells"]:
+        for cell, href, _label in item["cells"]:
             listed = client.get(href)
             assert listed.context["paginator"].count == cell.value, (item["row"].unit.name, cell.key)
 
@@ -232,6 +232,30 @@ def test_reminders_notify_the_overdue_units_editors_and_mail_those_with_an_addre
     client.post(reverse("registry:notification_read"), {"all": "1"})
     assert client.get(reverse("registry:home")).context["unread_count"] == 0
     assert Notification.objects.filter(read_at__isnull=True).count() == 2  # the commune admin's
+
+
+def test_a_reminder_reads_in_the_readers_language_whoever_sent_it_and_mails_in_vietnamese(
+    tree, story, client, settings
+):
+    tree.editor_a.email = "bientap.a@example.org"
+    tree.editor_a.save()
+    client.force_login(tree.admin_province)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the sender works in English
+    response = client.post(reverse("registry:campaign_remind", args=[story["campaign"].pk]), {"token": "t"})
+    assert response.status_code == 302
+    assert "Nhắc nhở tiến độ" in mail.outbox[0].subject and "chưa đăng ký mô hình" in mail.outbox[0].body
+    client.force_login(tree.editor_a)
+    pages = {}
+    for language in ("vi", "en"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        pages[language] = {
+            name: client.get(reverse(name)).content.decode()
+            for name in ("registry:home", "registry:notification_list")
+        }
+    for page in pages["vi"].values():
+        assert f"Nhắc nhở: {tree.commune.name} chưa đăng ký mô hình" in page
+    for page in pages["en"].values():
+        assert f"Reminder: {tree.commune.name}" in page and "chưa đăng ký mô hình" not in page
 
 
 def test_nothing_is_reminded_before_the_deadlines(tree, story):

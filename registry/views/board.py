@@ -102,8 +102,14 @@ class CampaignBoardView(CampaignBoardMixin, generic.TemplateView):
         year = campaign.year
         list_url = reverse("registry:registration_list")
 
+        labels = [label for _key, label, _q, _params in board.COUNTS]
+
         def cells(row):
-            return [(cell, f"{list_url}?{urlencode(cell.params)}") for cell in row.cells(year)]
+            # Each cell with its link and its label (a phone shows the row as a card of labelled numbers).
+            return [
+                (cell, f"{list_url}?{urlencode(cell.params)}", label)
+                for cell, label in zip(row.cells(year), labels, strict=True)
+            ]
 
         rows = [
             {"row": row, "cells": cells(row), "url": self.url(unit=row.unit.pk, o="")}
@@ -187,7 +193,7 @@ class NotificationListView(generic.ListView):
     def get_queryset(self):
         return (
             Notification.objects.filter(user=self.request.user)
-            .select_related("campaign")
+            .select_related("campaign", "unit")
             .order_by("-created_at", "-pk")
         )
 
