@@ -181,6 +181,17 @@ def assert_fits():
     def fits(page):
         width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         assert width[0] <= width[1], f"{page.url} is {width[0]} px wide in a {width[1]} px window"
+        if width[1] < 768:
+            # On a phone no table scrolls sideways inside its box either: it shows as cards. A
+            # table of figures (a report's cross table) may, with its first column kept in view.
+            boxes = page.evaluate(
+                """[...document.querySelectorAll('.table-responsive')]
+                    .filter((box) => box.offsetParent !== null && !box.querySelector('.table-numbers'))
+                    .filter((box) => box.scrollWidth > box.clientWidth + 1)
+                    .map((box) => `${box.querySelector('caption')?.textContent.trim() || box.className}: `
+                        + `${box.scrollWidth} px in ${box.clientWidth}`)"""
+            )
+            assert not boxes, f"{page.url} has tables scrolling sideways at {width[1]} px: {boxes}"
 
     return fits
 
