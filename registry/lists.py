@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import services
+from . import formats, services
 from .models import ListColumns, SavedFilter
 from .querysets import CHANGE
 from .scope import scope_of
@@ -54,6 +56,37 @@ DEFAULT_COLUMNS = ("unit", "year", "kind", "status", "evaluation", "recognition"
 NOT_SAVED = ("page", "export")
 NAME_MAX = SavedFilter._meta.get_field("name").max_length
 QUERY_MAX = SavedFilter._meta.get_field("query").max_length
+
+
+def _recognition(registration):
+    badges = []
+    if registration.recognition_rank:
+        badges.append(format_html('<span class="badge text-bg-success">{}</span>', _("Công nhận")))
+    if registration.is_commended:
+        badges.append(format_html('<span class="badge text-bg-warning">{}</span>', _("Khen thưởng")))
+    return mark_safe(" ".join(badges))  # noqa: S308 - each badge is format_html's
+
+
+# What each column shows of a row, from the row and the objects the list joins to it.
+CELL_TEXT = {
+    "unit": lambda r: r.unit.name,
+    "unit_code": lambda r: r.unit.code,
+    "year": lambda r: str(r.year),
+    "kind": lambda r: r.initiative.get_kind_display(),
+    "status": lambda r: r.get_status_display(),
+    "evaluation": lambda r: r.get_evaluation_display(),
+    "recognition": _recognition,
+    "field": lambda r: r.initiative.field.name if r.initiative.field_id else "",
+    "level": lambda r: r.get_level_display(),
+    "grade": lambda r: r.initiative.get_grade_display(),
+    "registered_on": lambda r: formats.day(r.registered_on) if r.registered_on else "",
+}
+
+
+def cells_html(registration, columns):
+    """The cells of ``columns`` for one row of the list, as HTML (one piece: no template per cell)."""
+    cells = ((column.card, CELL_TEXT[column.key](registration)) for column in columns)
+    return format_html_join("", '<td class="{}">{}</td>', cells)
 
 
 def columns_of(user) -> list[ListColumn]:

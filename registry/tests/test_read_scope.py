@@ -66,3 +66,24 @@ def test_the_scope_follows_a_reorganisation_applied_and_undone_after_it_was_read
     assert paths() == sorted([tree.b.path, closed.path])
     reorganisations.undo(user=None, reorganisation=plan)
     assert paths() == [tree.b.path]
+
+
+def test_a_user_of_the_only_root_reads_every_row_and_never_a_root_created_after(tree, client_for):
+    # The province is the only root: its administrator's scope holds every unit, and the lists
+    # read without a subtree filter. A second root makes the filter needed again.
+    from registry.choices import UnitType
+
+    from .factories import make_unit
+
+    client = client_for(tree.admin_province)
+    listing = reverse("registry:registration_list")
+    assert client.get(listing).context["paginator"].count == 2
+    other = make_unit("Tỉnh ủy Cao Bằng", unit_type=UnitType.PROVINCE, code="CB")
+    outside = InitiativeFactory(name="Mô hình ngoài phạm vi", unit=other, year=2023)
+    DecisionFactory(issuing_unit=other, number="901", registrations=[outside.registrations.get()])
+
+    assert client.get(listing).context["paginator"].count == 2
+    for url in (listing, reverse("registry:decision_list"), reverse("registry:unit_list")):
+        page = client.get(url).content.decode()
+        assert other.name not in page and outside.name not in page, url
+    assert client.get(outside.get_absolute_url()).status_code == 404

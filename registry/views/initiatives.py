@@ -237,6 +237,8 @@ class RegistrationListView(RegistrationRowsMixin, FilterView):
         context["sort_headers"] = headers
         chosen = lists.columns_of(self.request.user)
         context["columns"] = [{"column": column, "header": headers.get(column.sort)} for column in chosen]
+        for registration in context["object_list"]:
+            registration.cells_html = lists.cells_html(registration, chosen)
         size_query = self.request.GET.copy()
         size_query.pop("page", None)
         size_query.pop("per_page", None)
