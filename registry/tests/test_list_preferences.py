@@ -50,6 +50,40 @@ def test_the_columns_chosen_are_remembered_in_their_order_then_reset(tree, clien
     assert len(headers(client.get(list_url()))) == len(lists.DEFAULT_COLUMNS)
 
 
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_every_column_shows_its_rows_value_in_the_pages_language(tree, client_for, settings, language):
+    from django.utils import translation
+
+    from registry.choices import Evaluation, Grade, Kind, Level, RegistrationStatus
+
+    client = client_for(tree.admin_province)
+    lists.list_columns_set(user=tree.admin_province, columns=[column.key for column in lists.LIST_COLUMNS])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.get(list_url("year=2023&unit=" + str(tree.b.pk))).content.decode()
+    registration = tree.registration_b
+    initiative = registration.initiative
+    with translation.override(language):
+        expected = [
+            initiative.unit.name,
+            "2023",
+            str(Kind(initiative.kind).label),
+            str(RegistrationStatus(registration.status).label),
+            str(Evaluation(registration.evaluation).label),
+            translation.gettext("Khen thưởng"),  # the B model was commended (tree.decision_b)
+            initiative.field.name if initiative.field_id else "",
+            str(Level(registration.level).label),
+            str(Grade(initiative.grade).label),
+            registration.registered_on.strftime("%d/%m/%Y"),
+            initiative.unit.code,
+        ]
+    row = html.split('<td class="card-title-cell">')[1].split("</tr>")[0]
+    cells = [part.split(">", 1)[1].split("</td>")[0] for part in row.split("<td")[1:]]
+    assert initiative.person_name in row
+    texts = [cell.split(">")[1].split("<")[0] if "badge" in cell else cell for cell in cells]
+    assert texts[: len(expected)] == expected
+    assert "Tập thể" not in row if language == "en" else "Collective" not in row
+
+
 @pytest.mark.parametrize("role", ["viewer_a", "editor_a", "editor_b", "admin_province", "superuser"])
 def test_every_role_chooses_its_own_columns(tree, client_for, role, superuser):
     user = superuser if role == "superuser" else getattr(tree, role)

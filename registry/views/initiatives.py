@@ -237,8 +237,6 @@ class RegistrationListView(RegistrationRowsMixin, FilterView):
         context["sort_headers"] = headers
         chosen = lists.columns_of(self.request.user)
         context["columns"] = [{"column": column, "header": headers.get(column.sort)} for column in chosen]
-        for registration in context["object_list"]:
-            registration.cells_html = lists.cells_html(registration, chosen)
         size_query = self.request.GET.copy()
         size_query.pop("page", None)
         size_query.pop("per_page", None)
@@ -258,6 +256,12 @@ class RegistrationListView(RegistrationRowsMixin, FilterView):
             for row in context["object_list"]
             if context["can_change"] and scope.covers(row.unit, CHANGE)
         }
+        context["rows_html"] = [
+            lists.row_html(
+                registration, chosen, can_change=context["can_change"], changeable=context["changeable"]
+            )
+            for registration in context["object_list"]
+        ]
         context["bulk_fields"] = Field.objects.active()
         context["bulk_grades"] = Grade.choices
         context["bulk_levels"] = Level.choices
