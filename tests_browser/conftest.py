@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse
 # the database calls that live_server and the test make from it.
@@ -27,6 +28,9 @@ LOCALES = {"vi": "vi-VN", "en": "en-GB"}
 OFFICE = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 AXE_TAGS = ["wcag2a", "wcag2aa"]
+# An assertion waits up to 10 s for the page, as actions do (Playwright's default is 5 s): CI
+# runs two test lanes on two cores, and a page behind a redirect can take longer there.
+expect.set_options(timeout=10_000)
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
