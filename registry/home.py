@@ -1,8 +1,9 @@
 """What the home page tells each user: the figures of the year the dashboard opens on, and
 what to do next, read from the state of the user's rows.
 
-A fixed number of queries whatever the data: one aggregate of the registrations, one for the
-rows waiting at the user's units, the campaigns asked of them, the default year.
+A fixed number of queries whatever the data: one aggregate of the registrations (by carrying
+unit, for a user who is not a superuser), one for the rows waiting at the user's units, the
+campaigns asked of them, the default year.
 """
 
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from . import formats, review
 from .choices import Evaluation, ReviewState
 from .defaults import DefaultYear, default_root, default_year_of
 from .models import Registration
-from .querysets import CHANGE, MANAGE, own_q
+from .querysets import CHANGE, MANAGE, own_unit_ids
 from .scope import scope_of
 
 # A campaign's deadline is "near" this many days ahead: the home page names it among the steps.
@@ -66,23 +67,39 @@ def home_figures(user, year, today=None):
         # national year (hundreds of thousands) took seconds.
         return Registration.objects.filter(year=later, is_deleted=False).values("initiative_id")
 
-    own = own_q(user, CHANGE)
     pending = Q(year=year, evaluation=Evaluation.PENDING) & ~Q(review_state=ReviewState.DRAFT)
     # Only the rows some count can keep are read: the years counted, and the drafts and
     # returned rows of any year (a national scope holds millions of others).
     counted = Q(year__in={year, year - 1, today.year - 1}) | Q(
         review_state__in=[ReviewState.DRAFT, ReviewState.RETURNED]
     )
-    figures = registrations.filter(counted).aggregate(
-        pending=Count("pk", filter=pending),
-        not_renewed=Count("pk", filter=Q(year=year - 1) & ~Q(initiative_id__in=carried_into(year))),
-        to_evaluate=Count("pk", filter=own & pending),
-        to_carry=Count(
-            "pk", filter=own & Q(year=today.year - 1) & ~Q(initiative_id__in=carried_into(today.year))
+    counts = {
+        "pending": Count("pk", filter=pending),
+        "not_renewed": Count("pk", filter=Q(year=year - 1) & ~Q(initiative_id__in=carried_into(year))),
+        "to_carry": Count(
+            "pk", filter=Q(year=today.year - 1) & ~Q(initiative_id__in=carried_into(today.year))
         ),
-        drafts=Count("pk", filter=own & Q(review_state=ReviewState.DRAFT)),
-        returned=Count("pk", filter=own & Q(review_state=ReviewState.RETURNED)),
-    )
+        "drafts": Count("pk", filter=Q(review_state=ReviewState.DRAFT)),
+        "returned": Count("pk", filter=Q(review_state=ReviewState.RETURNED)),
+    }
+    own = own_unit_ids(user, CHANGE)  # None: every row is the user's own (a superuser)
+    if own is None:
+        figures = registrations.filter(counted).aggregate(**counts)
+        figures["to_evaluate"] = figures["pending"]
+    else:
+        # Counted by the unit that carries each row, then summed here: the user's own rows
+        # are those of the carriers in ``own`` (``own_q``). Testing every row against the ids
+        # of the units a central-level user acts for (60.000) tripled the time.
+        figures = dict.fromkeys([*counts, "to_evaluate"], 0)
+        by_carrier = registrations.filter(counted).values("carrier_id").annotate(**counts).order_by()
+        for row in by_carrier.values_list("carrier_id", *counts):
+            carrier, row = row[0], dict(zip(counts, row[1:], strict=True))
+            figures["pending"] += row["pending"]
+            figures["not_renewed"] += row["not_renewed"]
+            if carrier in own:
+                for key in ("to_carry", "drafts", "returned"):
+                    figures[key] += row[key]
+                figures["to_evaluate"] += row["pending"]
     figures["waiting"] = review.waiting_at(user, registrations).count()
     return figures
 
