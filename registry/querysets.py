@@ -247,7 +247,14 @@ def own_q(user, action=CHANGE):
     ids = own_unit_ids(user, action)
     if ids is None:
         return Q()
-    return Q(carrier_id__in=sorted(ids)) if ids else Q(pk__in=[])
+    if not ids:
+        return Q(pk__in=[])
+    others = getattr(user, f"_danvan_other_units_{action}")
+    if len(others) < len(ids) and _covers_every_root(own_unit_paths(user, action)):
+        # A central-level user acts for nearly every unit: name the few it does not act for
+        # (those below with staff of their own) rather than the 60.000 it does.
+        return Q(carrier_id__isnull=False) & ~Q(carrier_id__in=sorted(others))
+    return Q(carrier_id__in=sorted(ids))
 
 
 def own_unit_ids(user, action=CHANGE):
@@ -257,7 +264,9 @@ def own_unit_ids(user, action=CHANGE):
         return None
     key = f"_danvan_own_units_{action}"
     if getattr(user, key, None) is None:
-        setattr(user, key, _acted_for(paths, ROLES_FOR_ACTION[action]) if paths else set())
+        ids, others = _acted_for(paths, ROLES_FOR_ACTION[action]) if paths else (set(), set())
+        setattr(user, key, ids)
+        setattr(user, f"_danvan_other_units_{action}", others)  # the other units under ``paths``
     return getattr(user, key)
 
 
@@ -270,15 +279,14 @@ def _acted_for(paths, roles):
     )
     own = set(paths)
     steplen = Unit.steplen
-    ids = set()
+    ids, others = set(), set()
     for pk, path in Unit.objects.filter(path_q("path", paths)).values_list("pk", "path"):
         # The nearest unit at or above with staff: one of the user's own units, or another's.
         for end in range(len(path), 0, -steplen):
             if path[:end] in staffed:
-                if path[:end] in own:
-                    ids.add(pk)
+                (ids if path[:end] in own else others).add(pk)
                 break
-    return ids
+    return ids, others
 
 
 class ScopedQuerySetMixin:

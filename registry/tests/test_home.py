@@ -270,3 +270,33 @@ def test_the_rows_of_a_merged_commune_are_the_next_steps_of_the_commune_carrying
     assert step.text == "Gửi lên 1 mô hình còn là dự thảo"
     assert list_of(client, step.url) == ({draft.pk}, 1)
     assert page_figures(client, tree.editor_a)["drafts"] == 0  # the district above is not told
+
+
+def test_a_root_administrator_acting_for_nearly_every_unit_lists_exactly_its_own_drafts(tree, client, today):
+    # The province is the only root. Its administrator acts for it and for district C with its
+    # communes, none of which has staff, not for A's and B's subtrees, whose editors act for
+    # them. Named the other way round (the fewer units it does not act for), the rows must be
+    # the same.
+    from registry.querysets import CHANGE, own_q
+
+    CampaignFactory(unit=tree.province)
+    district = make_unit("Huyện ủy Chợ Đồn", tree.province, UnitType.DISTRICT)
+    communes = [make_unit(f"Đảng ủy xã {n}", district, UnitType.COMMUNE) for n in range(4)]
+    ours = {
+        RegistrationFactory(initiative=InitiativeFactory(unit=unit), year=2026).pk
+        for unit in (tree.province, district, *communes)
+    }
+    for unit in (tree.a, tree.cell, tree.b):  # their editors act for them
+        RegistrationFactory(initiative=InitiativeFactory(unit=unit), year=2026)
+    admin = tree.admin_province
+    q = own_q(admin, CHANGE)
+    assert str(q).startswith("(AND: ('carrier_id__isnull', False), (NOT (AND: ('carrier_id__in'")
+    assert set(Registration.objects.filter(q, year=2026).values_list("pk", flat=True)) == ours
+    drafts = set(
+        Registration.objects.filter(pk__in=ours, review_state=ReviewState.DRAFT).values_list("pk", flat=True)
+    )
+    assert len(drafts) >= 4  # the communes' and the district's, at least
+    page = home(client, admin)
+    step = next(step for step in page.context["steps"] if "dự thảo" in step.text)
+    assert step.text == f"Gửi lên {len(drafts)} mô hình còn là dự thảo"
+    assert list_of(client, step.url) == (drafts, len(drafts))
