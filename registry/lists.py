@@ -19,11 +19,12 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import formats, services
-from .models import Initiative, ListColumns, Registration, SavedFilter
+from .choices import Evaluation, Grade, Kind, Level, RegistrationStatus
+from .models import ListColumns, SavedFilter
 from .querysets import CHANGE
 from .scope import scope_of
 
@@ -68,43 +69,33 @@ def _recognition(registration):
     return mark_safe(" ".join(badges))  # noqa: S308 - each badge is format_html's
 
 
-def _label(field):
-    """What a row shows for a choice ``field`` (a model field): its label, read once a language.
+def _label(choices):
+    """What a row shows for a value of ``choices``: its label (the list's download reads them so)."""
 
-    Django's ``get_FOO_display`` builds a dict of the field's choices at every call: a page of
-    100 rows made 500 of them.
-    """
-
-    def text(instance):
-        labels = _LABELS.get((field, get_language()))
-        if labels is None:
-            labels = {value: str(label) for value, label in field.flatchoices}
-            _LABELS[(field, get_language())] = labels
-        value = getattr(instance, field.attname)
-        return labels.get(value, value)
+    def text(value):
+        try:
+            return str(choices(value).label)
+        except ValueError:  # not one of the choices: shown as it is stored
+            return value or ""
 
     return text
 
 
-_LABELS = {}
-_kind = _label(Initiative._meta.get_field("kind"))
-_grade = _label(Initiative._meta.get_field("grade"))
-_status = _label(Registration._meta.get_field("status"))
-_evaluation = _label(Registration._meta.get_field("evaluation"))
-_level = _label(Registration._meta.get_field("level"))
+_kind, _grade, _status = _label(Kind), _label(Grade), _label(RegistrationStatus)
+_evaluation, _level = _label(Evaluation), _label(Level)
 
 # What each column shows of a row, from the row and the objects the list joins to it.
 CELL_TEXT = {
     "unit": lambda r: r.unit.name,
     "unit_code": lambda r: r.unit.code,
     "year": lambda r: str(r.year),
-    "kind": lambda r: _kind(r.initiative),
-    "status": _status,
-    "evaluation": _evaluation,
+    "kind": lambda r: _kind(r.initiative.kind),
+    "status": lambda r: _status(r.status),
+    "evaluation": lambda r: _evaluation(r.evaluation),
     "recognition": _recognition,
     "field": lambda r: r.initiative.field.name if r.initiative.field_id else "",
-    "level": _level,
-    "grade": lambda r: _grade(r.initiative),
+    "level": lambda r: _level(r.level),
+    "grade": lambda r: _grade(r.initiative.grade),
     "registered_on": lambda r: formats.day(r.registered_on) if r.registered_on else "",
 }
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -78,6 +79,7 @@ class Notification(models.Model):
     def __str__(self):
         return self.title
 
+    @cached_property
     def words(self):
         """The title and the body in the reader's language (the active one).
 
@@ -93,8 +95,8 @@ class Notification(models.Model):
 
     @property
     def shown_title(self):
-        return self.words()[0]
+        return self.words[0]
 
     @property
     def shown_body(self):
-        return self.words()[1]
+        return self.words[1]
