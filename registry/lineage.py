@@ -8,10 +8,11 @@ registrations keep it in ``Registration.carrier``, which the reports "in today's
 count by. Every lineage question of the application is answered here.
 """
 
+import copy
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,7 +56,7 @@ class Lineages:
         for link in (
             Lineage.objects.filter(reorganisation__status=APPLIED, effective_on__lte=self.day)
             .order_by("pk")
-            .values("predecessor_id", "successor_id", "is_main", "reorganisation_id")
+            .values("predecessor_id", "successor_id", "is_main", "reorganisation_id", "effective_on")
         ):
             self.links.setdefault(link["predecessor_id"], []).append(link)
         self.transfers = {
@@ -64,6 +65,17 @@ class Lineages:
                 "reorganisation_id", "initiative_id", "to_unit_id"
             )
         }
+
+    def on(self, day):
+        """Return the same lineage as it stood on ``day`` (before ``self.day``): the later steps left out."""
+        found = copy.copy(self)
+        found.day = day
+        found.links = {}
+        for pk, links in self.links.items():
+            kept = [link for link in links if link["effective_on"] <= day]
+            if kept:
+                found.links[pk] = kept
+        return found
 
     def parent(self, pk):
         path = self.units[pk]["path"]
@@ -157,6 +169,146 @@ def carrier_of(unit, initiative_id=None, day=None):
     return unit
 
 
+def reorganised_after(day):
+    """Whether a reorganisation applied since ``day`` changed the structure (one small query)."""
+    from .models import Lineage
+
+    return Lineage.objects.filter(reorganisation__status=APPLIED, effective_on__gt=day).exists()
+
+
+class Placement:
+    """Where registrations stand in the structure on ``day``: under the unit that carried their unit
+    on that day, as today's structure would place them had no later reorganisation happened.
+
+    A unit opened after ``day`` places its own registrations. Held as the exceptions to a base
+    column, the registering unit ("unit") or today's carrier ("carrier"), whichever leaves fewer
+    units out: ``moved`` maps each unit left out to where its registrations stand, as
+    ``(default, {initiative_id: place})`` with each place a (unit id, path) pair, or None when
+    nothing carries it on. The initiative matters only after a split. Lineage, units and transfers
+    are read once (three queries); the filters it writes name the units left out by id.
+    """
+
+    def __init__(self, day):
+        self.day = day
+        today_found = Lineages()
+        day_found = today_found.on(day)
+        initiatives = self._initiatives_by_reorganisation(today_found)
+        from_unit, from_carrier = {}, {}
+        for pk, row in today_found.units.items():
+            if is_open(row, today_found.day):
+                continue  # open today, hence open on ``day`` or opened after it: in its own place
+            candidates = self._initiatives_on_walks(today_found, pk, initiatives)
+            then = self._places(day_found, pk, candidates)
+            now = self._places(today_found, pk, candidates)
+            if then != ((pk, row["path"]), {}):
+                from_unit[pk] = then
+            if then != now:
+                from_carrier[pk] = then
+        if len(from_carrier) <= len(from_unit):
+            self.base, self.moved = "carrier", from_carrier
+        else:
+            self.base, self.moved = "unit", from_unit
+
+    @staticmethod
+    def _initiatives_by_reorganisation(found):
+        by_reorganisation = {}
+        for reorganisation, initiative in found.transfers:
+            by_reorganisation.setdefault(reorganisation, set()).add(initiative)
+        return by_reorganisation
+
+    @staticmethod
+    def _initiatives_on_walks(found, pk, initiatives):
+        """The models a split on any walk from ``pk`` assigns: the only ones that may go apart."""
+        candidates, seen, frontier = set(), set(), [pk]
+        while frontier:
+            current = frontier.pop()
+            if current is None or current in seen:
+                continue
+            seen.add(current)
+            links = found.links.get(current, ())
+            if len(links) > 1:
+                candidates |= initiatives.get(links[0]["reorganisation_id"], set())
+            frontier.extend(link["successor_id"] for link in links)
+            frontier.append(found.parent(current))
+        return candidates
+
+    def _places(self, found, pk, candidates):
+        """Return (default place, {initiative: place}) of ``pk``'s registrations as of ``found.day``."""
+
+        def place(initiative):
+            row = found.units[pk]
+            if row["valid_from"] is not None and row["valid_from"] > found.day:
+                carrier = pk  # not yet opened on the day: its registrations stand in their own place
+            else:
+                carrier = found.carrier(pk, initiative)
+            return (carrier, found.units[carrier]["path"]) if carrier is not None else None
+
+        default = place(None)
+        apart = {initiative: where for initiative in candidates if (where := place(initiative)) != default}
+        return default, apart
+
+    def _matching(self, keep):
+        """Return the Q of the moved units' registrations whose place satisfies ``keep``."""
+        whole, found = [], Q(pk__in=[])
+        for unit_id, (default, apart) in self.moved.items():
+            if not apart:
+                if keep(default):
+                    whole.append(unit_id)
+                continue
+            inside = [initiative for initiative, where in apart.items() if keep(where)]
+            outside = [initiative for initiative, where in apart.items() if not keep(where)]
+            if keep(default):
+                found |= Q(unit_id=unit_id) & ~Q(initiative_id__in=outside)
+            elif inside:
+                found |= Q(unit_id=unit_id, initiative_id__in=inside)
+        if whole:
+            found |= Q(unit_id__in=whole)
+        return found
+
+    def q(self, paths, path_q):
+        """Return the Q of the registrations standing under one of ``paths`` on the day.
+
+        ``path_q`` is ``registry.querysets.path_q`` (passed in: the querysets import this module).
+        """
+        if paths is None:
+            return Q()
+        kept = path_q(f"{self.base}__path", paths)
+        if self.moved:
+            kept &= ~Q(unit_id__in=list(self.moved))
+        return kept | self._matching(lambda where: where is not None and where[1].startswith(tuple(paths)))
+
+    def own_q(self, unit_id):
+        """Return the Q of the registrations standing under ``unit_id`` itself on the day."""
+        kept = Q(**{f"{self.base}_id": unit_id})
+        if self.moved:
+            kept &= ~Q(unit_id__in=list(self.moved))
+        return kept | self._matching(lambda where: where is not None and where[0] == unit_id)
+
+    def path(self):
+        """Return the expression of the path of the unit each registration stands under on the day."""
+        whens = []
+        by_path = {}
+        for unit_id, (default, apart) in self.moved.items():
+            for initiative, where in apart.items():
+                whens.append(
+                    When(unit_id=unit_id, initiative_id=initiative, then=Value(where[1] if where else None))
+                )
+            by_path.setdefault(default[1] if default else None, []).append(unit_id)
+        whens.extend(When(unit_id__in=ids, then=Value(path)) for path, ids in by_path.items())
+        base = F(f"{self.base}__path")
+        return Case(*whens, default=base, output_field=CharField()) if whens else base
+
+
+def placement_on(day, user=None):
+    """Return the ``Placement`` of ``day``, kept on ``user`` for the request (pages ask it often)."""
+    if user is None:
+        return Placement(day)
+    kept = user.__dict__.setdefault("_danvan_placements", {})
+    if day not in kept:
+        kept[day] = Placement(day)
+    return kept[day]
+
+
 def predecessors(unit_ids):
     """Return {pk: ids of every unit ``pk`` carries on, through any number of reorganisations}.
 
@@ -248,6 +400,37 @@ def carriers_sync(unit_ids=None, found=None):
             Registration.objects.filter(pk__in=chunk).update(carrier_id=carrier)
     touched |= open_units | set(by_carrier) | set(per_model)
     return {pk for pk in touched if pk is not None}
+
+
+def carriers_check(*, repair=False):
+    """Return how many registrations are not carried by the unit their lineage leads to today.
+
+    With ``repair``, carry them right (``carriers_sync``) and return the ids of the carriers
+    before and after, whose counts in today's structure the caller recounts. A count query per
+    carrier of closed units: the check of the whole country reads every registration once.
+    """
+    from .models import Registration
+
+    found = Lineages()
+    closed = {pk for pk, row in found.units.items() if not is_open(row, found.day)}
+    wrong = Registration.objects.exclude(unit_id__in=closed).exclude(carrier_id=F("unit_id")).count()
+    by_carrier, split = {}, []
+    for pk in closed:
+        if found.splits_on_the_way(pk):
+            split.append(pk)
+        else:
+            by_carrier.setdefault(found.carrier(pk), []).append(pk)
+    for carrier, pks in by_carrier.items():
+        for chunk in _chunks(pks):
+            wrong += Registration.objects.filter(unit_id__in=chunk).exclude(carrier_id=carrier).count()
+    for chunk in _chunks(split):
+        for unit, initiative, carrier in Registration.objects.filter(unit_id__in=chunk).values_list(
+            "unit_id", "initiative_id", "carrier_id"
+        ):
+            wrong += found.carrier(unit, initiative) != carrier
+    if repair and wrong:
+        return wrong, carriers_sync(found=found)
+    return wrong, set()
 
 
 def _chunks(items, size=5000):

@@ -412,7 +412,8 @@ def apply(*, user, reorganisation: Reorganisation) -> Reorganisation:
     reorganisation.plan["applied"]["renamed"] = renamed
     carried = {pk for step in plan["steps"] if step["targets"] for pk in step["olds"]}
     reorganisation.plan["applied"]["memberships"] = _carry_memberships(user, carried, then)
-    recarry(set(closing))
+    # With the units closed now, those they carried on from earlier reorganisations.
+    recarry(set(closing) | _carried_by(closing))
     # The figures above every closed and new unit count them (their rows, "x/y").
     tally.renew_above(set(closing) | set(new_ids.values()))
     # How long it took, for the administrator (and the benchmark): a reform takes minutes.
@@ -572,6 +573,20 @@ def _carry_memberships(user, closing, found):
     return carried
 
 
+def _carried_by(unit_ids):
+    """Return the ids of the units whose registrations a unit of ``unit_ids`` carries on now."""
+    found = set()
+    for chunk in batched(sorted(unit_ids), CHUNK):
+        found.update(
+            Registration.objects.filter(carrier_id__in=chunk)
+            .exclude(unit_id__in=chunk)
+            .values_list("unit_id", flat=True)
+            .distinct()
+            .order_by()
+        )
+    return found
+
+
 def recarry(unit_ids, found=None):
     """Recompute the carriers of the registrations of ``unit_ids``, and today's counts above them."""
     tally.current_refresh(lineage.carriers_sync(unit_ids, found))
@@ -658,7 +673,8 @@ def undo(*, user, reorganisation: Reorganisation) -> Reorganisation:
     _set_valid_to(user, reopened, _("Hoàn tác: %(plan)s") % {"plan": reorganisation})
     found = lineage.Lineages()
     touched = set(Registration.objects.filter(carrier_id__in=new_ids).values_list("carrier_id", flat=True))
-    recarry(old_ids, found)
+    # With the reopened units, those whose registrations the plan's units carried on since.
+    recarry(old_ids | _carried_by(new_ids | _targets(reorganisation)), found)
     tally.renew_above(old_ids | set(new_ids))
     for unit in Unit.objects.filter(pk__in=new_ids).order_by("-depth"):
         tally.current_refresh({unit.pk} | touched)

@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from registry import reorganisations, services
+from registry import lineage, reorganisations, services
 from registry.choices import ChangeKind, Level, ReorganisationStatus, Role, UnitType
 from registry.models import (
     Decision,
@@ -31,12 +31,15 @@ REFORM = datetime.date(2025, 7, 1)
 def assert_counts_exact():
     for structure in (REPORTED, CURRENT):
         assert tally_current(structure) == tally_expected(structure), structure
+    # Every registration is carried by the unit its lineage leads to, through every plan.
+    found = lineage.Lineages()
     stale = [
         (registration.pk, registration.carrier_id)
-        for registration in Registration.objects.select_related("unit")
-        if registration.unit.valid_to is None and registration.carrier_id != registration.unit_id
+        for registration in Registration.objects.all()
+        if registration.carrier_id != found.carrier(registration.unit_id, registration.initiative_id)
     ]
     assert stale == []
+    assert lineage.carriers_check() == (0, set())
 
 
 def register(unit, name, years=(2023, 2024)):
@@ -150,6 +153,32 @@ def test_a_merge_closes_the_old_communes_and_carries_their_history_on(tree):
         sum(counts[0] for (unit, year, *_), counts in current.items() if unit == new.pk and year == 2024) == 3
     )
     assert not any(unit == new.pk for unit, *_ in tally_current(REPORTED))
+    assert_counts_exact()
+
+
+def test_a_second_plan_carries_on_what_the_closed_units_had_carried_and_its_undo_takes_it_back(tree):
+    c1, c2, c3 = tree["communes"]
+    reorganisations.apply(user=tree["admin"], reorganisation=merge_plan(tree))
+    first = Unit.objects.get(code="BK-BT25")
+    second = plan(
+        [{"kind": ChangeKind.MERGE, "olds": [first.pk, c3.pk], "targets": [{"new": "lon"}]}],
+        {"lon": new_commune("Đảng ủy xã Bạch Thông Lớn", tree["province"], "BK-BTL")},
+        day=datetime.date(2026, 3, 1),
+        title="Sáp nhập lần hai",
+    )
+    reorganisations.apply(user=tree["admin"], reorganisation=second)
+    latest = Unit.objects.get(code="BK-BTL")
+    carried = set(
+        Registration.objects.filter(unit__in=[c1, c2, tree["cell"], c3]).values_list("carrier_id", flat=True)
+    )
+    assert carried == {latest.pk}  # c1's and c2's too, which the first plan had given to ``first``
+    assert_counts_exact()
+    second.refresh_from_db()
+    reorganisations.undo(user=tree["admin"], reorganisation=second)
+    assert set(
+        Registration.objects.filter(unit__in=[c1, c2, tree["cell"]]).values_list("carrier_id", flat=True)
+    ) == {first.pk}
+    assert set(Registration.objects.filter(unit=c3).values_list("carrier_id", flat=True)) == {c3.pk}
     assert_counts_exact()
 
 

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from registry import services
 from registry.choices import Level, UnitType
-from registry.models import CurrentTally, Field, Initiative, OwnTally, Tally
+from registry.models import CurrentTally, Field, Initiative, OwnTally, Tally, Unit
 from registry.tally import CURRENT, OWN, REPORTED, tally_check, tally_current, tally_expected
 from registry.tests.factories import make_unit
 
@@ -52,3 +52,22 @@ def test_a_drifted_count_is_found_and_repaired(counted):
     assert "Đã sửa 3 dòng" in out.getvalue()
     for structure in (REPORTED, CURRENT, OWN):
         assert tally_current(structure) == tally_expected(structure)
+
+
+@pytest.mark.no_tally_check
+def test_a_registration_carried_by_the_wrong_unit_is_found_and_carried_right(counted):
+    """Today's counts are recounted by the stored carrier: the check walks the lineage too."""
+    from registry.models import Registration
+
+    other = make_unit("Đảng ủy phường", Unit.objects.get_parent(counted), UnitType.COMMUNE, code="P")
+    Registration.objects.filter(unit=counted).update(carrier=other)
+    with pytest.raises(CommandError, match="sai lệch"):
+        call_command("tally_check", stdout=StringIO())
+    out = StringIO()
+    call_command("tally_check", "--repair", stdout=out)
+    assert "3 đăng ký chưa tính vào đúng đơn vị kế thừa" in out.getvalue()
+    assert set(Registration.objects.values_list("carrier_id", flat=True)) == {counted.pk}
+    check = StringIO()
+    call_command("tally_check", stdout=check)
+    assert "0 đăng ký chưa tính" in check.getvalue()
+    assert "khớp với số đếm lại" in check.getvalue()
