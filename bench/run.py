@@ -301,6 +301,7 @@ def page_rows(pages, t):
     deep = t["deep_page"]
     admin_deep = (deep * 50 + 99) // 100  # the same rows: the admin shows 100 a page
     as_it_was, today = "&structure=reported", "&structure=current"
+    on_day = "&structure=current&structure_on=30/06/2025"
     phase = f"period=phase&year_from={last - 4}&year_to={last}"
     formers = reverse("reports:report_formers")
     rows = [
@@ -351,6 +352,20 @@ def page_rows(pages, t):
             f"{dashboard}?unit={old.pk}&period=half&year={year}&half=1",
         ),
         (f"Biểu tổng hợp, {old.name} (cũ), năm {year}", f"{report}?unit={old.pk}&year={year}"),
+        # The structure of a chosen day, counted live from the registrations: the day before the
+        # reform, when the old province was open.
+        (
+            f"Bảng điều khiển, {old.name} (cũ), năm {year}, tổ chức tại ngày 30/06/2025",
+            f"{dashboard}?unit={old.pk}&year={year}{on_day}",
+        ),
+        (
+            f"Biểu tổng hợp, {old.name} (cũ), năm {year}, tổ chức tại ngày 30/06/2025",
+            f"{report}?unit={old.pk}&year={year}{on_day}",
+        ),
+        (
+            f"Biểu tổng hợp, toàn quốc, năm {year}, tổ chức tại ngày 30/06/2025",
+            f"{report}?unit={root.pk}&year={year}{on_day}",
+        ),
         (
             f"Bảng điều khiển, {commune.name}, năm {last}, tổ chức hiện nay",
             f"{dashboard}?unit={commune.pk}&year={last}{today}",
@@ -379,6 +394,10 @@ def page_rows(pages, t):
         (
             f"Danh sách mô hình, {province.name}, năm {last}, tổ chức hiện nay",
             f"{listing}?unit={province.pk}&year={last}{today}",
+        ),
+        (
+            f"Danh sách mô hình, {old.name} (cũ), năm {year}, tổ chức tại ngày 30/06/2025",
+            f"{listing}?unit={old.pk}&year={year}&structure=current&structure_on=2025-06-30",
         ),
         ("Chi tiết mô hình", reverse("registry:initiative_detail", args=[t["initiative"].pk])),
         ("Django admin: danh sách đăng ký, trang đầu", "/quan-tri/registry/registration/"),

@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import rules
+from . import lineage, rules
 from .choices import (
     LEVEL_RANK,
     DecisionKind,
@@ -109,14 +109,13 @@ class UnitFilter(django_filters.ModelChoiceFilter):
         if not value:
             return qs
         lookup = self.path_lookup
-        if (
-            self.follows_structure
-            and self.parent is not None
-            and self.parent.data.get("structure") == "current"
-            and lookup == "unit__path"
-        ):
-            # In today's structure a unit's rows are those it carries on (its predecessors').
-            lookup = "carrier__path"
+        if self.follows_structure and self.parent is not None and lookup == "unit__path":
+            placement = getattr(self.parent, "placement", lambda: None)()
+            if placement is not None:  # the structure of a past day: the units that carried them then
+                return qs.filter(placement.q([value.path], path_q))
+            if self.parent.data.get("structure") == "current":
+                # In today's structure a unit's rows are those it carries on (its predecessors').
+                lookup = "carrier__path"
         return qs.filter(path_q(lookup, [value.path]))
 
     @property
@@ -215,6 +214,9 @@ class RegistrationFilterSet(StyledFilterSet):
         label=_("Đơn vị tính theo"),
         choices=[("reported", _("Đơn vị đăng ký (như đã báo cáo)")), ("current", _("Tổ chức hiện nay"))],
         method="filter_structure",
+    )
+    structure_on = DateRangeFilter(
+        label=_("Tổ chức tại ngày (tính theo tổ chức)"), method="filter_structure", field_name="structure_on"
     )
     year = YearFilter(label=_("Năm"))
     year_from = YearFilter(field_name="year", lookup_expr="gte", label=_("Từ năm"))
@@ -321,7 +323,20 @@ class RegistrationFilterSet(StyledFilterSet):
         )
         return qs.filter(next_year) if value == "true" else qs.filter(~next_year)
 
+    def placement(self):
+        """Return where registrations stand in the structure of the day asked for, or None for
+        today's structure or as reported (``registry.lineage.Placement``)."""
+        if self.data.get("structure") != "current":
+            return None
+        day = getattr(self.form, "cleaned_data", {}).get("structure_on")
+        if day is None:
+            return None
+        return lineage.placement_on(day, self.request.user if self.request else None)
+
     def filter_unit_own(self, qs, name, value):
+        placement = self.placement()
+        if placement is not None:
+            return qs.filter(placement.own_q(value.pk))
         column = "carrier" if self.data.get("structure") == "current" else "unit"
         return qs.filter(**{column: value})
 

@@ -26,6 +26,7 @@ from registry.views.mixins import EditConflictMixin, UserFormKwargsMixin
 from . import builder, exports, services
 from .forms import LayoutForm, SavedTableForm
 from .models import SavedTable
+from .periods import CURRENT
 from .views import ReportMixin, list_url
 
 
@@ -41,6 +42,13 @@ class BuilderMixin(ReportMixin):
 
     def setup_report(self):
         super().setup_report()
+        if self.period.on is not None:
+            # The builder groups by the units' paths: it counts in today's structure or as reported.
+            self.form.structure_note = _(
+                "Bảng tùy chọn tính theo tổ chức hiện nay hoặc như đã báo cáo, "
+                "không theo tổ chức tại một ngày."
+            )
+            self.period = self.period.in_structure(CURRENT)
         self.layout_form = LayoutForm(self.request.GET)
         self.table, self.error = None, None
         try:

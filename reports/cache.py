@@ -56,6 +56,7 @@ def cached(user, root, period, name, compute):
             token,
             period.kind,
             period.structure,
+            period.on.isoformat() if period.on else "",
             period.start.isoformat(),
             period.end.isoformat(),
             get_language() or "",

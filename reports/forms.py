@@ -52,6 +52,8 @@ class ReportFilterForm(forms.Form):
         label=_("Đến năm"), required=False, min_value=rules.FIRST_YEAR, max_value=rules.LAST_YEAR
     )
     structure = forms.ChoiceField(label=_("Tính theo"), choices=Structure.choices, required=False)
+    # Today's kind of structure, as it stood on a chosen day (between two reorganisations).
+    structure_on = forms.DateField(label=_("Tổ chức tại ngày"), required=False, widget=DateInput)
     drafts = forms.BooleanField(label=_("Tính cả dự thảo"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -67,6 +69,22 @@ class ReportFilterForm(forms.Form):
         """Return the chosen root unit's id, or None for the user's own unit."""
         self.is_valid()  # a bad period does not lose the unit: field values stay in cleaned_data
         return self.cleaned_data.get("unit")
+
+    def clean_structure_on(self):
+        day = self.cleaned_data.get("structure_on")
+        if day is None:
+            return None
+        today = rules.today()
+        if day > today:
+            raise ValidationError(
+                _("Ngày chọn tổ chức (%(day)s) ở tương lai: hãy chọn một ngày đến hôm nay (%(today)s).")
+                % {"day": day.strftime("%d/%m/%Y"), "today": today.strftime("%d/%m/%Y")}
+            )
+        if day.year < rules.FIRST_YEAR:
+            raise ValidationError(
+                _("Ngày chọn tổ chức phải từ năm %(year)s trở đi.") % {"year": rules.FIRST_YEAR}
+            )
+        return day
 
     def clean(self):
         data = super().clean()
@@ -97,6 +115,14 @@ class ReportFilterForm(forms.Form):
         """Return the structure asked for, or "" for the default of the root and period."""
         self.is_valid()
         return self.cleaned_data.get("structure", "")
+
+    @property
+    def chosen_day(self):
+        """Return the day whose structure is asked for (today's kind of structure), or None for today."""
+        self.is_valid()
+        if self.cleaned_data.get("structure", "") == Structure.REPORTED:
+            return None
+        return self.cleaned_data.get("structure_on")
 
     def get_period(self, default_year):
         """Return the chosen period; ``default_year()`` is asked only when no year was given.

@@ -68,10 +68,13 @@ class Period:
     # Whether the registrations still in draft are counted; by default the reports count from
     # "submitted" on, which is what the counts kept ready hold.
     drafts: bool = False
+    # In today's structure, the day whose structure it is when not today's: registrations stand
+    # under the units that carried them on that day (``registry.lineage.Placement``).
+    on: datetime.date | None = None
 
-    def in_structure(self, structure):
-        """Return the same period counted in ``structure``."""
-        return dataclasses.replace(self, structure=structure)
+    def in_structure(self, structure, on=None):
+        """Return the same period counted in ``structure`` (on the day ``on``, for today's kind)."""
+        return dataclasses.replace(self, structure=structure, on=on if structure == CURRENT else None)
 
     def with_drafts(self, drafts=True):
         """Return the same period, counting the drafts too (or not)."""
@@ -84,6 +87,8 @@ class Period:
 
     @property
     def structure_label(self):
+        if self.on is not None:
+            return _("Theo tổ chức tại ngày %(day)s") % {"day": self.on.strftime("%d/%m/%Y")}
         return Structure(self.structure).label
 
     @classmethod
@@ -194,7 +199,9 @@ class Period:
         """
         if self.kind == PeriodKind.PHASE:
             return [
-                dataclasses.replace(Period.year(year), structure=self.structure, drafts=self.drafts)
+                dataclasses.replace(
+                    Period.year(year), structure=self.structure, drafts=self.drafts, on=self.on
+                )
                 for year in range(self.first_year, self.last_year + 1)
             ]
         periods = [self]
@@ -236,6 +243,8 @@ class Period:
     def list_params(self):
         """Return the registration list's GET parameters that select this period (and structure)."""
         structure = {"structure": CURRENT} if self.current else {}
+        if self.on is not None:
+            structure["structure_on"] = self.on.isoformat()
         if not self.drafts:  # the list shows drafts too: a count without them links to rows without them
             structure["review_state"] = "counted"
         if self.kind == PeriodKind.YEAR:
@@ -258,6 +267,8 @@ class Period:
         else:
             params.update(date_from=self.start.strftime("%d/%m/%Y"), date_to=self.end.strftime("%d/%m/%Y"))
         params["structure"] = self.structure
+        if self.on is not None:
+            params["structure_on"] = self.on.strftime("%d/%m/%Y")
         if self.drafts:
             params["drafts"] = "1"
         return params

@@ -37,7 +37,7 @@ def build_workbook(workbook_id: int) -> str:
     user, root = workbook.user, workbook.unit
     form = ReportFilterForm(workbook.params)
     period = form.get_period(default_year=lambda: timezone.localdate().year)
-    period = period.in_structure(form.chosen_structure or REPORTED)
+    period = period.in_structure(form.chosen_structure or REPORTED, form.chosen_day)
     rows = Workbook.objects.filter(pk=workbook.pk)
     total = selectors.summary(user, root, period)["current"]["total"]
     rows.update(status=WorkbookStatus.RUNNING, rows_total=total, rows_done=0)

@@ -68,16 +68,32 @@ class ReportMixin:
         return f"{prefix}{quote_plus(str(unit_pk))}{suffix}"
 
     def structure_context(self):
-        """Say which structure the figures are counted in, and link to the other one."""
-        other = REPORTED if self.period.current else CURRENT
+        """Say which structure the figures are counted in, and link to the others.
+
+        A closed root is read as it was, or in the structure of a day it was open on.
+        """
+        period = self.period
         closed = self.root.valid_to is not None
+        if period.on is not None:
+            others = [] if closed else [CURRENT]
+            others.append(REPORTED)
+        elif closed:
+            others = []
+        else:
+            others = [REPORTED if period.current else CURRENT]
         return {
-            "structure": self.period.structure_label,
-            "structure_current": self.period.current,
-            "other_structure": None if closed else Structure(other).label,
-            "other_structure_url": None
-            if closed
-            else self.page_url(self.root.pk, period=self.period.in_structure(other)),
+            "structure": period.structure_label,
+            "structure_current": period.current,
+            "structure_on": period.on,
+            "structure_note": getattr(self.form, "structure_note", ""),
+            "structure_on_errors": self.form.errors.get("structure_on", []),
+            "other_structures": [
+                {
+                    "label": Structure(other).label,
+                    "url": self.page_url(self.root.pk, period=period.in_structure(other)),
+                }
+                for other in others
+            ],
             "root_closed": self.root.valid_to,
             "root_successors": list(
                 self.root.successions.filter(reorganisation__status="applied")
@@ -146,6 +162,12 @@ class ReportMixin:
             "export_url": self.page_url(self.root.pk, "reports:export_xlsx"),
             "builder_url": self.page_url(self.root.pk, "reports:builder"),
             "list_url": list_url({"unit": self.root.pk, **self.period.list_params()}),
+            "structure_day_params": [("unit", self.root.pk)]
+            + [
+                (name, value)
+                for name, value in self.period.form_params().items()
+                if name not in ("structure", "structure_on")
+            ],
             **self.structure_context(),
         }
 
@@ -217,7 +239,9 @@ class ReportMixin:
         """
         columns = tables.columns_of(groups)
         children = [row["unit"] for row in table["rows"] if not row["unit"]["is_root"]]
-        unfolding = selectors.branches_with_formers(self.root, children) if self.period.current else set()
+        # Unfolded in today's structure only: the former units of a past day's are not kept.
+        today = self.period.current and self.period.on is None
+        unfolding = selectors.branches_with_formers(self.root, children) if today else set()
         rows = []
         for row in table["rows"]:
             unit = row["unit"]
@@ -229,7 +253,7 @@ class ReportMixin:
                     "unit": unit,
                     "url": None if unit["is_root"] else self.page_url(unit["pk"]),
                     "former_url": self.formers_url(unit["pk"], own=unit["is_root"])
-                    if unit.get("path") in unfolding or (unit["is_root"] and self.period.current)
+                    if unit.get("path") in unfolding or (unit["is_root"] and today)
                     else None,
                     "cells": [self.cell(row, column, pk) for column in columns],
                 }

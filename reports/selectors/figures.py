@@ -25,7 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Substr
 
-from registry import lineage
+from registry import lineage, rules
 from registry.choices import (
     PARTY_UNIT_TYPES,
     DecisionKind,
@@ -126,21 +126,28 @@ class Source:
     def __init__(self, user, root, *periods):
         self.root = root
         self.structure = periods[0].structure
+        self.on = periods[0].on
         # The unit path registrations are placed by: the registering unit's, or its carrier's.
         self.path = UNIT_PATH[self.structure]
         self.model = TALLIES[self.structure]
-        # The tally counts a whole subtree: use it only when the user may see all of it.
-        self.tally = sees_whole_subtree(user, root) and all(
-            period.tally_q() is not None for period in periods
+        # The tally counts a whole subtree: use it only when the user may see all of it. The
+        # structure of a past day is counted live: the tally keeps today's and the reported one.
+        self.tally = (
+            self.on is None
+            and sees_whole_subtree(user, root)
+            and all(period.tally_q() is not None for period in periods)
         )
         if self.tally:
             self.rows = self.model.objects.filter(unit=root)
             self.counts = _tally_counts
             self.field = "field"
         else:
-            self.rows = registrations(user, root, structure=self.structure)
+            self.rows = registrations(user, root, structure=self.structure, on=self.on)
             self.counts = _counts
             self.field = "initiative__field"
+            if self.on is not None:
+                self.path = "placed_path"
+                self.rows = self.rows.annotate(placed_path=lineage.placement_on(self.on, user).path())
 
     def q(self, period):
         return period.tally_q() if self.tally else period.q()
@@ -259,12 +266,21 @@ def unit_table(user, root, period):
     that existed in the period and have at least one registration.
     """
     source = Source(user, root, period, period.previous())
-    # In today's structure the rows are today's units, which hold their predecessors' figures.
-    existed = Q(valid_to__isnull=True) if period.current else period.unit_existed_q()
+    # In today's structure the rows are today's units, which hold their predecessors' figures;
+    # in that of a past day, the units open on it (and those opened since, with their own).
+    if period.on is not None:
+        existed, shown = (
+            rules.open_during_q(period.on, period.on),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=period.on),
+        )
+    elif period.current:
+        existed = shown = Q(valid_to__isnull=True)
+    else:
+        existed, shown = period.unit_existed_q(), Q()
     children = list(
         Unit.objects.restrict(user)
         .filter(path__startswith=root.path, depth=root.depth + 1)
-        .filter(Q(valid_to__isnull=True) if period.current else Q())
+        .filter(shown)
         .annotate(existed=Case(When(existed, then=Value(1)), default=Value(0)))
         .values("pk", "name", "path", "unit_type", "valid_from", "valid_to", "existed")
         .order_by("path")

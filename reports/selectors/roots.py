@@ -7,6 +7,7 @@ A report is asked for a unit (or the user's default) and a period; ``report_root
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from registry import lineage
 from registry.defaults import default_root, default_year
 from registry.models import Registration, Unit
 from registry.querysets import path_q, scope_paths
@@ -54,22 +55,50 @@ def default_structure(root, period):
 def report_period(user, root, form):
     """Return the period a report page shows at ``root`` for the picker ``form`` (its defaults when empty).
 
-    A closed unit carries nothing on today: it is read as it was.
+    A closed unit carries nothing on today: it is read as it was, or in the structure of a day
+    it was open on. The structure of a day is today's when no reorganisation applied since
+    changed it, and the default when ``root`` did not exist on that day; ``form.structure_note``
+    then says why the day asked for is not shown.
     """
     period = form.get_period(default_year=lambda: default_year(user, root))
     structure = form.chosen_structure or default_structure(root, period)
-    if root.valid_to is not None:
+    day = form.chosen_day
+    form.structure_note = ""
+    if day is not None:
+        if not lineage.is_open(root, day):
+            form.structure_note = _("“%(unit)s” không hoạt động vào ngày %(day)s.") % {
+                "unit": root.name,
+                "day": day.strftime("%d/%m/%Y"),
+            }
+            day = None
+            structure = default_structure(root, period)
+        elif not lineage.reorganised_after(day):
+            form.structure_note = _(
+                "Từ ngày %(day)s đến nay không có đợt sắp xếp nào: tổ chức tại ngày đó là tổ chức hiện nay."
+            ) % {"day": day.strftime("%d/%m/%Y")}
+            day = None
+            structure = CURRENT
+        else:
+            structure = CURRENT
+    if root.valid_to is not None and day is None:
         structure = REPORTED
-    return period.in_structure(structure)
+    return period.in_structure(structure, day)
 
 
-def registrations(user, root, period=None, *, structure=None):
+def registrations(user, root, period=None, *, structure=None, on=None):
     """Return the alive registrations in ``root``'s subtree that the user may see, in ``period``.
 
-    In today's structure, the subtree is that of the units carrying the registrations on.
+    In today's structure, the subtree is that of the units carrying the registrations on (on the
+    day ``on``, or the period's, when it is not today's structure).
     """
     structure = structure or (period.structure if period is not None else REPORTED)
-    qs = Registration.objects.restrict(user).alive().filter(path_q(UNIT_PATH[structure], [root.path]))
+    if on is None and period is not None and structure == period.structure:
+        on = period.on
+    qs = Registration.objects.restrict(user).alive()
+    if on is not None:
+        qs = qs.filter(lineage.placement_on(on, user).q([root.path], path_q))
+    else:
+        qs = qs.filter(path_q(UNIT_PATH[structure], [root.path]))
     if period is not None:
         qs = qs.filter(period.q())
     return qs
