@@ -192,44 +192,64 @@ class Placement:
         self.day = day
         today_found = Lineages()
         day_found = today_found.on(day)
-        initiatives = self._initiatives_by_reorganisation(today_found)
+        closed = [pk for pk, row in today_found.units.items() if not is_open(row, today_found.day)]
+        candidates = self._initiatives_apart(today_found, closed)
         from_unit, from_carrier = {}, {}
-        for pk, row in today_found.units.items():
-            if is_open(row, today_found.day):
-                continue  # open today, hence open on ``day`` or opened after it: in its own place
-            candidates = self._initiatives_on_walks(today_found, pk, initiatives)
-            then = self._places(day_found, pk, candidates)
-            now = self._places(today_found, pk, candidates)
-            if then != ((pk, row["path"]), {}):
+        for pk in closed:
+            then = self._places(day_found, pk, candidates.get(pk, ()))
+            now = self._places(today_found, pk, candidates.get(pk, ()))
+            if then != ((pk, today_found.units[pk]["path"]), {}):
                 from_unit[pk] = then
             if then != now:
                 from_carrier[pk] = then
+        # Units open today are open on the day or opened after it: each in its own place.
         if len(from_carrier) <= len(from_unit):
             self.base, self.moved = "carrier", from_carrier
         else:
             self.base, self.moved = "unit", from_unit
 
     @staticmethod
-    def _initiatives_by_reorganisation(found):
-        by_reorganisation = {}
-        for reorganisation, initiative in found.transfers:
-            by_reorganisation.setdefault(reorganisation, set()).add(initiative)
-        return by_reorganisation
-
-    @staticmethod
-    def _initiatives_on_walks(found, pk, initiatives):
-        """The models a split on any walk from ``pk`` assigns: the only ones that may go apart."""
-        candidates, seen, frontier = set(), set(), [pk]
+    def _splits_on_walks(found, pk):
+        """Return the reorganisations whose splits lie on any walk from ``pk`` to the units open today."""
+        splits, seen, frontier = set(), set(), [pk]
         while frontier:
             current = frontier.pop()
-            if current is None or current in seen:
+            if current is None or current in seen or is_open(found.units[current], found.day):
                 continue
             seen.add(current)
             links = found.links.get(current, ())
             if len(links) > 1:
-                candidates |= initiatives.get(links[0]["reorganisation_id"], set())
+                splits.add(links[0]["reorganisation_id"])
             frontier.extend(link["successor_id"] for link in links)
-            frontier.append(found.parent(current))
+            if not links or any(link["successor_id"] is None for link in links):
+                frontier.append(found.parent(current))
+        return splits
+
+    @classmethod
+    def _initiatives_apart(cls, found, closed):
+        """Return {unit: initiatives} of the models whose registrations in a closed unit a split may
+        send apart from the unit's others: those it registered that a split on its way assigned.
+        One query, on the registrations of the units whose way passes a split."""
+        from .models import Registration
+
+        splits = {}
+        for pk in closed:
+            found_splits = cls._splits_on_walks(found, pk)
+            if found_splits:
+                splits[pk] = found_splits
+        assigned = {}
+        for reorganisation, initiative in found.transfers:
+            assigned.setdefault(initiative, set()).add(reorganisation)
+        candidates = {}
+        for chunk in _chunks(splits):
+            for unit, initiative in (
+                Registration.objects.filter(unit_id__in=chunk)
+                .values_list("unit_id", "initiative_id")
+                .distinct()
+                .order_by()
+            ):
+                if assigned.get(initiative, set()) & splits[unit]:
+                    candidates.setdefault(unit, set()).add(initiative)
         return candidates
 
     def _places(self, found, pk, candidates):

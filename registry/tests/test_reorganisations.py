@@ -21,6 +21,7 @@ from registry.models import (
     Reorganisation,
     Unit,
 )
+from registry.querysets import path_q
 from registry.tally import CURRENT, REPORTED, tally_current, tally_expected
 from registry.tests.factories import UserFactory, make_unit
 
@@ -40,6 +41,41 @@ def assert_counts_exact():
     ]
     assert stale == []
     assert lineage.carriers_check() == (0, set())
+
+
+def assert_placements_exact():
+    """On the day before and on the day of every applied plan, the structure of that day places
+    each registration as the walk of the lineage of that day does (``lineage.Placement``)."""
+    days = set()
+    for day in Reorganisation.objects.filter(status=ReorganisationStatus.APPLIED).values_list(
+        "effective_on", flat=True
+    ):
+        days |= {day, lineage.day_before(day)}
+    registrations = list(Registration.objects.values_list("pk", "unit_id", "initiative_id"))
+    units = list(Unit.objects.all())
+    for day in sorted(days):
+        found, placement = lineage.Lineages(day), lineage.Placement(day)
+        placed = {}
+        for pk, unit_id, initiative_id in registrations:
+            row = found.units[unit_id]
+            carrier = (
+                unit_id
+                if row["valid_from"] and row["valid_from"] > day
+                else found.carrier(unit_id, initiative_id)
+            )
+            placed[pk] = found.units[carrier]["path"] if carrier is not None else None
+        for unit in units:
+            expected = {pk for pk, path in placed.items() if path and path.startswith(unit.path)}
+            kept = set(
+                Registration.objects.filter(placement.q([unit.path], path_q)).values_list("pk", flat=True)
+            )
+            assert kept == expected, (day, unit.name)
+            own = {pk for pk, path in placed.items() if path == unit.path}
+            assert (
+                set(Registration.objects.filter(placement.own_q(unit.pk)).values_list("pk", flat=True)) == own
+            ), (day, unit.name)
+        by_path = dict(Registration.objects.annotate(placed=placement.path()).values_list("pk", "placed"))
+        assert by_path == placed, day
 
 
 def register(unit, name, years=(2023, 2024)):
@@ -403,8 +439,56 @@ def test_random_writes_and_reorganisations_keep_both_structures_exact(tree):
                 reorganisations.undo(user=admin, reorganisation=last)
                 applied.pop()
         assert_counts_exact()
+        if action in ("merge", "split", "undo"):
+            assert_placements_exact()
     statuses = set(Reorganisation.objects.values_list("status", flat=True))
     assert ReorganisationStatus.APPLIED in statuses  # the walk did reorganise
+
+
+def test_the_structure_of_any_day_between_plans_places_every_registration_as_its_lineage_did(tree):
+    """Plans on four dates, merging and splitting units made by the plans before, with models
+    assigned to a split's parts and registrations between them; on the day before and the day of
+    each, the structure of that day is checked against the walk of the lineage of that day."""
+    rng = random.Random(5)
+    admin = tree["admin"]
+    dates = [REFORM, datetime.date(2025, 10, 1), datetime.date(2026, 2, 1), datetime.date(2026, 6, 1)]
+    for number, day in enumerate(dates):
+        units = [
+            unit
+            for unit in Unit.objects.filter(valid_to=None, unit_type=UnitType.COMMUNE).order_by("pk")
+            if not Registration.objects.filter(unit=unit, registered_on__gte=day).exists()
+        ]
+        if number % 2 == 0 and len(units) >= 2:  # a merge of two
+            olds = rng.sample(units, 2)
+            steps = [{"kind": ChangeKind.MERGE, "olds": [u.pk for u in olds], "targets": [{"new": "n"}]}]
+            news = {"n": new_commune(f"Xã hợp nhất {number}", tree["province"])}
+        else:  # a split of the unit with the most models, one of them to the second part
+            old = max(units, key=lambda unit: Initiative.objects.filter(unit=unit).count())
+            models = list(Initiative.objects.filter(unit=old).order_by("pk"))
+            steps = [
+                {
+                    "kind": ChangeKind.SPLIT,
+                    "olds": [old.pk],
+                    "targets": [{"new": "a"}, {"new": "b"}],
+                    "assign": {str(models[-1].pk): 1} if models else {},
+                }
+            ]
+            news = {
+                "a": new_commune(f"Phần A {number}", tree["province"]),
+                "b": new_commune(f"Phần B {number}", tree["province"]),
+            }
+        reorganisation = plan(steps, news, day=day, title=f"Kế hoạch {number}")
+        assert reorganisations.check(reorganisation) == []
+        reorganisations.apply(user=admin, reorganisation=reorganisation)
+        # Registrations of the new year under the units open after the plan.
+        after = Unit.objects.filter(valid_to=None, unit_type=UnitType.COMMUNE).order_by("pk")
+        for unit in rng.sample(list(after), 2):
+            register(unit, f"Mô hình sau kế hoạch {number}", years=(day.year,))
+    assert_counts_exact()
+    assert_placements_exact()
+    # The days between the plans do place some registrations apart from both other structures.
+    between = lineage.Placement(datetime.date(2025, 12, 31))
+    assert between.moved
 
 
 # Preview ------------------------------------------------------------------------------------
