@@ -10,9 +10,11 @@ count by. Every lineage question of the application is answered here.
 
 import copy
 import datetime
+import hashlib
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models import Case, CharField, Count, F, Max, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -319,14 +321,52 @@ class Placement:
         return Case(*whens, default=base, output_field=CharField()) if whens else base
 
 
+PLACEMENT_TIMEOUT = 24 * 3600
+
+
 def placement_on(day, user=None):
-    """Return the ``Placement`` of ``day``, kept on ``user`` for the request (pages ask it often)."""
-    if user is None:
-        return Placement(day)
-    kept = user.__dict__.setdefault("_danvan_placements", {})
+    """Return the ``Placement`` of ``day``: kept on ``user`` for the request, and in the cache
+    under what it depends on besides the day (``_placement_key``, four small queries)."""
+    kept = user.__dict__.setdefault("_danvan_placements", {}) if user is not None else {}
     if day not in kept:
-        kept[day] = Placement(day)
+        key = f"placement:{day.isoformat()}:{_placement_key()}"
+        placement = cache.get(key)
+        if placement is None:
+            placement = Placement(day)
+            cache.set(key, placement, PLACEMENT_TIMEOUT)
+        kept[day] = placement
     return kept[day]
+
+
+def _placement_key():
+    """Say everything a placement depends on besides its day: the applied plans, the units and the
+    transfers (which only reorganisations change), and the registrations of the units whose way
+    passes a split, whose models may go apart (any write to them changes their latest update).
+    """
+    from .models import Registration, Reorganisation, Transfer, Unit
+
+    plans = list(Reorganisation.objects.filter(status=APPLIED).order_by("pk").values_list("pk", "applied_at"))
+    units = Unit.objects.aggregate(n=Count("pk"), last=Max("pk"), closed=Count("valid_to"))
+    transfers = Transfer.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    lineage_key = hashlib.sha1(repr((plans, units, transfers)).encode()).hexdigest()
+    split_key = f"placement-splits:{lineage_key}"
+    split_units = cache.get(split_key)
+    if split_units is None:
+        found = Lineages()
+        split_units = sorted(
+            pk
+            for pk, row in found.units.items()
+            if not is_open(row, found.day) and Placement._splits_on_walks(found, pk)
+        )
+        cache.set(split_key, split_units, PLACEMENT_TIMEOUT)
+    written = (
+        Registration.objects.filter(unit_id__in=split_units).aggregate(
+            n=Count("pk"), last=Max("pk"), changed=Max("updated_at")
+        )
+        if split_units
+        else {}
+    )
+    return hashlib.sha1(repr((lineage_key, written)).encode()).hexdigest()
 
 
 def predecessors(unit_ids):

@@ -17,6 +17,7 @@ carriers of many registrations at once, recounts the rows above the old and new 
 """
 
 import functools
+import hashlib
 import threading
 import uuid
 from collections import defaultdict
@@ -538,6 +539,17 @@ def token_of(root):
             Revision.objects.filter(unit_id=root.pk).values_list("token", flat=True).first()
         )
     return root.__dict__["_revision_token"]
+
+
+def roots_token():
+    """Return one token for the whole tree: the tokens of its top units, which every counted write
+    renews (None when one has none). For figures whose units lie anywhere in the tree (the
+    structure of a past day places a registration under a unit outside its own branch). Two queries.
+    """
+    tokens = list(Revision.objects.filter(unit__depth=1).order_by("unit_id").values_list("unit_id", "token"))
+    if not tokens or len(tokens) != Unit.objects.filter(depth=1).count():
+        return None
+    return hashlib.sha1(repr(tokens).encode()).hexdigest()
 
 
 def renew(unit_ids):

@@ -27,7 +27,7 @@ from django_tasks import task_backends
 from django_tasks.backends.immediate import ImmediateBackend
 
 from registry.models import Unit
-from registry.tally import token_of
+from registry.tally import roots_token, token_of
 
 TIMEOUT = 24 * 3600
 # Part of every key: raise it when the shape of a cached value changes, so that a new release
@@ -41,10 +41,19 @@ def cached(user, root, period, name, compute):
     ``name`` must say everything else the value depends on (the function, the page).
     """
     from .selectors.figures import Source
+    from .selectors.roots import sees_whole_subtree
 
-    if not Source(user, root, period, period.previous()).tally:
+    if period.on is not None:
+        # The structure of a past day, counted live: a registration may stand under a unit of
+        # another branch, so the value is kept under the whole tree's token, for those who see
+        # the root's whole subtree (as the counts kept ready are), drafts not counted.
+        if period.drafts or not sees_whole_subtree(user, root):
+            return compute()
+        token = roots_token()
+    elif not Source(user, root, period, period.previous()).tally:
         return compute()
-    token = token_of(root)
+    else:
+        token = token_of(root)
     if token is None:  # no counts were ever written under this unit
         return compute()
     key = ":".join(
