@@ -212,7 +212,7 @@ class Placement:
 
     @staticmethod
     def _splits_on_walks(found, pk):
-        """Return the reorganisations whose splits lie on any walk from ``pk`` to the units open today."""
+        """Return the split units on any walk from ``pk`` to the units open today."""
         splits, seen, frontier = set(), set(), [pk]
         while frontier:
             current = frontier.pop()
@@ -221,7 +221,7 @@ class Placement:
             seen.add(current)
             links = found.links.get(current, ())
             if len(links) > 1:
-                splits.add(links[0]["reorganisation_id"])
+                splits.add(current)
             frontier.extend(link["successor_id"] for link in links)
             if not links or any(link["successor_id"] is None for link in links):
                 frontier.append(found.parent(current))
@@ -229,29 +229,29 @@ class Placement:
 
     @classmethod
     def _initiatives_apart(cls, found, closed):
-        """Return {unit: initiatives} of the models whose registrations in a closed unit a split may
-        send apart from the unit's others: those it registered that a split on its way assigned.
-        One query, on the registrations of the units whose way passes a split."""
-        from .models import Registration
-
-        splits = {}
+        """Return {unit: initiatives}: the models a split on the closed unit's way may send apart
+        from its other registrations, those the split assigned to one of its parts (the walk
+        takes a model's part only from such a transfer). From the lineage alone: no query."""
+        by_part = {}
+        for (reorganisation, initiative), to_unit in found.transfers.items():
+            by_part.setdefault((reorganisation, to_unit), set()).add(initiative)
+        assigned_at = {}
+        candidates = {}
         for pk in closed:
             found_splits = cls._splits_on_walks(found, pk)
-            if found_splits:
-                splits[pk] = found_splits
-        assigned = {}
-        for reorganisation, initiative in found.transfers:
-            assigned.setdefault(initiative, set()).add(reorganisation)
-        candidates = {}
-        for chunk in _chunks(splits):
-            for unit, initiative in (
-                Registration.objects.filter(unit_id__in=chunk)
-                .values_list("unit_id", "initiative_id")
-                .distinct()
-                .order_by()
-            ):
-                if assigned.get(initiative, set()) & splits[unit]:
-                    candidates.setdefault(unit, set()).add(initiative)
+            if not found_splits:
+                continue
+            models = set()
+            for split in found_splits:
+                if split not in assigned_at:
+                    links = found.links[split]
+                    reorganisation = links[0]["reorganisation_id"]
+                    assigned_at[split] = set().union(
+                        *(by_part.get((reorganisation, link["successor_id"]), ()) for link in links)
+                    )
+                models |= assigned_at[split]
+            if models:
+                candidates[pk] = models
         return candidates
 
     def _places(self, found, pk, candidates):
@@ -326,7 +326,7 @@ PLACEMENT_TIMEOUT = 24 * 3600
 
 def placement_on(day, user=None):
     """Return the ``Placement`` of ``day``: kept on ``user`` for the request, and in the cache
-    under what it depends on besides the day (``_placement_key``, four small queries)."""
+    under what it depends on besides the day (``_placement_key``)."""
     kept = user.__dict__.setdefault("_danvan_placements", {}) if user is not None else {}
     if day not in kept:
         key = f"placement:{day.isoformat()}:{_placement_key()}"
@@ -340,33 +340,13 @@ def placement_on(day, user=None):
 
 def _placement_key():
     """Say everything a placement depends on besides its day: the applied plans, the units and the
-    transfers (which only reorganisations change), and the registrations of the units whose way
-    passes a split, whose models may go apart (any write to them changes their latest update).
-    """
-    from .models import Registration, Reorganisation, Transfer, Unit
+    transfers, which only reorganisations change. Three small queries."""
+    from .models import Reorganisation, Transfer, Unit
 
     plans = list(Reorganisation.objects.filter(status=APPLIED).order_by("pk").values_list("pk", "applied_at"))
     units = Unit.objects.aggregate(n=Count("pk"), last=Max("pk"), closed=Count("valid_to"))
     transfers = Transfer.objects.aggregate(n=Count("pk"), last=Max("pk"))
-    lineage_key = hashlib.sha1(repr((plans, units, transfers)).encode()).hexdigest()
-    split_key = f"placement-splits:{lineage_key}"
-    split_units = cache.get(split_key)
-    if split_units is None:
-        found = Lineages()
-        split_units = sorted(
-            pk
-            for pk, row in found.units.items()
-            if not is_open(row, found.day) and Placement._splits_on_walks(found, pk)
-        )
-        cache.set(split_key, split_units, PLACEMENT_TIMEOUT)
-    written = (
-        Registration.objects.filter(unit_id__in=split_units).aggregate(
-            n=Count("pk"), last=Max("pk"), changed=Max("updated_at")
-        )
-        if split_units
-        else {}
-    )
-    return hashlib.sha1(repr((lineage_key, written)).encode()).hexdigest()
+    return hashlib.sha1(repr((plans, units, transfers)).encode()).hexdigest()
 
 
 def predecessors(unit_ids):
