@@ -344,8 +344,10 @@ def _placement_key():
     from .models import Reorganisation, Transfer, Unit
 
     plans = list(Reorganisation.objects.filter(status=APPLIED).order_by("pk").values_list("pk", "applied_at"))
-    units = Unit.objects.aggregate(n=Count("pk"), last=Max("pk"), closed=Count("valid_to"))
-    transfers = Transfer.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    units = Unit.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    # Transfers are only added by a plan applied (a new plan, or a new split assignment) and only
+    # removed by an undo, which takes the plan out of ``plans``.
+    transfers = Transfer.objects.aggregate(last=Max("pk"))
     return hashlib.sha1(repr((plans, units, transfers)).encode()).hexdigest()
 
 
