@@ -222,3 +222,23 @@ def test_the_workbook_says_which_structure_it_holds(twice):
     values = [[cell.value for cell in row] for row in book.worksheets[0].iter_rows()]
     z_rows = [row for row in values if "Đảng ủy xã Z" in row]
     assert z_rows and 3 in z_rows[0]
+
+
+def test_a_write_or_a_new_plan_is_seen_at_once_though_the_figures_are_cached(twice, fields):
+    viewer = viewer_of(twice.p)
+    period = Y2024.in_structure("current", BETWEEN)
+
+    def total(unit, period=period):
+        # A user object per request, as the pages have: the placement is kept on it.
+        return selectors.summary(type(viewer).objects.get(pk=viewer.pk), unit, period)["current"]["total"]
+
+    assert total(twice.z) == 3
+    register(twice.x, year=2024, field=fields.economy)  # history entered late, in a closed unit
+    assert total(twice.z) == 4
+    # A third plan, dated before the day: commune K merged into Z on 01/11/2025.
+    k = make_unit("Đảng ủy xã K", twice.p, UnitType.COMMUNE)
+    register(k, year=2024, field=fields.economy)
+    assert total(twice.z) == 4
+    reorganise([k], into=twice.z, day=datetime.date(2025, 11, 1))
+    assert total(twice.z) == 5
+    assert total(twice.v, Y2024.in_structure("current")) == 6
