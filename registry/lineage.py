@@ -171,11 +171,12 @@ def carrier_of(unit, initiative_id=None, day=None):
     return unit
 
 
-def reorganised_after(day):
-    """Whether a reorganisation applied since ``day`` changed the structure (one small query)."""
-    from .models import Lineage
+def changed_since(day):
+    """Whether the structure on ``day`` differs from today's: a unit open on ``day`` has closed
+    since (by a reorganisation, or entered closed for history). One small query."""
+    from .models import Unit
 
-    return Lineage.objects.filter(reorganisation__status=APPLIED, effective_on__gt=day).exists()
+    return Unit.objects.filter(valid_to__gte=day, valid_to__lt=today()).exists()
 
 
 class Placement:
@@ -344,7 +345,8 @@ def _placement_key():
     from .models import Reorganisation, Transfer, Unit
 
     plans = list(Reorganisation.objects.filter(status=APPLIED).order_by("pk").values_list("pk", "applied_at"))
-    units = Unit.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    # A unit's opening or end edited by hand (``services.unit_update``) changes its latest update.
+    units = Unit.objects.aggregate(n=Count("pk"), last=Max("pk"), changed=Max("updated_at"))
     # Transfers are only added by a plan applied (a new plan, or a new split assignment) and only
     # removed by an undo, which takes the plan out of ``plans``.
     transfers = Transfer.objects.aggregate(last=Max("pk"))

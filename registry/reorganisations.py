@@ -613,8 +613,10 @@ def undo_blockers(reorganisation: Reorganisation) -> list[str]:
     if subtree.exclude(pk__in=new_ids).exists():
         errors.append(_("Đơn vị mới đã có đơn vị trực thuộc được tạo sau: không hoàn tác được."))
     closed = [int(pk) for pk in (reorganisation.plan.get("applied") or {}).get("closed_before", {})]
+    # A unit the plan closed, opened or merged into, closed again by a later plan: what the plan
+    # carried on is carried on further, and only undoing the later plan first brings it back.
     if (
-        Lineage.objects.filter(predecessor__in=[*closed, *new_ids])
+        Lineage.objects.filter(predecessor__in=[*closed, *new_ids, *_targets(reorganisation)])
         .exclude(reorganisation=reorganisation)
         .exists()
     ):

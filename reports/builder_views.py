@@ -26,7 +26,7 @@ from registry.views.mixins import EditConflictMixin, UserFormKwargsMixin
 from . import builder, exports, services
 from .forms import LayoutForm, SavedTableForm
 from .models import SavedTable
-from .periods import CURRENT
+from .periods import CURRENT, REPORTED
 from .views import ReportMixin, list_url
 
 
@@ -48,7 +48,8 @@ class BuilderMixin(ReportMixin):
                 "Bảng tùy chọn tính theo tổ chức hiện nay hoặc như đã báo cáo, "
                 "không theo tổ chức tại một ngày."
             )
-            self.period = self.period.in_structure(CURRENT)
+            # A unit closed today carries nothing on: it is read as it was.
+            self.period = self.period.in_structure(REPORTED if self.root.valid_to else CURRENT)
         self.layout_form = LayoutForm(self.request.GET)
         self.table, self.error = None, None
         try:

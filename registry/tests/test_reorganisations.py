@@ -218,6 +218,28 @@ def test_a_second_plan_carries_on_what_the_closed_units_had_carried_and_its_undo
     assert_counts_exact()
 
 
+def test_a_plan_whose_target_a_later_plan_closed_is_undone_only_after_it(tree):
+    c1, _c2, c3 = tree["communes"]
+    first = plan([{"kind": ChangeKind.MERGE, "olds": [c1.pk], "targets": [{"unit": c3.pk}]}])
+    reorganisations.apply(user=tree["admin"], reorganisation=first)
+    later = plan(
+        [{"kind": ChangeKind.MERGE, "olds": [c3.pk], "targets": [{"new": "n"}]}],
+        {"n": new_commune("Đảng ủy xã Đôn Phong mới", tree["province"])},
+        day=datetime.date(2026, 3, 1),
+    )
+    reorganisations.apply(user=tree["admin"], reorganisation=later)
+    first.refresh_from_db()
+    assert reorganisations.undo_blockers(first) == [
+        "Đơn vị của kế hoạch này đã được sắp xếp tiếp ở kế hoạch sau: hãy hoàn tác kế hoạch sau trước."
+    ]
+    later.refresh_from_db()
+    reorganisations.undo(user=tree["admin"], reorganisation=later)
+    first.refresh_from_db()
+    reorganisations.undo(user=tree["admin"], reorganisation=first)
+    assert set(Registration.objects.filter(unit=c1).values_list("carrier_id", flat=True)) == {c1.pk}
+    assert_counts_exact()
+
+
 def test_a_model_named_as_one_already_there_says_where_it_comes_from_until_undone(tree):
     c1, c2, _c3 = tree["communes"]
     twin = register(c2, "Mô hình  nuôi heo đất")  # the name of c1's, written a little differently

@@ -56,9 +56,9 @@ def report_period(user, root, form):
     """Return the period a report page shows at ``root`` for the picker ``form`` (its defaults when empty).
 
     A closed unit carries nothing on today: it is read as it was, or in the structure of a day
-    it was open on. The structure of a day is today's when no reorganisation applied since
-    changed it, and the default when ``root`` did not exist on that day; ``form.structure_note``
-    then says why the day asked for is not shown.
+    it was open on. The structure of a day is today's when no unit open on it has closed since,
+    and the default when ``root`` did not exist on that day; ``form.structure_note`` then says
+    why the day asked for is not shown.
     """
     period = form.get_period(default_year=lambda: default_year(user, root))
     structure = form.chosen_structure or default_structure(root, period)
@@ -72,9 +72,9 @@ def report_period(user, root, form):
             }
             day = None
             structure = default_structure(root, period)
-        elif not lineage.reorganised_after(day):
+        elif not lineage.changed_since(day):
             form.structure_note = _(
-                "Từ ngày %(day)s đến nay không có đợt sắp xếp nào: tổ chức tại ngày đó là tổ chức hiện nay."
+                "Từ ngày %(day)s đến nay tổ chức không thay đổi: tổ chức tại ngày đó là tổ chức hiện nay."
             ) % {"day": day.strftime("%d/%m/%Y")}
             day = None
             structure = CURRENT

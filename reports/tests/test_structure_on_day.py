@@ -242,3 +242,28 @@ def test_a_write_or_a_new_plan_is_seen_at_once_though_the_figures_are_cached(twi
     reorganise([k], into=twice.z, day=datetime.date(2025, 11, 1))
     assert total(twice.z) == 5
     assert total(twice.v, Y2024.in_structure("current")) == 6
+
+
+def test_a_unit_entered_closed_for_history_makes_its_days_a_structure_of_their_own(twice):
+    """No reorganisation closed it, yet on a day it was open it stands apart from today's."""
+    make_unit("Đảng ủy xã cũ", twice.p, UnitType.COMMUNE, valid_to=datetime.date(2026, 5, 31))
+    form = ReportFilterForm({"year": 2024, "structure": "current", "structure_on": "02/03/2026"})
+    period = selectors.report_period(viewer_of(twice.p), twice.p, form)
+    assert period.on == datetime.date(2026, 3, 2)
+
+
+def test_the_placement_s_key_changes_when_a_unit_s_dates_are_edited(twice):
+    before = lineage._placement_key()
+    twice.w.valid_from = datetime.date(2010, 1, 1)
+    twice.w.save()
+    assert lineage._placement_key() != before
+
+
+def test_the_builder_reads_a_closed_unit_as_it_was_when_a_day_is_asked(twice, client):
+    client.force_login(viewer_of(twice.p))
+    response = client.get(
+        reverse("reports:builder"), {"unit": twice.z.pk, "year": 2024, "structure_on": "31/12/2025"}
+    )
+    assert response.status_code == 200
+    assert response.context["period"].structure == "reported"
+    assert response.context["period"].on is None
