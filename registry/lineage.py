@@ -423,12 +423,7 @@ def carriers_sync(unit_ids=None, found=None):
         registrations.filter(unit_id__in=open_units).exclude(carrier_id=F("unit_id")).update(
             carrier_id=F("unit_id")
         )
-    by_carrier, split = {}, []
-    for pk in wanted & closed:
-        if found.splits_on_the_way(pk):
-            split.append(pk)
-        else:
-            by_carrier.setdefault(found.carrier(pk), []).append(pk)
+    by_carrier, split = _by_carrier(found, wanted & closed)
     for carrier, pks in by_carrier.items():
         for chunk in _chunks(pks):
             Registration.objects.filter(unit_id__in=chunk).exclude(carrier_id=carrier).update(
@@ -458,12 +453,7 @@ def carriers_check(*, repair=False):
     found = Lineages()
     closed = {pk for pk, row in found.units.items() if not is_open(row, found.day)}
     wrong = Registration.objects.exclude(unit_id__in=closed).exclude(carrier_id=F("unit_id")).count()
-    by_carrier, split = {}, []
-    for pk in closed:
-        if found.splits_on_the_way(pk):
-            split.append(pk)
-        else:
-            by_carrier.setdefault(found.carrier(pk), []).append(pk)
+    by_carrier, split = _by_carrier(found, closed)
     for carrier, pks in by_carrier.items():
         for chunk in _chunks(pks):
             wrong += Registration.objects.filter(unit_id__in=chunk).exclude(carrier_id=carrier).count()
@@ -475,6 +465,18 @@ def carriers_check(*, repair=False):
     if repair and wrong:
         return wrong, carriers_sync(found=found)
     return wrong, set()
+
+
+def _by_carrier(found, closed):
+    """Group the closed units by the unit that carries them on: ({carrier: units}, the units whose
+    carrier depends on the model, a split lying on their way)."""
+    by_carrier, split = {}, []
+    for pk in closed:
+        if found.splits_on_the_way(pk):
+            split.append(pk)
+        else:
+            by_carrier.setdefault(found.carrier(pk), []).append(pk)
+    return by_carrier, split
 
 
 def _chunks(items, size=5000):
